@@ -1,0 +1,60 @@
+# Anchor Portal. `make run` and `make test` are all a new colleague needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+STAMP := $(VENV)/.installed
+
+.PHONY: run install migrate demo test test-sqlite test-postgres lint fmt worker scheduler assets bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	mkdir -p instance
+	$(FLASK) db upgrade
+	$(FLASK) seed-reference
+
+demo: migrate
+	$(FLASK) demo-data
+
+## Serve on http://127.0.0.1:5000 with SQLite and in-process jobs.
+run: demo
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## The whole suite on SQLite; again on PostgreSQL and Redis when TEST_DATABASE_URL/TEST_REDIS_URL are set.
+test: install
+	bash tests/run_suite.sh
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## An RQ worker (needs REDIS_URL); start as many as the load needs.
+worker: install
+	$(FLASK) worker
+
+## Enqueues the periodic jobs on their schedule (run exactly one of these).
+scheduler: install
+	$(FLASK) jobs run-periodic --loop
+
+## Rebuild static/govuk from the GOV.UK Frontend npm package (needs Node and npm).
+assets:
+	cd static/src && npm install --no-audit --no-fund
+	cd static/src && npx sass --pkg-importer=node --style=compressed --no-source-map --quiet-deps portal.scss ../govuk/portal.min.css
+	cp static/src/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/govuk/
+
+bench: install
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) instance/portal.sqlite

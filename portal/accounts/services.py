@@ -1,0 +1,190 @@
+"""Account state changes. Services add and flush; the caller commits."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app, url_for
+from sqlalchemy import func, select
+
+from ..core import audit
+from ..core.models import Ambition, utcnow
+from ..extensions import db
+from ..mail.services import send_email
+from .models import ROLE_ADMIN, ConvenorAssignment, Invitation, Membership, User
+from .passwords import hash_password, verify_password
+from .tokens import hash_token, make_reset_token, make_verify_token, new_invitation_token
+
+# Verifying a password against this keeps failed logins for unknown emails as slow as real ones.
+_DUMMY_HASH: str | None = None
+
+
+class AccountError(Exception):
+    """A rule was broken; the message is for the person filling in the form."""
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def create_user(email: str, name: str, password: str, *, verified: bool = False) -> User:
+    if find_user_by_email(email) is not None:
+        raise AccountError("An account already exists for this email address")
+    user = User(email=email.strip().lower(), name=name.strip(), password_hash=hash_password(password),
+                is_verified=verified)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def sign_up(email: str, name: str, password: str) -> User:
+    """Create an unverified account and email a verification link."""
+    user = create_user(email, name, password)
+    send_verification_email(user)
+    audit.record("account.created", user, summary=f"{user.email} signed up", user_id=user.id)
+    return user
+
+
+def send_verification_email(user: User) -> None:
+    link = current_app.config["PUBLIC_BASE_URL"] + url_for(
+        "accounts.verify_email", token=make_verify_token(user)
+    )
+    send_email(user.email, "Confirm your email address", "emails/verify.txt", user=user, link=link)
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None (always the same work either way)."""
+    global _DUMMY_HASH
+    user = find_user_by_email(email)
+    if user is None:
+        _DUMMY_HASH = _DUMMY_HASH or hash_password("not-a-real-password-0")
+        verify_password(_DUMMY_HASH, password)
+        return None
+    if not verify_password(user.password_hash, password) or not user.is_active_account:
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def mark_verified(user: User) -> None:
+    if not user.is_verified:
+        user.is_verified = True
+        audit.record("account.verified", user, summary=f"{user.email} verified", user_id=user.id)
+
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link if the account exists; say nothing either way (no account probing)."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active_account:
+        return
+    link = current_app.config["PUBLIC_BASE_URL"] + url_for(
+        "accounts.reset_password", token=make_reset_token(user)
+    )
+    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+    send_email(user.email, "Reset your password", "emails/reset.txt", user=user, link=link, minutes=minutes)
+
+
+def set_password(user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    audit.record("account.password_changed", user, summary=f"{user.email} set a new password",
+                 user_id=user.id)
+
+
+def invite_colleague(organisation, email: str, role: str, invited_by: User) -> Invitation:  # noqa: ANN001
+    """Create an invitation and email its single-use link."""
+    email = email.strip().lower()
+    existing = find_user_by_email(email)
+    if existing is not None and existing.membership_of(organisation.id):
+        raise AccountError(f"{email} is already a member of {organisation.name}")
+    token, token_hash = new_invitation_token()
+    invitation = Invitation(
+        organisation_id=organisation.id,
+        email=email,
+        role=role,
+        token_hash=token_hash,
+        invited_by_id=invited_by.id,
+        expires_at=utcnow() + timedelta(days=current_app.config["INVITATION_DAYS"]),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    link = current_app.config["PUBLIC_BASE_URL"] + url_for("accounts.accept_invitation", token=token)
+    send_email(email, f"Join {organisation.name} on Anchor Portal", "emails/invitation.txt",
+               organisation=organisation, inviter=invited_by, link=link,
+               days=current_app.config["INVITATION_DAYS"])
+    audit.record("member.invited", invitation, organisation_id=organisation.id,
+                 summary=f"Invited {email} as {role}")
+    return invitation
+
+
+def find_open_invitation(token: str) -> Invitation | None:
+    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+    if invitation is None or invitation.accepted_at is not None or invitation.expires_at < utcnow():
+        return None
+    return invitation
+
+
+def accept_invitation(invitation: Invitation, user: User) -> Membership:
+    """Add `user` to the invitation's organisation; the invitation cannot be used again."""
+    membership = user.membership_of(invitation.organisation_id)
+    if membership is None:
+        membership = Membership(user=user, organisation_id=invitation.organisation_id, role=invitation.role)
+        db.session.add(membership)
+    invitation.accepted_at = utcnow()
+    # Accepting an emailed link proves the address, if it is the account's own.
+    if user.email == invitation.email:
+        user.is_verified = True
+    db.session.flush()
+    audit.record("member.joined", membership, organisation_id=invitation.organisation_id,
+                 summary=f"{user.email} joined as {invitation.role}")
+    return membership
+
+
+def add_member(user: User, organisation_id: int, role: str) -> Membership:
+    membership = Membership(user=user, organisation_id=organisation_id, role=role)
+    db.session.add(membership)
+    db.session.flush()
+    return membership
+
+
+def _admin_count(organisation_id: int) -> int:
+    return db.session.scalar(
+        select(func.count(Membership.id)).where(
+            Membership.organisation_id == organisation_id, Membership.role == ROLE_ADMIN
+        )
+    ) or 0
+
+
+def change_member_role(membership: Membership, role: str) -> None:
+    if membership.role == ROLE_ADMIN and role != ROLE_ADMIN and _admin_count(membership.organisation_id) <= 1:
+        raise AccountError("An organisation must keep at least one administrator")
+    previous = membership.role
+    membership.role = role
+    audit.record("member.role_changed", membership, organisation_id=membership.organisation_id,
+                 summary=f"{membership.user.email}: {previous} to {role}")
+
+
+def remove_member(membership: Membership) -> None:
+    if membership.role == ROLE_ADMIN and _admin_count(membership.organisation_id) <= 1:
+        raise AccountError("An organisation must keep at least one administrator")
+    audit.record("member.removed", membership, organisation_id=membership.organisation_id,
+                 summary=f"Removed {membership.user.email}")
+    db.session.delete(membership)
+
+
+def set_platform_roles(user: User, *, is_admin: bool, ambition_ids: list[int]) -> None:
+    """Grant or revoke platform admin, and set the Ambitions a convenor is scoped to."""
+    before = (user.is_platform_admin, sorted(a.id for a in user.convenor_ambitions))
+    user.is_platform_admin = is_admin
+    db.session.execute(ConvenorAssignment.__table__.delete().where(ConvenorAssignment.user_id == user.id))
+    for ambition_id in ambition_ids:
+        db.session.add(ConvenorAssignment(user_id=user.id, ambition_id=ambition_id))
+    db.session.flush()
+    db.session.expire(user, ["convenor_ambitions"])
+    codes = [a.code for a in db.session.scalars(select(Ambition).where(Ambition.id.in_(ambition_ids)))]
+    audit.record("user.roles_changed", user, summary=f"{user.email}: admin={is_admin}, convenor={codes}",
+                 details={"before": before, "after": (is_admin, sorted(ambition_ids))})
+
+
+def set_user_active(user: User, active: bool) -> None:
+    user.is_active_account = active
+    audit.record("user.activated" if active else "user.deactivated", user, summary=user.email)

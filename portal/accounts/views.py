@@ -1,0 +1,185 @@
+"""Sign up, sign in and out, email verification, password reset, invitations and the account page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..extensions import db, limiter, login_manager
+from . import services
+from .forms import AcceptInvitationForm, ForgotPasswordForm, LoginForm, ResetPasswordForm, SignUpForm
+from .models import User
+from .tokens import user_for_reset_token, user_id_for_verify_token
+from ..core.security import is_safe_local_path
+
+bp = Blueprint("accounts", __name__)
+
+login_manager.login_view = "accounts.login"
+login_manager.login_message = "Sign in to see this page."
+login_manager.login_message_category = "info"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    try:
+        return db.session.get(User, int(user_id))
+    except (TypeError, ValueError):
+        return None
+
+
+def _limit(name: str):  # noqa: ANN202
+    return limiter.limit(lambda: current_app.config[name], methods=["POST"])
+
+
+@bp.route("/sign-up", methods=["GET", "POST"])
+@_limit("SIGNUP_RATE_LIMIT")
+def signup():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = SignUpForm()
+    if form.validate_on_submit():
+        try:
+            user = services.sign_up(form.email.data, form.name.data, form.password.data)
+        except services.AccountError as error:
+            form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            session["pending_verification_email"] = user.email
+            return redirect(url_for("accounts.check_email"))
+    return render_template("accounts/signup.html", form=form)
+
+
+@bp.get("/check-your-email")
+def check_email():
+    return render_template("accounts/check_email.html", email=session.get("pending_verification_email"))
+
+
+@bp.post("/resend-verification")
+@_limit("RESET_RATE_LIMIT")
+def resend_verification():
+    email = session.get("pending_verification_email")
+    user = services.find_user_by_email(email) if email else None
+    if user is not None and not user.is_verified:
+        services.send_verification_email(user)
+        db.session.commit()
+    flash("If that account still needs confirming, we have sent a new link.", "success")
+    return redirect(url_for("accounts.check_email"))
+
+
+@bp.get("/verify/<token>")
+def verify_email(token: str):
+    found = user_id_for_verify_token(token)
+    user = db.session.get(User, found[0]) if found else None
+    if user is None or user.email != found[1]:
+        return render_template("accounts/link_invalid.html", what="confirmation"), 400
+    services.mark_verified(user)
+    db.session.commit()
+    flash("Your email address is confirmed. You can now sign in.", "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@_limit("LOGIN_RATE_LIMIT")
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            # One message for every failure, so the form never tells whether an account exists.
+            form.email.errors.append("Enter a correct email address and password")
+        elif not user.is_verified:
+            session["pending_verification_email"] = user.email
+            flash("Confirm your email address before signing in. Check your inbox for the link.")
+            return redirect(url_for("accounts.check_email"))
+        else:
+            db.session.commit()
+            session.clear()
+            login_user(user)
+            target = request.args.get("next")
+            return redirect(target if is_safe_local_path(target) else url_for("accounts.account"))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.get("/sign-out")
+def logout():
+    logout_user()
+    session.clear()
+    flash("You have signed out.", "success")
+    return redirect(url_for("core.home"))
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@_limit("RESET_RATE_LIMIT")
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        return render_template("accounts/reset_sent.html", email=form.email.data)
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@_limit("RESET_RATE_LIMIT")
+def reset_password(token: str):
+    user = user_for_reset_token(token, load_user)
+    if user is None:
+        return render_template("accounts/link_invalid.html", what="password reset"), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.set_password(user, form.password.data)
+        services.mark_verified(user)  # the link arrived at their inbox
+        db.session.commit()
+        flash("Your password has been changed. Sign in with your new password.", "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form)
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    invitation = services.find_open_invitation(token)
+    if invitation is None:
+        return render_template("accounts/link_invalid.html", what="invitation"), 400
+    if current_user.is_authenticated:
+        if request.method == "POST":
+            services.accept_invitation(invitation, current_user)
+            db.session.commit()
+            session["current_org_id"] = invitation.organisation_id
+            flash(f"You have joined {invitation.organisation.name}.", "success")
+            return redirect(url_for("orgs.home", org_id=invitation.organisation_id))
+        return render_template("accounts/accept_invitation.html", invitation=invitation, form=None)
+    if services.find_user_by_email(invitation.email) is not None:
+        flash("Sign in to accept the invitation.")
+        return redirect(url_for("accounts.login", next=request.path))
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        user = services.create_user(invitation.email, form.name.data, form.password.data)
+        services.accept_invitation(invitation, user)
+        db.session.commit()
+        login_user(user)
+        session["current_org_id"] = invitation.organisation_id
+        flash(f"Your account is ready and you have joined {invitation.organisation.name}.", "success")
+        return redirect(url_for("orgs.home", org_id=invitation.organisation_id))
+    return render_template("accounts/accept_invitation.html", invitation=invitation, form=form)
+
+
+@bp.get("/account")
+@login_required
+def account():
+    return render_template("accounts/account.html")
+
+
+@bp.post("/account/switch-organisation")
+@login_required
+def switch_organisation():
+    try:
+        org_id = int(request.form.get("org_id", ""))
+    except ValueError:
+        abort(400)
+    if current_user.membership_of(org_id) is None:
+        abort(403, "You are not a member of that organisation.")
+    session["current_org_id"] = org_id
+    flash("You are now acting for " + current_user.membership_of(org_id).organisation.name + ".", "success")
+    return redirect(url_for("orgs.home", org_id=org_id))

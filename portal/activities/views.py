@@ -1,0 +1,5 @@
+"""activities pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("activities", __name__)

@@ -1,0 +1,159 @@
+"""Platform administration: organisations, network requests, users and roles, wards, audit log."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from ..accounts import services as account_services
+from ..accounts.access import platform_admin_required
+from ..accounts.models import User
+from ..core import audit
+from ..core.forms import ambition_choices
+from ..core.models import AuditLog, Ward
+from ..core.pagination import paginate
+from ..extensions import db
+from ..orgs import services as org_services
+from ..orgs.models import (
+    ORGANISATION_STATUSES,
+    REQUEST_PENDING,
+    STATUS_PENDING,
+    NetworkMembership,
+    Organisation,
+)
+from .forms import SearchForm, UserRolesForm, WardCodeForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.get("/")
+@platform_admin_required
+def index():
+    pending_orgs = db.session.scalar(select(func.count(Organisation.id)).where(Organisation.status == STATUS_PENDING))
+    pending_requests = db.session.scalar(
+        select(func.count(NetworkMembership.id)).where(NetworkMembership.status == REQUEST_PENDING)
+    )
+    return render_template("admin/index.html", pending_orgs=pending_orgs, pending_requests=pending_requests)
+
+
+@bp.get("/organisations")
+@platform_admin_required
+def organisations():
+    status = request.args.get("status", STATUS_PENDING)
+    if status not in ORGANISATION_STATUSES:
+        status = STATUS_PENDING
+    page = paginate(select(Organisation).where(Organisation.status == status).order_by(Organisation.created_at.desc()))
+    return render_template("admin/organisations.html", page=page, status=status, statuses=ORGANISATION_STATUSES)
+
+
+@bp.post("/organisations/<int:organisation_id>/status")
+@platform_admin_required
+def set_organisation_status(organisation_id: int):
+    organisation = db.session.get(Organisation, organisation_id) or abort(404)
+    status = request.form.get("status")
+    if status not in ORGANISATION_STATUSES:
+        abort(400)
+    org_services.set_organisation_status(organisation, status)
+    db.session.commit()
+    flash(f"{organisation.name} is now {status}.", "success")
+    return redirect(url_for("admin.organisations", status=request.form.get("back", STATUS_PENDING)))
+
+
+@bp.get("/network-requests")
+@platform_admin_required
+def network_requests():
+    page = paginate(
+        select(NetworkMembership).where(NetworkMembership.status == REQUEST_PENDING)
+        .order_by(NetworkMembership.requested_at)
+    )
+    return render_template("admin/network_requests.html", page=page)
+
+
+@bp.post("/network-requests/<int:request_id>")
+@platform_admin_required
+def decide_network_request(request_id: int):
+    network_request = db.session.get(NetworkMembership, request_id) or abort(404)
+    decision = request.form.get("decision")
+    if decision not in ("accept", "decline"):
+        abort(400)
+    try:
+        org_services.decide_network_request(network_request, decision == "accept", current_user)
+    except org_services.OrganisationError as error:
+        flash(str(error))
+    else:
+        db.session.commit()
+        flash(f"{network_request.organisation.name}'s request was {network_request.status}. "
+              "The organisation has been emailed.", "success")
+    return redirect(url_for("admin.network_requests"))
+
+
+@bp.get("/users")
+@platform_admin_required
+def users():
+    form = SearchForm(request.args)
+    statement = select(User).order_by(User.name)
+    if form.validate() and form.q.data:
+        pattern = f"%{form.q.data.lower()}%"
+        statement = statement.where(or_(func.lower(User.name).like(pattern), func.lower(User.email).like(pattern)))
+    return render_template("admin/users.html", form=form, page=paginate(statement))
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@platform_admin_required
+def user_roles(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = UserRolesForm(obj=user)
+    form.convenor_ambitions.choices = ambition_choices()
+    if request.method == "GET":
+        form.convenor_ambitions.data = [a.id for a in user.convenor_ambitions]
+    if form.validate_on_submit():
+        if user.id == current_user.id and not form.is_platform_admin.data:
+            form.is_platform_admin.errors.append("You cannot remove your own administrator role")
+        else:
+            account_services.set_platform_roles(user, is_admin=form.is_platform_admin.data,
+                                                ambition_ids=form.convenor_ambitions.data)
+            if user.is_active_account != form.is_active_account.data and user.id != current_user.id:
+                account_services.set_user_active(user, form.is_active_account.data)
+            db.session.commit()
+            flash(f"{user.name}'s roles have been saved.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_roles.html", form=form, user=user)
+
+
+@bp.get("/wards")
+@platform_admin_required
+def wards():
+    return render_template("admin/wards.html", wards=list(db.session.scalars(select(Ward).order_by(Ward.name))))
+
+
+@bp.route("/wards/<int:ward_id>", methods=["GET", "POST"])
+@platform_admin_required
+def ward_code(ward_id: int):
+    ward = db.session.get(Ward, ward_id) or abort(404)
+    form = WardCodeForm(obj=ward)
+    if form.validate_on_submit():
+        clash = db.session.scalar(select(Ward).where(Ward.ons_code == form.ons_code.data, Ward.id != ward.id))
+        if clash is not None:
+            form.ons_code.errors.append(f"{clash.name} already has the code {form.ons_code.data}")
+        else:
+            previous = ward.ons_code
+            ward.ons_code = form.ons_code.data
+            ward.code_source = "corrected"
+            audit.record("ward.code_corrected", ward, summary=f"{ward.name}: {previous} to {ward.ons_code}")
+            db.session.commit()
+            flash(f"{ward.name}'s code has been saved.", "success")
+            return redirect(url_for("admin.wards"))
+    return render_template("admin/ward_code.html", form=form, ward=ward)
+
+
+@bp.get("/audit-log")
+@platform_admin_required
+def audit_log():
+    action = request.args.get("action", "")[:60]
+    statement = select(AuditLog).order_by(AuditLog.at.desc(), AuditLog.id.desc())
+    if action:
+        statement = statement.where(AuditLog.action.like(action.replace("%", "") + "%"))
+    actions = list(db.session.scalars(select(AuditLog.action).distinct().order_by(AuditLog.action)))
+    return render_template("admin/audit_log.html", page=paginate(statement, per_page=50), action=action,
+                           actions=actions)

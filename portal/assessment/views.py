@@ -1,0 +1,5 @@
+"""assessment pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("assessment", __name__)

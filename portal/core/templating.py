@@ -1,0 +1,88 @@
+"""Template globals and filters shared by every page."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import Flask, request, url_for
+from flask_login import current_user
+from werkzeug.routing import BuildError
+
+
+def format_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{value.day} {value:%B %Y}"
+
+
+def format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{value.day} {value:%B %Y at %H:%M}"
+
+
+def format_money(value: float | Decimal | int | None) -> str:
+    if value is None:
+        return "£0"
+    value = float(value)
+    return f"£{value:,.0f}" if value >= 100 or value == int(value) else f"£{value:,.2f}"
+
+
+def format_number(value: float | Decimal | int | None, places: int = 0) -> str:
+    if value is None:
+        return "0"
+    return f"{float(value):,.{places}f}"
+
+
+def page_url(page: int) -> str:
+    """The current URL with `page` replaced, keeping every filter."""
+    args = request.args.to_dict(flat=False)
+    args["page"] = [str(page)]
+    return url_for(request.endpoint or "core.home", **(request.view_args or {}), **args)
+
+
+def navigation_items() -> list[dict[str, object]]:
+    """The service navigation, shaped by who is signed in."""
+    from ..orgs.access import current_organisation
+
+    endpoint = request.endpoint or ""
+    items = [
+        ("Directory", "orgs.directory", "orgs."),
+        ("Pledges", "pledges.wall", "pledges."),
+        ("Exchange", "exchange.browse", "exchange."),
+        ("Activities", "activities.index", "activities."),
+        ("Scorecard", "scorecard.index", "scorecard."),
+    ]
+    nav = []
+    if current_user.is_authenticated:
+        organisation = current_organisation()
+        if organisation is not None:
+            nav.append({"text": "Your organisation", "href": url_for("orgs.home", org_id=organisation.id),
+                        "active": endpoint == "orgs.home"})
+    for text, target, prefix in items:
+        try:
+            href = url_for(target)
+        except BuildError:  # a feature not installed in this build: leave it out, never a dead link
+            continue
+        nav.append({"text": text, "href": href,
+                    "active": endpoint.startswith(prefix) and endpoint != "orgs.home"})
+    if current_user.is_authenticated and current_user.is_platform_admin:
+        nav.append({"text": "Admin", "href": url_for("admin.index"), "active": endpoint.startswith("admin.")})
+    return nav
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["number"] = format_number
+    app.jinja_env.globals["navigation_items"] = navigation_items
+    app.jinja_env.globals["page_url"] = page_url
+
+    @app.context_processor
+    def inject_current_organisation() -> dict[str, object]:
+        from ..orgs.access import current_organisation
+
+        return {"current_organisation": current_organisation}

@@ -1,0 +1,71 @@
+"""Public pages every visitor sees, and the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, render_template
+from sqlalchemy import func, select, text
+
+from ..extensions import db
+from ..orgs.models import STATUS_APPROVED, Network, NetworkMembership, Organisation, REQUEST_ACCEPTED
+from .reference import all_ambitions, mission_statement
+
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/")
+def home():
+    organisation_count = db.session.scalar(
+        select(func.count(Organisation.id)).where(Organisation.status == STATUS_APPROVED)
+    )
+    network_counts = db.session.execute(
+        select(Network, func.count(NetworkMembership.id))
+        .outerjoin(
+            NetworkMembership,
+            (NetworkMembership.network_id == Network.id) & (NetworkMembership.status == REQUEST_ACCEPTED),
+        )
+        .group_by(Network.id)
+        .order_by(Network.name)
+    ).all()
+    return render_template(
+        "core/home.html",
+        mission=mission_statement(),
+        ambitions=all_ambitions(),
+        organisation_count=organisation_count,
+        network_counts=network_counts,
+    )
+
+
+@bp.get("/ambitions")
+def ambitions():
+    return render_template("core/ambitions.html", mission=mission_statement(), ambitions=all_ambitions())
+
+
+@bp.get("/about")
+def about():
+    return render_template("core/about.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    """Database and Redis status for load balancers and operators."""
+    report: dict[str, str] = {}
+    healthy = True
+    try:
+        db.session.execute(text("SELECT 1"))
+        report["database"] = "ok"
+    except Exception as error:  # noqa: BLE001 - any failure means unhealthy
+        report["database"] = f"error: {type(error).__name__}"
+        healthy = False
+    if current_app.config.get("REDIS_URL"):
+        try:
+            from ..jobs import redis_connection
+
+            redis_connection().ping()
+            report["redis"] = "ok"
+        except Exception as error:  # noqa: BLE001
+            report["redis"] = f"error: {type(error).__name__}"
+            healthy = False
+    else:
+        report["redis"] = "not configured (jobs run in-process)"
+    report["status"] = "ok" if healthy else "error"
+    return jsonify(report), 200 if healthy else 503

@@ -1,0 +1,5 @@
+"""exchange pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("exchange", __name__)

@@ -1,0 +1,82 @@
+"""The job backbone: one `enqueue` for every background job.
+
+With `REDIS_URL` set, jobs go to RQ and run in `rq worker` processes, retried with back-off.
+Without it (the embedded default) the same job code runs in-process, in a fresh app context and
+database session, retried a few times. Jobs take ids and plain values, own their commit and are
+idempotent, so running one twice (a retry, or a sweep re-enqueueing it) does no harm.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from ..extensions import db
+
+log = logging.getLogger(__name__)
+_PENDING_KEY = "portal_pending_jobs"
+
+
+def job_path(func: Callable[..., Any]) -> str:
+    return f"{func.__module__}.{func.__qualname__}"
+
+
+def redis_connection():  # noqa: ANN201
+    from redis import Redis
+
+    return Redis.from_url(current_app.config["REDIS_URL"])
+
+
+def get_queue():  # noqa: ANN201
+    from rq import Queue
+
+    return Queue(current_app.config["RQ_QUEUE"], connection=redis_connection())
+
+
+def enqueue(func: Callable[..., Any], *args: Any, **kwargs: Any) -> str | None:
+    """Run `func(*args, **kwargs)` as a background job; returns the RQ job id when queued."""
+    if current_app.config.get("REDIS_URL"):
+        from rq import Retry
+
+        intervals = current_app.config["JOB_RETRY_INTERVALS"]
+        try:
+            job = get_queue().enqueue(
+                "portal.jobs.runner.run_job",
+                job_path(func),
+                list(args),
+                kwargs,
+                retry=Retry(max=len(intervals), interval=intervals),
+                job_timeout=current_app.config.get("JOB_TIMEOUT", 600),
+            )
+        except Exception:
+            # The data is already committed; the periodic sweeps re-enqueue what this missed.
+            log.exception("Could not enqueue %s; it will be picked up by its sweep", job_path(func))
+            return None
+        return job.id
+    from .runner import run_in_process
+
+    run_in_process(func, args, kwargs)
+    return None
+
+
+def enqueue_after_commit(func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    """Enqueue once the current transaction commits, so the worker sees the committed rows."""
+    db.session.info.setdefault(_PENDING_KEY, []).append((func, args, kwargs))
+
+
+@event.listens_for(Session, "after_commit")
+def _enqueue_pending(session: Session) -> None:
+    pending = session.info.pop(_PENDING_KEY, [])
+    for func, args, kwargs in pending:
+        enqueue(func, *args, **kwargs)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_pending(session: Session, previous_transaction: Any) -> None:
+    if not session.in_transaction():
+        session.info.pop(_PENDING_KEY, None)

@@ -1,0 +1,33 @@
+"""Every periodic job, in one list, so an operator can see the whole schedule."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from importlib import import_module
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    func_path: str
+    every: timedelta
+    description: str
+
+    @property
+    def func(self) -> Callable[..., Any]:
+        module_name, _, attr = self.func_path.rpartition(".")
+        return getattr(import_module(module_name), attr)
+
+
+def periodic_job_definitions() -> list[PeriodicJob]:
+    return [
+        PeriodicJob(
+            "resend-unsent-emails",
+            "portal.mail.jobs.resend_unsent_emails",
+            timedelta(minutes=10),
+            "Re-enqueue emails whose delivery job was lost (Redis or a worker died).",
+        ),
+    ]

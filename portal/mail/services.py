@@ -1,0 +1,21 @@
+"""Queue an email: add the row now, deliver it by job after the caller commits."""
+
+from __future__ import annotations
+
+from flask import render_template
+
+from ..extensions import db
+from ..jobs import enqueue_after_commit
+from .models import OutboundEmail
+
+
+def send_email(to: str, subject: str, template: str, **context: object) -> OutboundEmail:
+    """Render `templates/<template>` as the plain-text body and queue it for delivery."""
+    from .jobs import deliver_email
+
+    body = render_template(template, **context)
+    email = OutboundEmail(to=to, subject=subject, body=body)
+    db.session.add(email)
+    db.session.flush()
+    enqueue_after_commit(deliver_email, email.id)
+    return email

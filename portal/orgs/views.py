@@ -1,0 +1,172 @@
+"""The organisation directory, public profiles, and each organisation's own pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..accounts import services as account_services
+from ..accounts.forms import InviteForm, MemberRoleForm
+from ..accounts.models import ROLE_ADMIN, Invitation, Membership
+from ..core.forms import ward_choices
+from ..core.models import utcnow
+from ..core.pagination import paginate
+from ..extensions import db
+from . import services
+from .access import is_org_member, org_member_required, public_org_page
+from .forms import DirectoryFilterForm, NetworkRequestForm, OrganisationForm
+from .models import Network, Organisation
+
+bp = Blueprint("orgs", __name__)
+
+
+@bp.get("/organisations")
+def directory():
+    networks = list(db.session.scalars(select(Network).order_by(Network.name)))
+    form = DirectoryFilterForm(request.args)
+    form.ward.choices = [("", "All wards")] + ward_choices()
+    form.network.choices = [("", "All networks")] + [(n.id, n.name) for n in networks]
+    filters = {}
+    if form.validate():
+        filters = {"q": form.q.data, "kind": form.kind.data or None, "ward_id": form.ward.data,
+                   "network_id": form.network.data}
+    page = paginate(services.directory_query(**filters), per_page=20)
+    return render_template("orgs/directory.html", form=form, page=page, filtered=any(filters.values()))
+
+
+@bp.get("/organisations/<int:org_id>")
+@public_org_page
+def profile(org_id: int):
+    organisation = db.session.get(Organisation, org_id)
+    # Pending and suspended organisations are visible only to their members and admins.
+    if organisation is None or (not organisation.is_approved and not is_org_member(org_id)):
+        abort(404)
+    return render_template("orgs/profile.html", organisation=organisation)
+
+
+@bp.route("/organisations/register", methods=["GET", "POST"])
+@login_required
+def register():
+    form = OrganisationForm()
+    form.wards.choices = ward_choices()
+    if form.validate_on_submit():
+        organisation = services.register_organisation(form.data, current_user)
+        db.session.commit()
+        session["current_org_id"] = organisation.id
+        return render_template("orgs/registered.html", organisation=organisation)
+    return render_template("orgs/edit.html", form=form, organisation=None)
+
+
+@bp.get("/orgs/<int:org_id>")
+@org_member_required()
+def home(org_id: int):
+    return render_template("orgs/home.html", organisation=g.org, membership=g.membership)
+
+
+@bp.route("/orgs/<int:org_id>/edit", methods=["GET", "POST"])
+@org_member_required(role=ROLE_ADMIN)
+def edit(org_id: int):
+    organisation = g.org
+    form = OrganisationForm(obj=organisation)
+    form.wards.choices = ward_choices()
+    if request.method == "GET":
+        form.wards.data = [w.id for w in organisation.wards]
+    if form.validate_on_submit():
+        services.update_organisation(organisation, form.data)
+        db.session.commit()
+        flash("The organisation's details have been saved.", "success")
+        return redirect(url_for("orgs.home", org_id=org_id))
+    return render_template("orgs/edit.html", form=form, organisation=organisation)
+
+
+@bp.get("/orgs/<int:org_id>/members")
+@org_member_required()
+def members(org_id: int):
+    memberships = list(db.session.scalars(
+        select(Membership).where(Membership.organisation_id == org_id).join(Membership.user)
+        .order_by(Membership.role, Membership.created_at)
+    ))
+    invitations = list(db.session.scalars(
+        select(Invitation).where(Invitation.organisation_id == org_id, Invitation.accepted_at.is_(None),
+                                 Invitation.expires_at > utcnow()).order_by(Invitation.created_at.desc())
+    ))
+    return render_template("orgs/members.html", organisation=g.org, memberships=memberships,
+                           invitations=invitations, can_manage=is_org_member(org_id, role=ROLE_ADMIN))
+
+
+@bp.route("/orgs/<int:org_id>/members/invite", methods=["GET", "POST"])
+@org_member_required(role=ROLE_ADMIN)
+def invite(org_id: int):
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            account_services.invite_colleague(g.org, form.email.data, form.role.data, current_user)
+        except account_services.AccountError as error:
+            form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"We have sent an invitation to {form.email.data}.", "success")
+            return redirect(url_for("orgs.members", org_id=org_id))
+    return render_template("orgs/invite.html", form=form, organisation=g.org)
+
+
+def _membership_or_404(org_id: int, membership_id: int) -> Membership:
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.organisation_id != org_id:
+        abort(404)
+    return membership
+
+
+@bp.route("/orgs/<int:org_id>/members/<int:membership_id>/role", methods=["GET", "POST"])
+@org_member_required(role=ROLE_ADMIN)
+def member_role(org_id: int, membership_id: int):
+    membership = _membership_or_404(org_id, membership_id)
+    form = MemberRoleForm(obj=membership)
+    if form.validate_on_submit():
+        try:
+            account_services.change_member_role(membership, form.role.data)
+        except account_services.AccountError as error:
+            form.role.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"{membership.user.name}'s role has been saved.", "success")
+            return redirect(url_for("orgs.members", org_id=org_id))
+    return render_template("orgs/member_role.html", form=form, organisation=g.org, membership=membership)
+
+
+@bp.post("/orgs/<int:org_id>/members/<int:membership_id>/remove")
+@org_member_required(role=ROLE_ADMIN)
+def remove_member(org_id: int, membership_id: int):
+    membership = _membership_or_404(org_id, membership_id)
+    try:
+        name = membership.user.name
+        account_services.remove_member(membership)
+    except account_services.AccountError as error:
+        flash(str(error))
+    else:
+        db.session.commit()
+        flash(f"{name} has been removed from {g.org.name}.", "success")
+    return redirect(url_for("orgs.members", org_id=org_id))
+
+
+@bp.route("/orgs/<int:org_id>/networks", methods=["GET", "POST"])
+@org_member_required(role=ROLE_ADMIN)
+def networks(org_id: int):
+    organisation = g.org
+    taken = {m.network_id for m in organisation.network_memberships if m.status != "declined"}
+    available = [n for n in db.session.scalars(select(Network).order_by(Network.name)) if n.id not in taken]
+    form = NetworkRequestForm()
+    form.network.choices = [(n.id, n.name) for n in available]
+    if organisation.can_publish and form.validate_on_submit():
+        network = db.session.get(Network, form.network.data)
+        try:
+            services.request_network_membership(organisation, network)
+        except services.OrganisationError as error:
+            form.network.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Your request to join {network.name} has been sent. We will email you when it is decided.",
+                  "success")
+            return redirect(url_for("orgs.networks", org_id=org_id))
+    return render_template("orgs/networks.html", form=form, organisation=organisation, available=available)

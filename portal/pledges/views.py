@@ -1,0 +1,5 @@
+"""pledges pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("pledges", __name__)

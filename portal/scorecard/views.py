@@ -1,0 +1,5 @@
+"""scorecard pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("scorecard", __name__)
