@@ -17,7 +17,7 @@ install: $(STAMP)
 
 migrate: install
 	mkdir -p instance
-	$(FLASK) db upgrade
+	$(FLASK) db upgrade heads
 	$(FLASK) seed-reference
 
 demo: migrate

@@ -9,7 +9,13 @@ from ..extensions import db
 from .people import DEMO_PASSWORD, demo_logins, seed_people_and_organisations
 
 # Each feature adds its own seeder here, run in this order after organisations and people exist.
-FEATURE_SEEDERS: list[str] = []
+FEATURE_SEEDERS: list[str] = [
+    "portal.assessment.demo.seed_demo",
+    "portal.exchange.demo.seed_demo",
+    "portal.pledges.demo.seed_demo",
+    "portal.scorecard.demo.seed_demo",
+    "portal.activities.demo.seed_demo",
+]
 
 
 def run_demo_seeders() -> None:
