@@ -32,11 +32,13 @@ def test_migrations_have_a_single_head():
 
 def test_upgrade_from_empty_matches_the_models(app, tmp_path):
     if TEST_DATABASE_URL:
-        url = normalise_database_url(TEST_DATABASE_URL).rsplit("/", 1)[0] + "/migration_check"
-        admin = create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+        base, name = normalise_database_url(TEST_DATABASE_URL).rsplit("/", 1)
+        check_name = f"{name}_migration_check"
+        url = f"{base}/{check_name}"
+        admin = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            conn.execute(text("DROP DATABASE IF EXISTS migration_check"))
-            conn.execute(text("CREATE DATABASE migration_check"))
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{check_name}"'))
+            conn.execute(text(f'CREATE DATABASE "{check_name}"'))
         admin.dispose()
     else:
         url = f"sqlite:///{tmp_path / 'migrated.sqlite'}"
