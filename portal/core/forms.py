@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput
 from wtforms import SelectMultipleField
+from wtforms.validators import ValidationError
 
 from .reference import all_ambitions, all_goals, all_wards
 
@@ -20,7 +21,7 @@ class MultiCheckboxField(SelectMultipleField):
         # Give a plain-English message instead of WTForms' "not a valid choice".
         valid = {value for value, _ in self.choices or []}
         if any(value not in valid for value in self.data or []):
-            raise ValueError("Choose from the options given")
+            raise ValidationError("Choose from the options given")
 
 
 def ward_choices() -> list[tuple[int, str]]:
