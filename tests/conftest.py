@@ -186,9 +186,10 @@ def run_jobs(app: Flask):  # noqa: ANN201
         from portal.jobs import get_queue
 
         queue = get_queue()
+        waiting = queue.count
         worker = SimpleWorker([queue], connection=queue.connection)
         worker.work(burst=True, with_scheduler=False)
-        return worker.successful_job_count
+        return waiting
 
     return drain
 

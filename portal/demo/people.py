@@ -25,7 +25,7 @@ from ..orgs.models import (
 )
 
 DEMO_PASSWORD = "anchor-demo-2026"
-DEMO_DOMAIN = "demo.anchor.test"
+DEMO_DOMAIN = "demo.example.org"  # example.org is reserved for examples; .test fails email validation
 
 # (name, kind, size, network code or None, citywide, status)
 PUBLIC_ANCHORS = [

@@ -66,6 +66,7 @@ def enqueue(func: Callable[..., Any], *args: Any, **kwargs: Any) -> str | None:
 
 def enqueue_after_commit(func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
     """Enqueue once the current transaction commits, so the worker sees the committed rows."""
+    db.session.connection()  # begin the transaction now, so a rollback is seen and drops the job
     db.session.info.setdefault(_PENDING_KEY, []).append((func, args, kwargs))
 
 
@@ -76,7 +77,6 @@ def _enqueue_pending(session: Session) -> None:
         enqueue(func, *args, **kwargs)
 
 
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_pending(session: Session, previous_transaction: Any) -> None:
-    if not session.in_transaction():
-        session.info.pop(_PENDING_KEY, None)
+@event.listens_for(Session, "after_rollback")
+def _drop_pending(session: Session) -> None:
+    session.info.pop(_PENDING_KEY, None)

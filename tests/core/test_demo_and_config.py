@@ -1,0 +1,53 @@
+"""Demo people and organisations, and the production configuration's refusals."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from portal import create_app
+from portal.accounts.models import User
+from portal.demo.people import DEMO_PASSWORD, demo_logins, seed_people_and_organisations
+from portal.extensions import db, limiter
+from portal.orgs.models import Organisation
+
+
+def test_demo_people_are_idempotent_and_cover_every_role(client):
+    seed_people_and_organisations()
+    db.session.commit()
+    seed_people_and_organisations()
+    db.session.commit()
+    assert db.session.scalar(select(func.count(Organisation.id))) == 60
+    kinds = dict(db.session.execute(select(Organisation.kind, func.count()).group_by(Organisation.kind)).all())
+    assert kinds["public_anchor"] >= 2 and kinds["business_anchor"] >= 2 and kinds["vcse"] >= 2
+    logins = demo_logins()
+    assert len({email for _, _, email in logins}) == len(logins)
+    # Every printed login really signs in.
+    for _, _, email in logins:
+        limiter.reset()  # the sign-in limit is per address; this is one client signing in 14 times
+        response = client.post("/sign-in", data={"email": email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, email
+        client.get("/sign-out")
+    admin = db.session.scalar(select(User).where(User.email.like("admin@%")))
+    assert admin.is_platform_admin
+    convenors = [u for u in db.session.scalars(select(User)) if u.is_convenor]
+    assert sorted(a.code for u in convenors for a in u.convenor_ambitions) == ["GROWING", "HEALTHY", "RESILIENT", "THRIVING"]
+
+
+def test_production_refuses_to_start_without_its_settings(monkeypatch):
+    for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY, DATABASE_URL, REDIS_URL"):
+        create_app("production")
+
+
+def test_production_cookies_are_secure(monkeypatch, app):
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/14")
+    production = create_app("production")
+    assert production.config["SESSION_COOKIE_SECURE"] is True
+    assert production.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert production.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    response = production.test_client().get("/about")
+    assert "max-age" in response.headers["Strict-Transport-Security"]
