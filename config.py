@@ -1,6 +1,6 @@
-"""Configuration classes. `create_app(config_name)` picks one; FLASK_CONFIG or PORTAL_CONFIG env picks
-the default. Development needs nothing installed beyond Python: SQLite under instance/, jobs run
-in-process, emails written to instance/outbox/."""
+"""Configuration classes. `create_app(config_name)` picks one; the PORTAL_CONFIG or
+FLASK_CONFIG environment variable picks the default. Development needs nothing installed beyond
+Python: SQLite under instance/, jobs run in-process, emails written to instance/outbox/."""
 
 from __future__ import annotations
 
@@ -38,7 +38,9 @@ class Config:
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "false").lower() == "true"
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
-    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Anchor Portal <noreply@anchor.test>")
+    MAIL_DEFAULT_SENDER = os.environ.get(
+        "MAIL_DEFAULT_SENDER", "Anchor Portal <noreply@anchor.test>"
+    )
     MAIL_OUTBOX_DIR: str | None = None
 
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
@@ -72,7 +74,7 @@ class Config:
     HSTS = False
 
     @classmethod
-    def init_app(cls, app) -> None:  # noqa: ANN001
+    def init_app(cls, app) -> None:
         """Hook for settings that must be checked when the app is built."""
 
 
@@ -83,7 +85,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "testing-secret-key"
+    SECRET_KEY = "testing-secret-key"  # noqa: S105 - tests only
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     REDIS_URL = None
     RATELIMIT_STORAGE_URI = "memory://"
@@ -100,8 +102,10 @@ class ProductionConfig(Config):
     HSTS = True
 
     @classmethod
-    def init_app(cls, app) -> None:  # noqa: ANN001
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL") if not os.environ.get(name)]
+    def init_app(cls, app) -> None:
+        missing = [
+            name for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL") if not os.environ.get(name)
+        ]
         if missing:
             raise RuntimeError(
                 "Production configuration refuses to start without: " + ", ".join(missing)

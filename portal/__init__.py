@@ -34,8 +34,10 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     `overrides` replace config values before extensions read them (tests use this to point the
     app at PostgreSQL, Redis or a local SMTP server).
     """
-    config_name = config_name or os.environ.get("PORTAL_CONFIG") or os.environ.get(
-        "FLASK_CONFIG", "development"
+    config_name = (
+        config_name
+        or os.environ.get("PORTAL_CONFIG")
+        or os.environ.get("FLASK_CONFIG", "development")
     )
     app = Flask(
         __name__,
@@ -61,7 +63,9 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
 
 def configure_logging(app: Flask) -> None:
     if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+        )
 
 
 def configure_templates(app: Flask) -> None:

@@ -45,7 +45,7 @@ class SmtpSink:
     def __init__(self) -> None:
         self.messages: list[Message] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(message_from_bytes(envelope.content))
         return "250 Message accepted for delivery"
 
@@ -65,7 +65,9 @@ def smtp_server() -> Iterator[tuple[str, int, SmtpSink]]:
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory: pytest.TempPathFactory, smtp_server: tuple[str, int, SmtpSink]) -> Iterator[Flask]:
+def app(
+    tmp_path_factory: pytest.TempPathFactory, smtp_server: tuple[str, int, SmtpSink]
+) -> Iterator[Flask]:
     tmp = tmp_path_factory.mktemp("portal")
     host, port, _ = smtp_server
     overrides: dict[str, Any] = {
@@ -97,7 +99,9 @@ def app(tmp_path_factory: pytest.TempPathFactory, smtp_server: tuple[str, int, S
 def _empty_database() -> None:
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        db.session.execute(
+            text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+        )
     else:
         for table in tables:
             db.session.execute(text(f'DELETE FROM "{table}"'))
@@ -175,8 +179,8 @@ class Outbox:
 
 
 @pytest.fixture
-def run_jobs(app: Flask):  # noqa: ANN201
-    """Run queued jobs now: an RQ SimpleWorker in burst mode with Redis; nothing to do in-process."""
+def run_jobs(app: Flask):
+    """Run queued jobs now: an RQ SimpleWorker in burst mode with Redis; no-op in-process."""
 
     def drain() -> int:
         if not app.config.get("REDIS_URL"):
@@ -200,14 +204,14 @@ def outbox(smtp_server: tuple[str, int, SmtpSink], run_jobs: Any) -> Outbox:
 
 
 @pytest.fixture
-def factories():  # noqa: ANN201
+def factories():
     from tests import factories as module
 
     return module
 
 
 @pytest.fixture
-def login(client: FlaskClient):  # noqa: ANN201
+def login(client: FlaskClient):
     """Sign `user` in through the real sign-in form."""
     from tests.factories import PASSWORD
 
@@ -241,7 +245,7 @@ class QueryCounter:
 
 
 @pytest.fixture
-def count_queries(app: Flask):  # noqa: ANN201
+def count_queries(app: Flask):
     """`with count_queries() as counter: ...` then assert on `counter.count` (N+1 checks)."""
     from contextlib import contextmanager
 

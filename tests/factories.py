@@ -51,7 +51,9 @@ class MembershipFactory(BaseFactory):
     role = ROLE_MEMBER
 
 
-def member_of(organisation: Organisation | None = None, *, role: str = ROLE_MEMBER, **user_fields) -> User:  # noqa: ANN003
+def member_of(
+    organisation: Organisation | None = None, *, role: str = ROLE_MEMBER, **user_fields
+) -> User:
     """A user who belongs to `organisation` (a new approved anchor if none is given)."""
     organisation = organisation or OrganisationFactory()
     user = UserFactory(**user_fields)
@@ -59,19 +61,19 @@ def member_of(organisation: Organisation | None = None, *, role: str = ROLE_MEMB
     return user
 
 
-def admin_of(organisation: Organisation | None = None, **user_fields) -> User:  # noqa: ANN003
+def admin_of(organisation: Organisation | None = None, **user_fields) -> User:
     return member_of(organisation, role=ROLE_ADMIN, **user_fields)
 
 
-def vcse(**fields) -> Organisation:  # noqa: ANN003
+def vcse(**fields) -> Organisation:
     return OrganisationFactory(kind=KIND_VCSE, size_band="micro", **fields)
 
 
-def platform_admin(**user_fields) -> User:  # noqa: ANN003
+def platform_admin(**user_fields) -> User:
     return UserFactory(is_platform_admin=True, **user_fields)
 
 
-def convenor(*ambition_codes: str, **user_fields) -> User:  # noqa: ANN003
+def convenor(*ambition_codes: str, **user_fields) -> User:
     from sqlalchemy import select
 
     from portal.accounts.models import ConvenorAssignment

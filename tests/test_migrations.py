@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
@@ -27,7 +26,9 @@ def _alembic_config(url: str) -> Config:
 
 def test_migrations_have_a_single_head():
     script = ScriptDirectory.from_config(_alembic_config("sqlite://"))
-    assert len(script.get_heads()) == 1, f"several heads: {script.get_heads()}; add a merge revision"
+    assert len(script.get_heads()) == 1, (
+        f"several heads: {script.get_heads()}; add a merge revision"
+    )
 
 
 def test_upgrade_from_empty_matches_the_models(app, tmp_path):

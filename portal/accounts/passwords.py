@@ -16,7 +16,9 @@ MAX_PASSWORD_LENGTH = 256
 @cache
 def common_passwords() -> frozenset[str]:
     text = resources.files("portal.accounts").joinpath("data", "common_passwords.txt").read_text()
-    return frozenset(line.strip() for line in text.splitlines() if line and not line.startswith("#"))
+    return frozenset(
+        line.strip() for line in text.splitlines() if line and not line.startswith("#")
+    )
 
 
 def _hasher() -> PasswordHasher:

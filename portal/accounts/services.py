@@ -30,8 +30,12 @@ def find_user_by_email(email: str) -> User | None:
 def create_user(email: str, name: str, password: str, *, verified: bool = False) -> User:
     if find_user_by_email(email) is not None:
         raise AccountError("An account already exists for this email address")
-    user = User(email=email.strip().lower(), name=name.strip(), password_hash=hash_password(password),
-                is_verified=verified)
+    user = User(
+        email=email.strip().lower(),
+        name=name.strip(),
+        password_hash=hash_password(password),
+        is_verified=verified,
+    )
     db.session.add(user)
     db.session.flush()
     return user
@@ -81,16 +85,22 @@ def request_password_reset(email: str) -> None:
         "accounts.reset_password", token=make_reset_token(user)
     )
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-    send_email(user.email, "Reset your password", "emails/reset.txt", user=user, link=link, minutes=minutes)
+    send_email(
+        user.email, "Reset your password", "emails/reset.txt", user=user, link=link, minutes=minutes
+    )
 
 
 def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
-    audit.record("account.password_changed", user, summary=f"{user.email} set a new password",
-                 user_id=user.id)
+    audit.record(
+        "account.password_changed",
+        user,
+        summary=f"{user.email} set a new password",
+        user_id=user.id,
+    )
 
 
-def invite_colleague(organisation, email: str, role: str, invited_by: User) -> Invitation:  # noqa: ANN001
+def invite_colleague(organisation, email: str, role: str, invited_by: User) -> Invitation:
     """Create an invitation and email its single-use link."""
     email = email.strip().lower()
     existing = find_user_by_email(email)
@@ -107,17 +117,31 @@ def invite_colleague(organisation, email: str, role: str, invited_by: User) -> I
     )
     db.session.add(invitation)
     db.session.flush()
-    link = current_app.config["PUBLIC_BASE_URL"] + url_for("accounts.accept_invitation", token=token)
-    send_email(email, f"Join {organisation.name} on Anchor Portal", "emails/invitation.txt",
-               organisation=organisation, inviter=invited_by, link=link,
-               days=current_app.config["INVITATION_DAYS"])
-    audit.record("member.invited", invitation, organisation_id=organisation.id,
-                 summary=f"Invited {email} as {role}")
+    link = current_app.config["PUBLIC_BASE_URL"] + url_for(
+        "accounts.accept_invitation", token=token
+    )
+    send_email(
+        email,
+        f"Join {organisation.name} on Anchor Portal",
+        "emails/invitation.txt",
+        organisation=organisation,
+        inviter=invited_by,
+        link=link,
+        days=current_app.config["INVITATION_DAYS"],
+    )
+    audit.record(
+        "member.invited",
+        invitation,
+        organisation_id=organisation.id,
+        summary=f"Invited {email} as {role}",
+    )
     return invitation
 
 
 def find_open_invitation(token: str) -> Invitation | None:
-    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.token_hash == hash_token(token))
+    )
     if invitation is None or invitation.accepted_at is not None or invitation.expires_at < utcnow():
         return None
     return invitation
@@ -127,15 +151,21 @@ def accept_invitation(invitation: Invitation, user: User) -> Membership:
     """Add `user` to the invitation's organisation; the invitation cannot be used again."""
     membership = user.membership_of(invitation.organisation_id)
     if membership is None:
-        membership = Membership(user=user, organisation_id=invitation.organisation_id, role=invitation.role)
+        membership = Membership(
+            user=user, organisation_id=invitation.organisation_id, role=invitation.role
+        )
         db.session.add(membership)
     invitation.accepted_at = utcnow()
     # Accepting an emailed link proves the address, if it is the account's own.
     if user.email == invitation.email:
         user.is_verified = True
     db.session.flush()
-    audit.record("member.joined", membership, organisation_id=invitation.organisation_id,
-                 summary=f"{user.email} joined as {invitation.role}")
+    audit.record(
+        "member.joined",
+        membership,
+        organisation_id=invitation.organisation_id,
+        summary=f"{user.email} joined as {invitation.role}",
+    )
     return membership
 
 
@@ -147,27 +177,42 @@ def add_member(user: User, organisation_id: int, role: str) -> Membership:
 
 
 def _admin_count(organisation_id: int) -> int:
-    return db.session.scalar(
-        select(func.count(Membership.id)).where(
-            Membership.organisation_id == organisation_id, Membership.role == ROLE_ADMIN
+    return (
+        db.session.scalar(
+            select(func.count(Membership.id)).where(
+                Membership.organisation_id == organisation_id, Membership.role == ROLE_ADMIN
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def change_member_role(membership: Membership, role: str) -> None:
-    if membership.role == ROLE_ADMIN and role != ROLE_ADMIN and _admin_count(membership.organisation_id) <= 1:
+    if (
+        membership.role == ROLE_ADMIN
+        and role != ROLE_ADMIN
+        and _admin_count(membership.organisation_id) <= 1
+    ):
         raise AccountError("An organisation must keep at least one administrator")
     previous = membership.role
     membership.role = role
-    audit.record("member.role_changed", membership, organisation_id=membership.organisation_id,
-                 summary=f"{membership.user.email}: {previous} to {role}")
+    audit.record(
+        "member.role_changed",
+        membership,
+        organisation_id=membership.organisation_id,
+        summary=f"{membership.user.email}: {previous} to {role}",
+    )
 
 
 def remove_member(membership: Membership) -> None:
     if membership.role == ROLE_ADMIN and _admin_count(membership.organisation_id) <= 1:
         raise AccountError("An organisation must keep at least one administrator")
-    audit.record("member.removed", membership, organisation_id=membership.organisation_id,
-                 summary=f"Removed {membership.user.email}")
+    audit.record(
+        "member.removed",
+        membership,
+        organisation_id=membership.organisation_id,
+        summary=f"Removed {membership.user.email}",
+    )
     db.session.delete(membership)
 
 
@@ -175,14 +220,22 @@ def set_platform_roles(user: User, *, is_admin: bool, ambition_ids: list[int]) -
     """Grant or revoke platform admin, and set the Ambitions a convenor is scoped to."""
     before = (user.is_platform_admin, sorted(a.id for a in user.convenor_ambitions))
     user.is_platform_admin = is_admin
-    db.session.execute(ConvenorAssignment.__table__.delete().where(ConvenorAssignment.user_id == user.id))
+    db.session.execute(
+        ConvenorAssignment.__table__.delete().where(ConvenorAssignment.user_id == user.id)
+    )
     for ambition_id in ambition_ids:
         db.session.add(ConvenorAssignment(user_id=user.id, ambition_id=ambition_id))
     db.session.flush()
     db.session.expire(user, ["convenor_ambitions"])
-    codes = [a.code for a in db.session.scalars(select(Ambition).where(Ambition.id.in_(ambition_ids)))]
-    audit.record("user.roles_changed", user, summary=f"{user.email}: admin={is_admin}, convenor={codes}",
-                 details={"before": before, "after": (is_admin, sorted(ambition_ids))})
+    codes = [
+        a.code for a in db.session.scalars(select(Ambition).where(Ambition.id.in_(ambition_ids)))
+    ]
+    audit.record(
+        "user.roles_changed",
+        user,
+        summary=f"{user.email}: admin={is_admin}, convenor={codes}",
+        details={"before": before, "after": (is_admin, sorted(ambition_ids))},
+    )
 
 
 def set_user_active(user: User, active: bool) -> None:

@@ -30,10 +30,12 @@ def make_reset_token(user: User) -> str:
     return _serializer(RESET_SALT).dumps({"user": user.id, "pw": _fingerprint(user)})
 
 
-def user_for_reset_token(token: str, load_user) -> User | None:  # noqa: ANN001
+def user_for_reset_token(token: str, load_user) -> User | None:
     """The user a valid, unexpired, unused reset token belongs to; None otherwise."""
     try:
-        data = _serializer(RESET_SALT).loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+        data = _serializer(RESET_SALT).loads(
+            token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"]
+        )
     except (BadSignature, SignatureExpired):
         return None
     if not isinstance(data, dict):
@@ -50,7 +52,9 @@ def make_verify_token(user: User) -> str:
 
 def user_id_for_verify_token(token: str) -> tuple[int, str] | None:
     try:
-        data = _serializer(VERIFY_SALT).loads(token, max_age=current_app.config["EMAIL_VERIFY_MAX_AGE"])
+        data = _serializer(VERIFY_SALT).loads(
+            token, max_age=current_app.config["EMAIL_VERIFY_MAX_AGE"]
+        )
     except (BadSignature, SignatureExpired):
         return None
     if not isinstance(data, dict) or "user" not in data:

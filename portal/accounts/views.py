@@ -1,16 +1,32 @@
-"""Sign up, sign in and out, email verification, password reset, invitations and the account page."""
+"""Sign up, sign in and out, email verification, password reset, invitations, account page."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..core.security import is_safe_local_path
 from ..extensions import db, limiter, login_manager
 from . import services
-from .forms import AcceptInvitationForm, ForgotPasswordForm, LoginForm, ResetPasswordForm, SignUpForm
+from .forms import (
+    AcceptInvitationForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ResetPasswordForm,
+    SignUpForm,
+)
 from .models import User
 from .tokens import user_for_reset_token, user_id_for_verify_token
-from ..core.security import is_safe_local_path
 
 bp = Blueprint("accounts", __name__)
 
@@ -27,7 +43,7 @@ def load_user(user_id: str) -> User | None:
         return None
 
 
-def _limit(name: str):  # noqa: ANN202
+def _limit(name: str):
     return limiter.limit(lambda: current_app.config[name], methods=["POST"])
 
 
@@ -51,7 +67,9 @@ def signup():
 
 @bp.get("/check-your-email")
 def check_email():
-    return render_template("accounts/check_email.html", email=session.get("pending_verification_email"))
+    return render_template(
+        "accounts/check_email.html", email=session.get("pending_verification_email")
+    )
 
 
 @bp.post("/resend-verification")
@@ -160,7 +178,9 @@ def accept_invitation(token: str):
         db.session.commit()
         login_user(user)
         session["current_org_id"] = invitation.organisation_id
-        flash(f"Your account is ready and you have joined {invitation.organisation.name}.", "success")
+        flash(
+            f"Your account is ready and you have joined {invitation.organisation.name}.", "success"
+        )
         return redirect(url_for("orgs.home", org_id=invitation.organisation_id))
     return render_template("accounts/accept_invitation.html", invitation=invitation, form=form)
 
@@ -181,5 +201,8 @@ def switch_organisation():
     if current_user.membership_of(org_id) is None:
         abort(403, "You are not a member of that organisation.")
     session["current_org_id"] = org_id
-    flash("You are now acting for " + current_user.membership_of(org_id).organisation.name + ".", "success")
+    flash(
+        "You are now acting for " + current_user.membership_of(org_id).organisation.name + ".",
+        "success",
+    )
     return redirect(url_for("orgs.home", org_id=org_id))

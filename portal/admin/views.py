@@ -30,11 +30,15 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @bp.get("/")
 @platform_admin_required
 def index():
-    pending_orgs = db.session.scalar(select(func.count(Organisation.id)).where(Organisation.status == STATUS_PENDING))
+    pending_orgs = db.session.scalar(
+        select(func.count(Organisation.id)).where(Organisation.status == STATUS_PENDING)
+    )
     pending_requests = db.session.scalar(
         select(func.count(NetworkMembership.id)).where(NetworkMembership.status == REQUEST_PENDING)
     )
-    return render_template("admin/index.html", pending_orgs=pending_orgs, pending_requests=pending_requests)
+    return render_template(
+        "admin/index.html", pending_orgs=pending_orgs, pending_requests=pending_requests
+    )
 
 
 @bp.get("/organisations")
@@ -43,8 +47,14 @@ def organisations():
     status = request.args.get("status", STATUS_PENDING)
     if status not in ORGANISATION_STATUSES:
         status = STATUS_PENDING
-    page = paginate(select(Organisation).where(Organisation.status == status).order_by(Organisation.created_at.desc()))
-    return render_template("admin/organisations.html", page=page, status=status, statuses=ORGANISATION_STATUSES)
+    page = paginate(
+        select(Organisation)
+        .where(Organisation.status == status)
+        .order_by(Organisation.created_at.desc())
+    )
+    return render_template(
+        "admin/organisations.html", page=page, status=status, statuses=ORGANISATION_STATUSES
+    )
 
 
 @bp.post("/organisations/<int:organisation_id>/status")
@@ -64,7 +74,8 @@ def set_organisation_status(organisation_id: int):
 @platform_admin_required
 def network_requests():
     page = paginate(
-        select(NetworkMembership).where(NetworkMembership.status == REQUEST_PENDING)
+        select(NetworkMembership)
+        .where(NetworkMembership.status == REQUEST_PENDING)
         .order_by(NetworkMembership.requested_at)
     )
     return render_template("admin/network_requests.html", page=page)
@@ -83,8 +94,11 @@ def decide_network_request(request_id: int):
         flash(str(error))
     else:
         db.session.commit()
-        flash(f"{network_request.organisation.name}'s request was {network_request.status}. "
-              "The organisation has been emailed.", "success")
+        flash(
+            f"{network_request.organisation.name}'s request was {network_request.status}. "
+            "The organisation has been emailed.",
+            "success",
+        )
     return redirect(url_for("admin.network_requests"))
 
 
@@ -95,7 +109,9 @@ def users():
     statement = select(User).order_by(User.name)
     if form.validate() and form.q.data:
         pattern = f"%{form.q.data.lower()}%"
-        statement = statement.where(or_(func.lower(User.name).like(pattern), func.lower(User.email).like(pattern)))
+        statement = statement.where(
+            or_(func.lower(User.name).like(pattern), func.lower(User.email).like(pattern))
+        )
     return render_template("admin/users.html", form=form, page=paginate(statement))
 
 
@@ -111,8 +127,11 @@ def user_roles(user_id: int):
         if user.id == current_user.id and not form.is_platform_admin.data:
             form.is_platform_admin.errors.append("You cannot remove your own administrator role")
         else:
-            account_services.set_platform_roles(user, is_admin=form.is_platform_admin.data,
-                                                ambition_ids=form.convenor_ambitions.data)
+            account_services.set_platform_roles(
+                user,
+                is_admin=form.is_platform_admin.data,
+                ambition_ids=form.convenor_ambitions.data,
+            )
             if user.is_active_account != form.is_active_account.data and user.id != current_user.id:
                 account_services.set_user_active(user, form.is_active_account.data)
             db.session.commit()
@@ -124,7 +143,9 @@ def user_roles(user_id: int):
 @bp.get("/wards")
 @platform_admin_required
 def wards():
-    return render_template("admin/wards.html", wards=list(db.session.scalars(select(Ward).order_by(Ward.name))))
+    return render_template(
+        "admin/wards.html", wards=list(db.session.scalars(select(Ward).order_by(Ward.name)))
+    )
 
 
 @bp.route("/wards/<int:ward_id>", methods=["GET", "POST"])
@@ -133,14 +154,18 @@ def ward_code(ward_id: int):
     ward = db.session.get(Ward, ward_id) or abort(404)
     form = WardCodeForm(obj=ward)
     if form.validate_on_submit():
-        clash = db.session.scalar(select(Ward).where(Ward.ons_code == form.ons_code.data, Ward.id != ward.id))
+        clash = db.session.scalar(
+            select(Ward).where(Ward.ons_code == form.ons_code.data, Ward.id != ward.id)
+        )
         if clash is not None:
             form.ons_code.errors.append(f"{clash.name} already has the code {form.ons_code.data}")
         else:
             previous = ward.ons_code
             ward.ons_code = form.ons_code.data
             ward.code_source = "corrected"
-            audit.record("ward.code_corrected", ward, summary=f"{ward.name}: {previous} to {ward.ons_code}")
+            audit.record(
+                "ward.code_corrected", ward, summary=f"{ward.name}: {previous} to {ward.ons_code}"
+            )
             db.session.commit()
             flash(f"{ward.name}'s code has been saved.", "success")
             return redirect(url_for("admin.wards"))
@@ -155,5 +180,9 @@ def audit_log():
     if action:
         statement = statement.where(AuditLog.action.like(action.replace("%", "") + "%"))
     actions = list(db.session.scalars(select(AuditLog.action).distinct().order_by(AuditLog.action)))
-    return render_template("admin/audit_log.html", page=paginate(statement, per_page=50), action=action,
-                           actions=actions)
+    return render_template(
+        "admin/audit_log.html",
+        page=paginate(statement, per_page=50),
+        action=action,
+        actions=actions,
+    )

@@ -37,7 +37,9 @@ def render_error(code: int, message: str | None = None) -> tuple[str, int]:
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        return render_error(400, "Your form could not be sent. Go back, refresh the page and try again.")
+        return render_error(
+            400, "Your form could not be sent. Go back, refresh the page and try again."
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

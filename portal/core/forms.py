@@ -14,10 +14,10 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = GovCheckboxesInput()
 
-    def __init__(self, *args, coerce=int, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+    def __init__(self, *args, coerce=int, **kwargs) -> None:
         super().__init__(*args, coerce=coerce, **kwargs)
 
-    def pre_validate(self, form) -> None:  # noqa: ANN001
+    def pre_validate(self, form) -> None:
         # Give a plain-English message instead of WTForms' "not a valid choice".
         valid = {value for value, _ in self.choices or []}
         if any(value not in valid for value in self.data or []):

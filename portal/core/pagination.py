@@ -41,6 +41,11 @@ def requested_page() -> int:
 def paginate(statement: Select, *, page: int | None = None, per_page: int = 20) -> Page:
     """Run `statement` for one page, plus one count query."""
     page = page or requested_page()
-    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
-    items = list(db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)).unique())
+    total = (
+        db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+        or 0
+    )
+    items = list(
+        db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)).unique()
+    )
     return Page(items=items, page=page, per_page=per_page, total=total)

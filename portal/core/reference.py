@@ -75,5 +75,7 @@ def all_wards() -> list[Ward]:
 
 def all_goals() -> list[Goal]:
     return list(
-        db.session.scalars(select(Goal).join(Goal.ambition).order_by(Ambition.position, Goal.position))
+        db.session.scalars(
+            select(Goal).join(Goal.ambition).order_by(Ambition.position, Goal.position)
+        )
     )

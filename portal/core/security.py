@@ -30,7 +30,11 @@ def is_safe_local_path(target: str | None) -> bool:
     if target.startswith("//") or target.startswith("/\\") or "\\" in target:
         return False
     parts = urlsplit(urljoin(request.host_url, target))
-    return parts.scheme in ("http", "https") and parts.netloc == urlsplit(request.host_url).netloc and target.startswith("/")
+    return (
+        parts.scheme in ("http", "https")
+        and parts.netloc == urlsplit(request.host_url).netloc
+        and target.startswith("/")
+    )
 
 
 def add_security_headers(response: Response) -> Response:
@@ -40,7 +44,9 @@ def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     response.headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
     if current_app.config.get("HSTS"):
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        response.headers.setdefault(
+            "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+        )
     return response
 
 

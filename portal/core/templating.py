@@ -58,17 +58,33 @@ def navigation_items() -> list[dict[str, object]]:
     if current_user.is_authenticated:
         organisation = current_organisation()
         if organisation is not None:
-            nav.append({"text": "Your organisation", "href": url_for("orgs.home", org_id=organisation.id),
-                        "active": endpoint == "orgs.home"})
+            nav.append(
+                {
+                    "text": "Your organisation",
+                    "href": url_for("orgs.home", org_id=organisation.id),
+                    "active": endpoint == "orgs.home",
+                }
+            )
     for text, target, prefix in items:
         try:
             href = url_for(target)
         except BuildError:  # a feature not installed in this build: leave it out, never a dead link
             continue
-        nav.append({"text": text, "href": href,
-                    "active": endpoint.startswith(prefix) and endpoint != "orgs.home"})
+        nav.append(
+            {
+                "text": text,
+                "href": href,
+                "active": endpoint.startswith(prefix) and endpoint != "orgs.home",
+            }
+        )
     if current_user.is_authenticated and current_user.is_platform_admin:
-        nav.append({"text": "Admin", "href": url_for("admin.index"), "active": endpoint.startswith("admin.")})
+        nav.append(
+            {
+                "text": "Admin",
+                "href": url_for("admin.index"),
+                "active": endpoint.startswith("admin."),
+            }
+        )
     return nav
 
 

@@ -6,7 +6,13 @@ from flask import Blueprint, current_app, jsonify, render_template
 from sqlalchemy import func, select, text
 
 from ..extensions import db
-from ..orgs.models import STATUS_APPROVED, Network, NetworkMembership, Organisation, REQUEST_ACCEPTED
+from ..orgs.models import (
+    REQUEST_ACCEPTED,
+    STATUS_APPROVED,
+    Network,
+    NetworkMembership,
+    Organisation,
+)
 from .reference import all_ambitions, mission_statement
 
 bp = Blueprint("core", __name__)
@@ -21,7 +27,8 @@ def home():
         select(Network, func.count(NetworkMembership.id))
         .outerjoin(
             NetworkMembership,
-            (NetworkMembership.network_id == Network.id) & (NetworkMembership.status == REQUEST_ACCEPTED),
+            (NetworkMembership.network_id == Network.id)
+            & (NetworkMembership.status == REQUEST_ACCEPTED),
         )
         .group_by(Network.id)
         .order_by(Network.name)
@@ -37,7 +44,9 @@ def home():
 
 @bp.get("/ambitions")
 def ambitions():
-    return render_template("core/ambitions.html", mission=mission_statement(), ambitions=all_ambitions())
+    return render_template(
+        "core/ambitions.html", mission=mission_statement(), ambitions=all_ambitions()
+    )
 
 
 @bp.get("/about")
@@ -53,7 +62,7 @@ def healthz():
     try:
         db.session.execute(text("SELECT 1"))
         report["database"] = "ok"
-    except Exception as error:  # noqa: BLE001 - any failure means unhealthy
+    except Exception as error:
         report["database"] = f"error: {type(error).__name__}"
         healthy = False
     if current_app.config.get("REDIS_URL"):
@@ -62,7 +71,7 @@ def healthz():
 
             redis_connection().ping()
             report["redis"] = "ok"
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             report["redis"] = f"error: {type(error).__name__}"
             healthy = False
     else:

@@ -24,47 +24,136 @@ from ..orgs.models import (
     Organisation,
 )
 
-DEMO_PASSWORD = "anchor-demo-2026"
-DEMO_DOMAIN = "demo.example.org"  # example.org is reserved for examples; .test fails email validation
+DEMO_PASSWORD = "anchor-demo-2026"  # noqa: S105 - printed for the fictional demo logins
+DEMO_DOMAIN = (
+    "demo.example.org"  # example.org is reserved for examples; .test fails email validation
+)
 
 # (name, kind, size, network code or None, citywide, status)
 PUBLIC_ANCHORS = [
-    "Leeds City Council (demo)", "Leeds Teaching Hospitals Trust (demo)", "Aire Valley University",
-    "Leeds Community Health Trust (demo)", "Northgate College", "Kirkgate Housing Association",
-    "West Riding Fire Service (demo)", "Headrow Partnership Trust", "Yorkshire Arts Conservatoire",
-    "Leeds & York Mental Health Trust (demo)", "Calder Further Education College", "Leeds Civic Museum Trust",
+    "Leeds City Council (demo)",
+    "Leeds Teaching Hospitals Trust (demo)",
+    "Aire Valley University",
+    "Leeds Community Health Trust (demo)",
+    "Northgate College",
+    "Kirkgate Housing Association",
+    "West Riding Fire Service (demo)",
+    "Headrow Partnership Trust",
+    "Yorkshire Arts Conservatoire",
+    "Leeds & York Mental Health Trust (demo)",
+    "Calder Further Education College",
+    "Leeds Civic Museum Trust",
 ]
 BUSINESS_ANCHORS = [
-    "Briggate Building Society", "Meanwood Engineering Ltd", "Holbeck Digital Ltd", "Wharfedale Foods Ltd",
-    "Kirkstall Forge Logistics", "Aireside Law LLP", "Temple Works Energy", "Roundhay Retail Group",
-    "Calls Landing Insurance", "Hyde Park Pharma Ltd", "Armley Print & Pack", "Otley Road Architects",
+    "Briggate Building Society",
+    "Meanwood Engineering Ltd",
+    "Holbeck Digital Ltd",
+    "Wharfedale Foods Ltd",
+    "Kirkstall Forge Logistics",
+    "Aireside Law LLP",
+    "Temple Works Energy",
+    "Roundhay Retail Group",
+    "Calls Landing Insurance",
+    "Hyde Park Pharma Ltd",
+    "Armley Print & Pack",
+    "Otley Road Architects",
 ]
 COMMUNITY_ANCHORS = [
-    "Harehills Together", "Seacroft Community Hub", "Beeston Village Trust", "Middleton Park Community Centre",
-    "Chapeltown Neighbourhood Network", "Bramley Baths Community", "Burmantofts Family Centre",
-    "Armley Helping Hands", "Hunslet Riverside Forum", "Little London Community Partnership",
+    "Harehills Together",
+    "Seacroft Community Hub",
+    "Beeston Village Trust",
+    "Middleton Park Community Centre",
+    "Chapeltown Neighbourhood Network",
+    "Bramley Baths Community",
+    "Burmantofts Family Centre",
+    "Armley Helping Hands",
+    "Hunslet Riverside Forum",
+    "Little London Community Partnership",
 ]
 VCSE_GROUPS = [
-    "Gipton Food Share", "Kirkstall Valley Volunteers", "Holbeck Youth Sport", "Morley Men's Shed",
-    "Pudsey Carers Café", "Killingbeck Homework Club", "Farnley Wildlife Friends", "Rothwell Warm Spaces",
-    "Cross Gates Credit Union Savers", "Lincoln Green Digital Inclusion", "Woodhouse Refugee Welcome",
-    "Headingley Community Orchard", "Wortley Reading Circle", "Garforth Befrienders", "Otley Repair Café",
-    "Swillington Walking Group", "Yeadon Young Carers", "Richmond Hill Sewing Bee", "Hyde Park Arts Collective",
-    "Moortown Dementia Friends", "Temple Newsam Tree Planters", "Alwoodley Mentoring Circle",
+    "Gipton Food Share",
+    "Kirkstall Valley Volunteers",
+    "Holbeck Youth Sport",
+    "Morley Men's Shed",
+    "Pudsey Carers Café",
+    "Killingbeck Homework Club",
+    "Farnley Wildlife Friends",
+    "Rothwell Warm Spaces",
+    "Cross Gates Credit Union Savers",
+    "Lincoln Green Digital Inclusion",
+    "Woodhouse Refugee Welcome",
+    "Headingley Community Orchard",
+    "Wortley Reading Circle",
+    "Garforth Befrienders",
+    "Otley Repair Café",
+    "Swillington Walking Group",
+    "Yeadon Young Carers",
+    "Richmond Hill Sewing Bee",
+    "Hyde Park Arts Collective",
+    "Moortown Dementia Friends",
+    "Temple Newsam Tree Planters",
+    "Alwoodley Mentoring Circle",
 ]
 OTHER_ORGS = ["Leeds Anchors Research Group", "Leeds Inclusive Growth Observatory"]
 PENDING_ORGS = ["Stourton Community Kitchen", "Whinmoor Allotment Society"]
 
-FIRST_NAMES = ["Amira", "Ben", "Chloe", "Dev", "Efua", "Finn", "Grace", "Hamza", "Isla", "Jonah", "Kiran",
-               "Lena", "Marek", "Nadia", "Owen", "Priya", "Qasim", "Rosa", "Sam", "Tariq", "Una", "Viktor",
-               "Wen", "Yusuf", "Zara"]
-LAST_NAMES = ["Ahmed", "Brooke", "Clarke", "Dunmore", "Ellison", "Fairweather", "Gill", "Hartley", "Iqbal",
-              "Jowett", "Kaur", "Lister", "Mensah", "Nowak", "Oduya", "Pickles", "Rahman", "Sutcliffe",
-              "Thackray", "Umar", "Varley", "Whiteley"]
+FIRST_NAMES = [
+    "Amira",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Efua",
+    "Finn",
+    "Grace",
+    "Hamza",
+    "Isla",
+    "Jonah",
+    "Kiran",
+    "Lena",
+    "Marek",
+    "Nadia",
+    "Owen",
+    "Priya",
+    "Qasim",
+    "Rosa",
+    "Sam",
+    "Tariq",
+    "Una",
+    "Viktor",
+    "Wen",
+    "Yusuf",
+    "Zara",
+]
+LAST_NAMES = [
+    "Ahmed",
+    "Brooke",
+    "Clarke",
+    "Dunmore",
+    "Ellison",
+    "Fairweather",
+    "Gill",
+    "Hartley",
+    "Iqbal",
+    "Jowett",
+    "Kaur",
+    "Lister",
+    "Mensah",
+    "Nowak",
+    "Oduya",
+    "Pickles",
+    "Rahman",
+    "Sutcliffe",
+    "Thackray",
+    "Umar",
+    "Varley",
+    "Whiteley",
+]
 
 
 def _slug(name: str) -> str:
-    return "".join(ch for ch in name.lower().replace("&", "and") if ch.isalnum() or ch == " ").split()[0]
+    return "".join(
+        ch for ch in name.lower().replace("&", "and") if ch.isalnum() or ch == " "
+    ).split()[0]
 
 
 def _organisations_plan() -> list[tuple[str, str, str | None, str]]:
@@ -104,8 +193,12 @@ def demo_logins() -> list[tuple[str, str, str]]:
     rows = [("Platform administrator", "-", f"{ADMIN[0]}@{DEMO_DOMAIN}")]
     rows += [(f"Convenor ({code})", "-", f"{local}@{DEMO_DOMAIN}") for local, _, code in CONVENORS]
     kinds = {n: k for n, k, _, _ in _organisations_plan()}
-    labels = {KIND_PUBLIC_ANCHOR: "public-sector anchor", KIND_BUSINESS_ANCHOR: "business anchor",
-              KIND_COMMUNITY_ANCHOR: "community anchor", KIND_VCSE: "VCSE group"}
+    labels = {
+        KIND_PUBLIC_ANCHOR: "public-sector anchor",
+        KIND_BUSINESS_ANCHOR: "business anchor",
+        KIND_COMMUNITY_ANCHOR: "community anchor",
+        KIND_VCSE: "VCSE group",
+    }
     for local, _, org_name, role in NAMED_LOGINS:
         label = f"{'Admin' if role == ROLE_ADMIN else 'Member'}, {labels[kinds[org_name]]}"
         if org_name in PENDING_ORGS:
@@ -135,17 +228,28 @@ def seed_people_and_organisations() -> None:
     for name, kind, network_code, status in _organisations_plan():
         organisation = existing.get(name)
         if organisation is None:
-            citywide = kind in (KIND_PUBLIC_ANCHOR, KIND_OTHER) or (kind == KIND_BUSINESS_ANCHOR and rng.random() < 0.4)
+            citywide = kind in (KIND_PUBLIC_ANCHOR, KIND_OTHER) or (
+                kind == KIND_BUSINESS_ANCHOR and rng.random() < 0.4
+            )
             organisation = Organisation(
                 name=name,
                 kind=kind,
                 status=status,
-                description=f"{name} is a fictional organisation in the Anchor Portal demonstration network.",
-                size_band={KIND_PUBLIC_ANCHOR: "very_large", KIND_BUSINESS_ANCHOR: "large",
-                           KIND_COMMUNITY_ANCHOR: "small", KIND_VCSE: "micro", KIND_OTHER: "small"}[kind],
+                description=f"{name} is a fictional organisation in the demonstration network.",
+                size_band={
+                    KIND_PUBLIC_ANCHOR: "very_large",
+                    KIND_BUSINESS_ANCHOR: "large",
+                    KIND_COMMUNITY_ANCHOR: "small",
+                    KIND_VCSE: "micro",
+                    KIND_OTHER: "small",
+                }[kind],
                 citywide=citywide,
-                charity_number=str(1100000 + rng.randint(0, 99999)) if kind in (KIND_VCSE, KIND_COMMUNITY_ANCHOR) else None,
-                company_number=f"{rng.randint(1000000, 13999999):08d}" if kind == KIND_BUSINESS_ANCHOR else None,
+                charity_number=str(1100000 + rng.randint(0, 99999))
+                if kind in (KIND_VCSE, KIND_COMMUNITY_ANCHOR)
+                else None,
+                company_number=f"{rng.randint(1000000, 13999999):08d}"
+                if kind == KIND_BUSINESS_ANCHOR
+                else None,
                 website=f"https://{_slug(name)}.example.org",
             )
             if not citywide:
@@ -153,14 +257,21 @@ def seed_people_and_organisations() -> None:
             db.session.add(organisation)
             db.session.flush()
             if network_code:
-                db.session.add(NetworkMembership(organisation=organisation, network=networks[network_code],
-                                                 status=REQUEST_ACCEPTED))
+                db.session.add(
+                    NetworkMembership(
+                        organisation=organisation,
+                        network=networks[network_code],
+                        status=REQUEST_ACCEPTED,
+                    )
+                )
         organisations[name] = organisation
 
     for local, name, org_name, role in NAMED_LOGINS:
         user = _get_or_create_user(f"{local}@{DEMO_DOMAIN}", name, password_hash)
         if user.membership_of(organisations[org_name].id) is None:
-            db.session.add(Membership(user=user, organisation_id=organisations[org_name].id, role=role))
+            db.session.add(
+                Membership(user=user, organisation_id=organisations[org_name].id, role=role)
+            )
     # Every other organisation gets one fictional administrator, so member lists are not empty.
     for index, (org_name, organisation) in enumerate(sorted(organisations.items())):
         if any(org_name == named[2] for named in NAMED_LOGINS):
@@ -182,7 +293,9 @@ def seed_people_and_organisations() -> None:
 
 def demo_organisations(kind: str | None = None) -> list[Organisation]:
     """Approved demo organisations, for feature seeders."""
-    statement = select(Organisation).where(Organisation.status == STATUS_APPROVED).order_by(Organisation.id)
+    statement = (
+        select(Organisation).where(Organisation.status == STATUS_APPROVED).order_by(Organisation.id)
+    )
     if kind:
         statement = statement.where(Organisation.kind == kind)
     return list(db.session.scalars(statement))

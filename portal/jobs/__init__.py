@@ -26,13 +26,13 @@ def job_path(func: Callable[..., Any]) -> str:
     return f"{func.__module__}.{func.__qualname__}"
 
 
-def redis_connection():  # noqa: ANN201
+def redis_connection():
     from redis import Redis
 
     return Redis.from_url(current_app.config["REDIS_URL"])
 
 
-def get_queue():  # noqa: ANN201
+def get_queue():
     from rq import Queue
 
     return Queue(current_app.config["RQ_QUEUE"], connection=redis_connection())

@@ -18,13 +18,17 @@ log = logging.getLogger(__name__)
 def register(app: Flask) -> None:
     @app.cli.command("worker")
     @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
-    @click.option("--with-scheduler/--without-scheduler", default=True, help="Run RQ's retry scheduler.")
+    @click.option(
+        "--with-scheduler/--without-scheduler", default=True, help="Run RQ's retry scheduler."
+    )
     def worker(burst: bool, with_scheduler: bool) -> None:
         """Run an RQ worker for this app (same as `rq worker`, with the app loaded once)."""
         from rq import Worker
 
         if not current_app.config.get("REDIS_URL"):
-            raise click.ClickException("REDIS_URL is not set: jobs run in-process, no worker needed.")
+            raise click.ClickException(
+                "REDIS_URL is not set: jobs run in-process, no worker needed."
+            )
         Worker([current_app.config["RQ_QUEUE"]], connection=redis_connection()).work(
             burst=burst, with_scheduler=with_scheduler
         )

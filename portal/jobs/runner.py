@@ -58,7 +58,9 @@ def run_in_process(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict
                 return
             except Exception:
                 db.session.rollback()
-                log.exception("Job %s failed (attempt %d of %d)", func.__qualname__, attempt, attempts)
+                log.exception(
+                    "Job %s failed (attempt %d of %d)", func.__qualname__, attempt, attempts
+                )
             finally:
                 db.session.remove()
         if not app.testing:

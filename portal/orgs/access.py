@@ -48,7 +48,9 @@ def require_can_publish(organisation: Organisation) -> None:
         )
 
 
-def org_member_required(role: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def org_member_required(
+    role: str | None = None,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Route decorator: loads `org_id` into `g.org` and checks membership (or platform admin)."""
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:

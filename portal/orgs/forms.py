@@ -13,7 +13,15 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitField, TextAreaField, URLField
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    URLField,
+)
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..core.forms import MultiCheckboxField
@@ -22,7 +30,7 @@ from .models import ORGANISATION_KINDS, SIZE_BANDS
 # Charity Commission for England and Wales numbers are 6 to 8 digits; Scottish (SC) and Northern
 # Irish (NIC / 1000...) registers have their own prefixes, accepted here too.
 CHARITY_NUMBER = re.compile(r"^(\d{6,8}|SC\d{6}|NIC?\d{5,6})$")
-# Companies House numbers: 8 characters, digits or a two-letter prefix (SC, NI, OC...) then 6 digits.
+# Companies House numbers: 8 characters, digits or a two-letter prefix (SC, NI, OC) + 6 digits.
 COMPANY_NUMBER = re.compile(r"^([0-9]{8}|[A-Z]{2}[0-9]{6})$")
 
 
@@ -41,7 +49,9 @@ class OrganisationForm(FlaskForm):
         filters=[_strip],
         validators=[
             InputRequired(message="Enter the organisation's name"),
-            Length(min=2, max=160, message="Organisation name must be between 2 and 160 characters"),
+            Length(
+                min=2, max=160, message="Organisation name must be between 2 and 160 characters"
+            ),
         ],
     )
     kind = RadioField(
@@ -69,7 +79,10 @@ class OrganisationForm(FlaskForm):
         widget=GovTextInput(),
         description="For example, https://www.example.org",
         filters=[_strip],
-        validators=[Optional(), Length(max=300, message="Website address must be 300 characters or fewer")],
+        validators=[
+            Optional(),
+            Length(max=300, message="Website address must be 300 characters or fewer"),
+        ],
     )
     description = TextAreaField(
         "What does the organisation do?",
@@ -86,8 +99,12 @@ class OrganisationForm(FlaskForm):
         choices=[("", "Choose a size")] + list(SIZE_BANDS.items()),
         validators=[InputRequired(message="Choose the organisation's size")],
     )
-    citywide = BooleanField("The organisation works across the whole city", widget=GovCheckboxInput())
-    wards = MultiCheckboxField("Wards served", description="Choose every ward where you work, or tick citywide above.")
+    citywide = BooleanField(
+        "The organisation works across the whole city", widget=GovCheckboxInput()
+    )
+    wards = MultiCheckboxField(
+        "Wards served", description="Choose every ward where you work, or tick citywide above."
+    )
     submit = SubmitField("Save organisation", widget=GovSubmitInput())
 
     def validate_charity_number(self, field: StringField) -> None:
@@ -96,20 +113,30 @@ class OrganisationForm(FlaskForm):
 
     def validate_company_number(self, field: StringField) -> None:
         if field.data and not COMPANY_NUMBER.match(field.data):
-            raise ValidationError("Enter a company number of 8 characters, like 01234567 or SC123456")
+            raise ValidationError(
+                "Enter a company number of 8 characters, like 01234567 or SC123456"
+            )
 
     def validate_website(self, field: URLField) -> None:
         if field.data and not re.match(r"^https?://[^\s/$.?#][^\s]*\.[^\s]{2,}$", field.data):
-            raise ValidationError("Enter a website address starting with https://, like https://www.example.org")
+            raise ValidationError(
+                "Enter a website address starting with https://, like https://www.example.org"
+            )
 
     def validate_wards(self, field: MultiCheckboxField) -> None:
         if not self.citywide.data and not field.data:
-            raise ValidationError("Choose at least one ward, or say that the organisation works citywide")
+            raise ValidationError(
+                "Choose at least one ward, or say that the organisation works citywide"
+            )
 
 
 class NetworkRequestForm(FlaskForm):
-    network = RadioField("Which network do you want to join?", widget=GovRadioInput(), coerce=int,
-                         validators=[InputRequired(message="Choose a network")])
+    network = RadioField(
+        "Which network do you want to join?",
+        widget=GovRadioInput(),
+        coerce=int,
+        validators=[InputRequired(message="Choose a network")],
+    )
     submit = SubmitField("Ask to join", widget=GovSubmitInput())
 
 
@@ -117,12 +144,28 @@ class DirectoryFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search form changes nothing
 
-    q = StringField("Search by name", widget=GovTextInput(), filters=[_strip],
-                    validators=[Optional(), Length(max=100, message="Search must be 100 characters or fewer")])
-    kind = SelectField("Kind", widget=GovSelect(), choices=[("", "All kinds")] + list(ORGANISATION_KINDS.items()),
-                       validators=[Optional()])
-    ward = SelectField("Ward", widget=GovSelect(), coerce=lambda v: int(v) if v not in (None, "") else None,
-                       validators=[Optional()])
-    network = SelectField("Network", widget=GovSelect(), coerce=lambda v: int(v) if v not in (None, "") else None,
-                          validators=[Optional()])
+    q = StringField(
+        "Search by name",
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[Optional(), Length(max=100, message="Search must be 100 characters or fewer")],
+    )
+    kind = SelectField(
+        "Kind",
+        widget=GovSelect(),
+        choices=[("", "All kinds")] + list(ORGANISATION_KINDS.items()),
+        validators=[Optional()],
+    )
+    ward = SelectField(
+        "Ward",
+        widget=GovSelect(),
+        coerce=lambda v: int(v) if v not in (None, "") else None,
+        validators=[Optional()],
+    )
+    network = SelectField(
+        "Network",
+        widget=GovSelect(),
+        coerce=lambda v: int(v) if v not in (None, "") else None,
+        validators=[Optional()],
+    )
     submit = SubmitField("Filter", widget=GovSubmitInput())

@@ -83,7 +83,9 @@ class Organisation(db.Model):
     network_memberships: Mapped[list[NetworkMembership]] = relationship(
         back_populates="organisation", cascade="all, delete-orphan", lazy="selectin"
     )
-    memberships = relationship("Membership", back_populates="organisation", cascade="all, delete-orphan")
+    memberships = relationship(
+        "Membership", back_populates="organisation", cascade="all, delete-orphan"
+    )
 
     @property
     def kind_label(self) -> str:
@@ -99,7 +101,7 @@ class Organisation(db.Model):
 
     @property
     def can_publish(self) -> bool:
-        """Only approved organisations may publish pledges, listings, activities or join networks."""
+        """Only approved organisations publish pledges, listings, activities or join networks."""
         return self.status == STATUS_APPROVED
 
     @property

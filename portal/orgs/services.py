@@ -20,14 +20,29 @@ from .models import (
 )
 
 NETWORKS = [
-    ("anchor", "Leeds Anchor Network", "anchor",
-     "Large, mainly public-sector employers – the council, NHS trusts, universities and colleges – using their "
-     "spending, employment and assets for the good of the city. Formed in 2018."),
-    ("business", "Leeds Business Anchors", "business",
-     "Businesses committed to inclusive growth through employment, procurement, their environment and assets, "
-     "and their corporate and community role. Joined with the Anchor Network in March 2024."),
-    ("community", "Leeds Community Anchor Network", "community",
-     "Locally trusted voluntary, community and social enterprise organisations rooted in their neighbourhoods."),
+    (
+        "anchor",
+        "Leeds Anchor Network",
+        "anchor",
+        "Large, mainly public-sector employers – the council, NHS trusts, universities and "
+        "colleges – using their spending, employment and assets for the good of the city. "
+        "Formed in 2018.",
+    ),
+    (
+        "business",
+        "Leeds Business Anchors",
+        "business",
+        "Businesses committed to inclusive growth through employment, procurement, their "
+        "environment and assets, and their corporate and community role. Joined with the "
+        "Anchor Network in March 2024.",
+    ),
+    (
+        "community",
+        "Leeds Community Anchor Network",
+        "community",
+        "Locally trusted voluntary, community and social enterprise organisations rooted in "
+        "their neighbourhoods.",
+    ),
 ]
 
 
@@ -39,7 +54,9 @@ def seed_networks() -> None:
     existing = {n.code for n in db.session.scalars(select(Network))}
     for code, name, variant, description in NETWORKS:
         if code not in existing:
-            db.session.add(Network(code=code, name=name, assessment_variant=variant, description=description))
+            db.session.add(
+                Network(code=code, name=name, assessment_variant=variant, description=description)
+            )
     db.session.flush()
 
 
@@ -53,7 +70,9 @@ def _apply_form_data(organisation: Organisation, data: dict) -> None:
     organisation.size_band = data.get("size_band") or None
     organisation.citywide = bool(data.get("citywide"))
     ward_ids = [] if organisation.citywide else list(data.get("wards") or [])
-    organisation.wards = list(db.session.scalars(select(Ward).where(Ward.id.in_(ward_ids)))) if ward_ids else []
+    organisation.wards = (
+        list(db.session.scalars(select(Ward).where(Ward.id.in_(ward_ids)))) if ward_ids else []
+    )
 
 
 def register_organisation(data: dict, created_by: User) -> Organisation:
@@ -63,34 +82,53 @@ def register_organisation(data: dict, created_by: User) -> Organisation:
     db.session.add(organisation)
     db.session.flush()
     db.session.add(Membership(user=created_by, organisation_id=organisation.id, role=ROLE_ADMIN))
-    audit.record("organisation.registered", organisation, organisation_id=organisation.id,
-                 summary=f"{organisation.name} registered (pending approval)")
+    audit.record(
+        "organisation.registered",
+        organisation,
+        organisation_id=organisation.id,
+        summary=f"{organisation.name} registered (pending approval)",
+    )
     return organisation
 
 
 def update_organisation(organisation: Organisation, data: dict) -> None:
     before = {"name": organisation.name, "kind": organisation.kind}
     _apply_form_data(organisation, data)
-    audit.record("organisation.updated", organisation, organisation_id=organisation.id,
-                 summary=f"{organisation.name} profile updated", details={"before": before})
+    audit.record(
+        "organisation.updated",
+        organisation,
+        organisation_id=organisation.id,
+        summary=f"{organisation.name} profile updated",
+        details={"before": before},
+    )
 
 
 def set_organisation_status(organisation: Organisation, status: str) -> None:
     """Approve or suspend an organisation and tell its administrators."""
     previous = organisation.status
     organisation.status = status
-    audit.record(f"organisation.{status}", organisation, organisation_id=organisation.id,
-                 summary=f"{organisation.name}: {previous} to {status}")
+    audit.record(
+        f"organisation.{status}",
+        organisation,
+        organisation_id=organisation.id,
+        summary=f"{organisation.name}: {previous} to {status}",
+    )
     for membership in organisation.memberships:
         if membership.is_admin:
-            send_email(membership.user.email, f"{organisation.name} is now {status}",
-                       "emails/organisation_decision.txt", organisation=organisation)
+            send_email(
+                membership.user.email,
+                f"{organisation.name} is now {status}",
+                "emails/organisation_decision.txt",
+                organisation=organisation,
+            )
 
 
 def request_network_membership(organisation: Organisation, network: Network) -> NetworkMembership:
     if not organisation.can_publish:
         raise OrganisationError("Your organisation must be approved before it can join a network")
-    existing = next((m for m in organisation.network_memberships if m.network_id == network.id), None)
+    existing = next(
+        (m for m in organisation.network_memberships if m.network_id == network.id), None
+    )
     if existing is not None and existing.status in (REQUEST_PENDING, REQUEST_ACCEPTED):
         raise OrganisationError(f"{organisation.name} has already asked to join {network.name}")
     if existing is None:
@@ -100,34 +138,54 @@ def request_network_membership(organisation: Organisation, network: Network) -> 
     existing.requested_at = utcnow()
     existing.decided_at = None
     db.session.flush()
-    audit.record("network.requested", existing, organisation_id=organisation.id,
-                 summary=f"{organisation.name} asked to join {network.name}")
+    audit.record(
+        "network.requested",
+        existing,
+        organisation_id=organisation.id,
+        summary=f"{organisation.name} asked to join {network.name}",
+    )
     return existing
 
 
 def decide_network_request(request: NetworkMembership, accept: bool, decided_by: User) -> None:
-    """Accept or decline a request to join a network, and email the organisation's administrators."""
+    """Accept or decline a request to join a network; email the organisation's admins."""
     if request.status != REQUEST_PENDING:
         raise OrganisationError("This request has already been decided")
     request.status = REQUEST_ACCEPTED if accept else REQUEST_DECLINED
     request.decided_at = utcnow()
     request.decided_by_id = decided_by.id
-    audit.record(f"network.{request.status}", request, organisation_id=request.organisation_id,
-                 summary=f"{request.organisation.name} {request.status} into {request.network.name}")
+    audit.record(
+        f"network.{request.status}",
+        request,
+        organisation_id=request.organisation_id,
+        summary=f"{request.organisation.name} {request.status} into {request.network.name}",
+    )
     for membership in request.organisation.memberships:
         if membership.is_admin:
-            send_email(membership.user.email, f"Your request to join {request.network.name}",
-                       "emails/network_decision.txt", organisation=request.organisation,
-                       network=request.network, decision=request.status)
+            send_email(
+                membership.user.email,
+                f"Your request to join {request.network.name}",
+                "emails/network_decision.txt",
+                organisation=request.organisation,
+                network=request.network,
+                decision=request.status,
+            )
 
 
-def directory_query(*, q: str | None = None, kind: str | None = None, ward_id: int | None = None,
-                    network_id: int | None = None) -> Select:
+def directory_query(
+    *,
+    q: str | None = None,
+    kind: str | None = None,
+    ward_id: int | None = None,
+    network_id: int | None = None,
+) -> Select:
     """Approved organisations matching the filters, by name."""
     statement = select(Organisation).where(Organisation.status == STATUS_APPROVED)
     if q:
         pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        statement = statement.where(func.lower(Organisation.name).like(pattern.lower(), escape="\\"))
+        statement = statement.where(
+            func.lower(Organisation.name).like(pattern.lower(), escape="\\")
+        )
     if kind:
         statement = statement.where(Organisation.kind == kind)
     if ward_id:
@@ -137,7 +195,8 @@ def directory_query(*, q: str | None = None, kind: str | None = None, ward_id: i
     if network_id:
         statement = statement.where(
             Organisation.network_memberships.any(
-                (NetworkMembership.network_id == network_id) & (NetworkMembership.status == REQUEST_ACCEPTED)
+                (NetworkMembership.network_id == network_id)
+                & (NetworkMembership.status == REQUEST_ACCEPTED)
             )
         )
     return statement.order_by(Organisation.name)

@@ -29,10 +29,16 @@ def directory():
     form.network.choices = [("", "All networks")] + [(n.id, n.name) for n in networks]
     filters = {}
     if form.validate():
-        filters = {"q": form.q.data, "kind": form.kind.data or None, "ward_id": form.ward.data,
-                   "network_id": form.network.data}
+        filters = {
+            "q": form.q.data,
+            "kind": form.kind.data or None,
+            "ward_id": form.ward.data,
+            "network_id": form.network.data,
+        }
     page = paginate(services.directory_query(**filters), per_page=20)
-    return render_template("orgs/directory.html", form=form, page=page, filtered=any(filters.values()))
+    return render_template(
+        "orgs/directory.html", form=form, page=page, filtered=any(filters.values())
+    )
 
 
 @bp.get("/organisations/<int:org_id>")
@@ -83,16 +89,32 @@ def edit(org_id: int):
 @bp.get("/orgs/<int:org_id>/members")
 @org_member_required()
 def members(org_id: int):
-    memberships = list(db.session.scalars(
-        select(Membership).where(Membership.organisation_id == org_id).join(Membership.user)
-        .order_by(Membership.role, Membership.created_at)
-    ))
-    invitations = list(db.session.scalars(
-        select(Invitation).where(Invitation.organisation_id == org_id, Invitation.accepted_at.is_(None),
-                                 Invitation.expires_at > utcnow()).order_by(Invitation.created_at.desc())
-    ))
-    return render_template("orgs/members.html", organisation=g.org, memberships=memberships,
-                           invitations=invitations, can_manage=is_org_member(org_id, role=ROLE_ADMIN))
+    memberships = list(
+        db.session.scalars(
+            select(Membership)
+            .where(Membership.organisation_id == org_id)
+            .join(Membership.user)
+            .order_by(Membership.role, Membership.created_at)
+        )
+    )
+    invitations = list(
+        db.session.scalars(
+            select(Invitation)
+            .where(
+                Invitation.organisation_id == org_id,
+                Invitation.accepted_at.is_(None),
+                Invitation.expires_at > utcnow(),
+            )
+            .order_by(Invitation.created_at.desc())
+        )
+    )
+    return render_template(
+        "orgs/members.html",
+        organisation=g.org,
+        memberships=memberships,
+        invitations=invitations,
+        can_manage=is_org_member(org_id, role=ROLE_ADMIN),
+    )
 
 
 @bp.route("/orgs/<int:org_id>/members/invite", methods=["GET", "POST"])
@@ -132,7 +154,9 @@ def member_role(org_id: int, membership_id: int):
             db.session.commit()
             flash(f"{membership.user.name}'s role has been saved.", "success")
             return redirect(url_for("orgs.members", org_id=org_id))
-    return render_template("orgs/member_role.html", form=form, organisation=g.org, membership=membership)
+    return render_template(
+        "orgs/member_role.html", form=form, organisation=g.org, membership=membership
+    )
 
 
 @bp.post("/orgs/<int:org_id>/members/<int:membership_id>/remove")
@@ -155,7 +179,9 @@ def remove_member(org_id: int, membership_id: int):
 def networks(org_id: int):
     organisation = g.org
     taken = {m.network_id for m in organisation.network_memberships if m.status != "declined"}
-    available = [n for n in db.session.scalars(select(Network).order_by(Network.name)) if n.id not in taken]
+    available = [
+        n for n in db.session.scalars(select(Network).order_by(Network.name)) if n.id not in taken
+    ]
     form = NetworkRequestForm()
     form.network.choices = [(n.id, n.name) for n in available]
     if organisation.can_publish and form.validate_on_submit():
@@ -166,7 +192,12 @@ def networks(org_id: int):
             form.network.errors.append(str(error))
         else:
             db.session.commit()
-            flash(f"Your request to join {network.name} has been sent. We will email you when it is decided.",
-                  "success")
+            flash(
+                f"Your request to join {network.name} has been sent. "
+                "We will email you when it is decided.",
+                "success",
+            )
             return redirect(url_for("orgs.networks", org_id=org_id))
-    return render_template("orgs/networks.html", form=form, organisation=organisation, available=available)
+    return render_template(
+        "orgs/networks.html", form=form, organisation=organisation, available=available
+    )

@@ -23,8 +23,15 @@ def _link(message, prefix: str) -> str:
 
 
 def test_sign_up_sends_a_verification_email_and_login_waits_for_it(client, outbox):
-    response = client.post("/sign-up", data={"name": "Asha Patel", "email": "Asha@Example.org",
-                                             "password": STRONG, "confirm_password": STRONG})
+    response = client.post(
+        "/sign-up",
+        data={
+            "name": "Asha Patel",
+            "email": "Asha@Example.org",
+            "password": STRONG,
+            "confirm_password": STRONG,
+        },
+    )
     assert response.status_code == 302
     user = db.session.scalar(select(User).where(User.email == "asha@example.org"))
     assert user is not None and not user.is_verified
@@ -43,8 +50,15 @@ def test_sign_up_sends_a_verification_email_and_login_waits_for_it(client, outbo
 
 def test_email_is_unique_whatever_its_case(client):
     UserFactory(email="taken@example.org")
-    response = client.post("/sign-up", data={"name": "Someone", "email": "TAKEN@Example.org",
-                                             "password": STRONG, "confirm_password": STRONG})
+    response = client.post(
+        "/sign-up",
+        data={
+            "name": "Someone",
+            "email": "TAKEN@Example.org",
+            "password": STRONG,
+            "confirm_password": STRONG,
+        },
+    )
     assert response.status_code == 200
     assert "An account already exists for this email address" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(User.id))) == 1
@@ -57,8 +71,15 @@ def test_weak_and_mismatched_passwords_get_field_messages_and_save_nothing(clien
         (STRONG, STRONG + "x", "do not match"),
     ]
     for password, confirm, message in cases:
-        response = client.post("/sign-up", data={"name": "Ben", "email": "ben@example.org",
-                                                 "password": password, "confirm_password": confirm})
+        response = client.post(
+            "/sign-up",
+            data={
+                "name": "Ben",
+                "email": "ben@example.org",
+                "password": password,
+                "confirm_password": confirm,
+            },
+        )
         page = response.get_data(as_text=True)
         assert response.status_code == 200
         assert message in page
@@ -67,8 +88,16 @@ def test_weak_and_mismatched_passwords_get_field_messages_and_save_nothing(clien
 
 
 def test_malformed_sign_up_input_never_errors(client):
-    for data in ({}, {"email": "not-an-email"}, {"name": "x" * 5000, "email": "a@b.c" * 100,
-                                                   "password": "p" * 10000, "confirm_password": "q"}):
+    for data in (
+        {},
+        {"email": "not-an-email"},
+        {
+            "name": "x" * 5000,
+            "email": "a@b.c" * 100,
+            "password": "p" * 10000,
+            "confirm_password": "q",
+        },
+    ):
         response = client.post("/sign-up", data=data)
         assert response.status_code == 200
     assert db.session.scalar(select(func.count(User.id))) == 0
@@ -76,8 +105,12 @@ def test_malformed_sign_up_input_never_errors(client):
 
 def test_login_failure_message_is_the_same_for_unknown_email_and_wrong_password(client):
     UserFactory(email="known@example.org")
-    wrong_password = client.post("/sign-in", data={"email": "known@example.org", "password": "nope-nope-nope"})
-    unknown = client.post("/sign-in", data={"email": "nobody@example.org", "password": "nope-nope-nope"})
+    wrong_password = client.post(
+        "/sign-in", data={"email": "known@example.org", "password": "nope-nope-nope"}
+    )
+    unknown = client.post(
+        "/sign-in", data={"email": "nobody@example.org", "password": "nope-nope-nope"}
+    )
     for response in (wrong_password, unknown):
         assert response.status_code == 200
         assert "Enter a correct email address and password" in response.get_data(as_text=True)
@@ -85,27 +118,44 @@ def test_login_failure_message_is_the_same_for_unknown_email_and_wrong_password(
 
 def test_repeated_failed_logins_are_rate_limited(client):
     UserFactory(email="target@example.org")
-    codes = [client.post("/sign-in", data={"email": "target@example.org", "password": "wrong-guess-123"}).status_code
-             for _ in range(6)]
+    codes = [
+        client.post(
+            "/sign-in", data={"email": "target@example.org", "password": "wrong-guess-123"}
+        ).status_code
+        for _ in range(6)
+    ]
     assert codes[:5] == [200] * 5
     assert codes[5] == 429
     # Even the right password is refused while the limit holds.
-    assert client.post("/sign-in", data={"email": "target@example.org", "password": PASSWORD}).status_code == 429
+    assert (
+        client.post(
+            "/sign-in", data={"email": "target@example.org", "password": PASSWORD}
+        ).status_code
+        == 429
+    )
 
 
 def test_post_without_csrf_token_is_rejected(client):
     UserFactory(email="csrf@example.org")
-    response = client.post("/sign-in", data={"email": "csrf@example.org", "password": PASSWORD}, csrf=False)
+    response = client.post(
+        "/sign-in", data={"email": "csrf@example.org", "password": PASSWORD}, csrf=False
+    )
     assert response.status_code == 400
     assert "could not be sent" in response.get_data(as_text=True)
 
 
 def test_next_parameter_only_goes_to_local_paths(client):
     user = UserFactory()
-    for target, expected in (("/organisations", "/organisations"), ("https://evil.example/x", "/account"),
-                             ("//evil.example/x", "/account"), ("/\\evil.example", "/account")):
+    for target, expected in (
+        ("/organisations", "/organisations"),
+        ("https://evil.example/x", "/account"),
+        ("//evil.example/x", "/account"),
+        ("/\\evil.example", "/account"),
+    ):
         client.get("/sign-out")
-        response = client.post(f"/sign-in?next={target}", data={"email": user.email, "password": PASSWORD})
+        response = client.post(
+            f"/sign-in?next={target}", data={"email": user.email, "password": PASSWORD}
+        )
         assert response.headers["Location"] == expected, target
 
 
@@ -117,11 +167,19 @@ def test_password_reset_token_works_once(client, outbox):
     response = client.post(link, data={"password": STRONG, "confirm_password": STRONG})
     assert response.status_code == 302
     # The same link cannot be used again.
-    again = client.post(link, data={"password": "another-secret-phrase-7", "confirm_password": "another-secret-phrase-7"})
+    again = client.post(
+        link,
+        data={"password": "another-secret-phrase-7", "confirm_password": "another-secret-phrase-7"},
+    )
     assert again.status_code == 400
     assert "expired or has already been used" in again.get_data(as_text=True)
-    assert client.post("/sign-in", data={"email": user.email, "password": STRONG}).status_code == 302
-    assert db.session.scalar(select(AuditLog).where(AuditLog.action == "account.password_changed")) is not None
+    assert (
+        client.post("/sign-in", data={"email": user.email, "password": STRONG}).status_code == 302
+    )
+    assert (
+        db.session.scalar(select(AuditLog).where(AuditLog.action == "account.password_changed"))
+        is not None
+    )
 
 
 def test_password_reset_token_expires(client, app, outbox):
@@ -147,11 +205,16 @@ def test_invitation_creates_an_account_and_membership_once(client, login, outbox
     inviter = admin_of(email="boss@example.org")
     organisation = inviter.memberships[0].organisation
     login(inviter)
-    response = client.post(f"/orgs/{organisation.id}/members/invite", data={"email": "new@example.org", "role": "member"})
+    response = client.post(
+        f"/orgs/{organisation.id}/members/invite",
+        data={"email": "new@example.org", "role": "member"},
+    )
     assert response.status_code == 302
     link = _link(outbox.to("new@example.org")[0], "invitations")
     client.get("/sign-out")
-    response = client.post(link, data={"name": "New Colleague", "password": STRONG, "confirm_password": STRONG})
+    response = client.post(
+        link, data={"name": "New Colleague", "password": STRONG, "confirm_password": STRONG}
+    )
     assert response.status_code == 302
     user = db.session.scalar(select(User).where(User.email == "new@example.org"))
     assert user.membership_of(organisation.id).role == "member"
@@ -165,7 +228,10 @@ def test_expired_invitation_is_refused(client, login, outbox):
     inviter = admin_of()
     organisation = inviter.memberships[0].organisation
     login(inviter)
-    client.post(f"/orgs/{organisation.id}/members/invite", data={"email": "slow@example.org", "role": "member"})
+    client.post(
+        f"/orgs/{organisation.id}/members/invite",
+        data={"email": "slow@example.org", "role": "member"},
+    )
     invitation = db.session.scalar(select(Invitation))
     invitation.expires_at = invitation.created_at - timedelta(days=1)
     db.session.commit()
@@ -186,7 +252,9 @@ def test_switching_organisation_changes_who_you_act_for(client, login):
     assert f"for {second.name}" in client.get("/account").get_data(as_text=True)
     # Cannot switch to an organisation you do not belong to.
     outsider = member_of().memberships[0].organisation
-    assert client.post("/account/switch-organisation", data={"org_id": outsider.id}).status_code == 403
+    assert (
+        client.post("/account/switch-organisation", data={"org_id": outsider.id}).status_code == 403
+    )
     assert client.post("/account/switch-organisation", data={"org_id": "abc"}).status_code == 400
     assert first.id != second.id
 

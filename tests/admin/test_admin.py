@@ -9,8 +9,14 @@ from portal.core.models import AuditLog, Ward
 from portal.extensions import db
 from tests.factories import UserFactory, convenor, member_of, platform_admin
 
-ADMIN_PAGES = ["/admin/", "/admin/organisations", "/admin/network-requests", "/admin/users", "/admin/wards",
-               "/admin/audit-log"]
+ADMIN_PAGES = [
+    "/admin/",
+    "/admin/organisations",
+    "/admin/network-requests",
+    "/admin/users",
+    "/admin/wards",
+    "/admin/audit-log",
+]
 
 
 @pytest.mark.parametrize("path", ADMIN_PAGES)
@@ -33,8 +39,10 @@ def test_admin_grants_convenor_scope_and_the_audit_log_shows_it(client, login):
     healthy = db.session.scalar(select(Ambition).where(Ambition.code == "HEALTHY"))
     growing = db.session.scalar(select(Ambition).where(Ambition.code == "GROWING"))
     login(admin)
-    response = client.post(f"/admin/users/{person.id}", data={"convenor_ambitions": [healthy.id, growing.id],
-                                                             "is_active_account": "y"})
+    response = client.post(
+        f"/admin/users/{person.id}",
+        data={"convenor_ambitions": [healthy.id, growing.id], "is_active_account": "y"},
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert [a.code for a in person.convenor_ambitions] == ["HEALTHY", "GROWING"]
@@ -66,7 +74,10 @@ def test_ward_code_correction_is_validated_and_audited(client, login):
     assert ok.status_code == 302
     db.session.expire_all()
     assert ward.ons_code == "E05099999" and ward.code_source == "corrected"
-    assert db.session.scalar(select(AuditLog).where(AuditLog.action == "ward.code_corrected")) is not None
+    assert (
+        db.session.scalar(select(AuditLog).where(AuditLog.action == "ward.code_corrected"))
+        is not None
+    )
 
 
 def test_reference_data_has_four_ambitions_twelve_goals_and_33_wards():

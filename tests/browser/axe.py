@@ -19,22 +19,35 @@ CHROMEDRIVER = os.environ.get("CHROMEDRIVER_BINARY", "/usr/bin/chromedriver")
 
 
 def start_browser() -> Any:
-    if not (Path(CHROMIUM).exists() and (Path(CHROMEDRIVER).exists() or shutil.which("chromedriver"))):
-        needs(f"browser tests need Debian's chromium and chromium-driver ({CHROMIUM}, {CHROMEDRIVER})")
+    if not (
+        Path(CHROMIUM).exists() and (Path(CHROMEDRIVER).exists() or shutil.which("chromedriver"))
+    ):
+        needs(
+            f"browser tests need Debian's chromium and chromium-driver ({CHROMIUM}, {CHROMEDRIVER})"
+        )
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", "--window-size=1280,1024", f"--user-data-dir={tempfile.mkdtemp()}"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1280,1024",
+        f"--user-data-dir={tempfile.mkdtemp()}",
+    ):
         options.add_argument(flag)
     return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
 
 
 @pytest.fixture
-def browser():  # noqa: ANN201
+def browser():
     driver = start_browser()
     yield driver
     driver.quit()
@@ -45,7 +58,8 @@ def axe_violations(driver: Any) -> list[dict[str, Any]]:
     result = driver.execute_async_script(
         "const done = arguments[arguments.length - 1];"
         "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}})"
-        ".then(r => done(r.violations)).catch(e => done([{id: 'axe-error', help: String(e), nodes: []}]));",
+        ".then(r => done(r.violations))"
+        ".catch(e => done([{id: 'axe-error', help: String(e), nodes: []}]));",
         AXE_TAGS,
     )
     return result
@@ -57,7 +71,10 @@ def assert_accessible(driver: Any, url: str) -> None:
     violations = axe_violations(driver)
     report = "\n".join(
         f"- {v['id']}: {v['help']} ({len(v['nodes'])} element(s): "
-        + "; ".join(n.get("target", [""])[0] if isinstance(n.get("target"), list) else "" for n in v["nodes"][:3])
+        + "; ".join(
+            n.get("target", [""])[0] if isinstance(n.get("target"), list) else ""
+            for n in v["nodes"][:3]
+        )
         + ")"
         for v in violations
     )
@@ -70,4 +87,6 @@ def browser_login(driver: Any, base_url: str, email: str, password: str) -> None
     driver.get(base_url + "/sign-in")
     driver.find_element(By.ID, "email").send_keys(email)
     driver.find_element(By.ID, "password").send_keys(password)
-    driver.find_element(By.CSS_SELECTOR, "form button[type=submit], form input[type=submit]").click()
+    driver.find_element(
+        By.CSS_SELECTOR, "form button[type=submit], form input[type=submit]"
+    ).click()

@@ -5,8 +5,16 @@ from __future__ import annotations
 from tests.browser.axe import assert_accessible, browser_login
 from tests.factories import PASSWORD, admin_of, platform_admin
 
-PUBLIC_PAGES = ["/", "/ambitions", "/about", "/organisations", "/sign-in", "/sign-up", "/forgot-password",
-                "/no-such-page"]
+PUBLIC_PAGES = [
+    "/",
+    "/ambitions",
+    "/about",
+    "/organisations",
+    "/sign-in",
+    "/sign-up",
+    "/forgot-password",
+    "/no-such-page",
+]
 
 
 def test_public_pages_pass_axe(browser, live_server):
@@ -18,7 +26,9 @@ def test_sign_up_errors_pass_axe_and_show_the_error_summary(browser, live_server
     from selenium.webdriver.common.by import By
 
     browser.get(live_server + "/sign-up")
-    browser.find_element(By.CSS_SELECTOR, "form button[type=submit], form input[type=submit]").click()
+    browser.find_element(
+        By.CSS_SELECTOR, "form button[type=submit], form input[type=submit]"
+    ).click()
     summary = browser.find_element(By.CSS_SELECTOR, ".govuk-error-summary")
     assert "Enter your full name" in summary.text
     assert_accessible(browser, browser.current_url)
@@ -28,9 +38,16 @@ def test_organisation_pages_pass_axe(browser, live_server):
     user = admin_of(email="axe-admin@example.org")
     organisation = user.memberships[0].organisation
     browser_login(browser, live_server, user.email, PASSWORD)
-    for path in (f"/orgs/{organisation.id}", f"/orgs/{organisation.id}/members", f"/orgs/{organisation.id}/edit",
-                 f"/orgs/{organisation.id}/members/invite", f"/orgs/{organisation.id}/networks",
-                 f"/organisations/{organisation.id}", "/account", "/organisations/register"):
+    for path in (
+        f"/orgs/{organisation.id}",
+        f"/orgs/{organisation.id}/members",
+        f"/orgs/{organisation.id}/edit",
+        f"/orgs/{organisation.id}/members/invite",
+        f"/orgs/{organisation.id}/networks",
+        f"/organisations/{organisation.id}",
+        "/account",
+        "/organisations/register",
+    ):
         assert_accessible(browser, live_server + path)
 
 
@@ -38,6 +55,13 @@ def test_admin_pages_pass_axe(browser, live_server):
     admin = platform_admin(email="axe-platform@example.org")
     admin_of()  # something to list
     browser_login(browser, live_server, admin.email, PASSWORD)
-    for path in ("/admin/", "/admin/organisations?status=approved", "/admin/network-requests", "/admin/users",
-                 f"/admin/users/{admin.id}", "/admin/wards", "/admin/audit-log"):
+    for path in (
+        "/admin/",
+        "/admin/organisations?status=approved",
+        "/admin/network-requests",
+        "/admin/users",
+        f"/admin/users/{admin.id}",
+        "/admin/wards",
+        "/admin/audit-log",
+    ):
         assert_accessible(browser, live_server + path)

@@ -18,7 +18,11 @@ def test_demo_people_are_idempotent_and_cover_every_role(client):
     seed_people_and_organisations()
     db.session.commit()
     assert db.session.scalar(select(func.count(Organisation.id))) == 60
-    kinds = dict(db.session.execute(select(Organisation.kind, func.count()).group_by(Organisation.kind)).all())
+    kinds = dict(
+        db.session.execute(
+            select(Organisation.kind, func.count()).group_by(Organisation.kind)
+        ).all()
+    )
     assert kinds["public_anchor"] >= 2 and kinds["business_anchor"] >= 2 and kinds["vcse"] >= 2
     logins = demo_logins()
     assert len({email for _, _, email in logins}) == len(logins)
@@ -31,7 +35,12 @@ def test_demo_people_are_idempotent_and_cover_every_role(client):
     admin = db.session.scalar(select(User).where(User.email.like("admin@%")))
     assert admin.is_platform_admin
     convenors = [u for u in db.session.scalars(select(User)) if u.is_convenor]
-    assert sorted(a.code for u in convenors for a in u.convenor_ambitions) == ["GROWING", "HEALTHY", "RESILIENT", "THRIVING"]
+    assert sorted(a.code for u in convenors for a in u.convenor_ambitions) == [
+        "GROWING",
+        "HEALTHY",
+        "RESILIENT",
+        "THRIVING",
+    ]
 
 
 def test_production_refuses_to_start_without_its_settings(monkeypatch):

@@ -6,7 +6,12 @@ from __future__ import annotations
 def test_home_presents_the_mission_and_the_four_ambitions(client):
     page = client.get("/").get_data(as_text=True)
     assert "reducing poverty and inequality" in page
-    for name in ("Health and Wellbeing", "Inclusive Growth", "Strong Communities", "Sustainable City"):
+    for name in (
+        "Health and Wellbeing",
+        "Inclusive Growth",
+        "Strong Communities",
+        "Sustainable City",
+    ):
         assert name in page
 
 

@@ -35,7 +35,9 @@ def flaky_marker(label: str) -> None:
 
 def _markers() -> list[str]:
     db.session.expire_all()
-    return list(db.session.scalars(select(AuditLog.summary).where(AuditLog.action == "test.job_ran")))
+    return list(
+        db.session.scalars(select(AuditLog.summary).where(AuditLog.action == "test.job_ran"))
+    )
 
 
 def test_enqueued_job_runs(app, run_jobs):
@@ -78,8 +80,12 @@ def test_rolled_back_transaction_enqueues_nothing(app, run_jobs):
 
 def test_email_is_stored_then_delivered_over_smtp_once(app, outbox, run_jobs):
     with app.test_request_context():
-        email = send_email("someone@example.org", "Hello", "emails/organisation_decision.txt",
-                           organisation=type("O", (), {"name": "Test Org", "status": "approved"})())
+        email = send_email(
+            "someone@example.org",
+            "Hello",
+            "emails/organisation_decision.txt",
+            organisation=type("O", (), {"name": "Test Org", "status": "approved"})(),
+        )
         db.session.commit()
     [message] = outbox.to("someone@example.org")
     assert message["Subject"] == "Hello"

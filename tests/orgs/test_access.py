@@ -1,4 +1,4 @@
-"""Every organisation-scoped route checks membership; members of one organisation cannot reach another's."""
+"""Every organisation-scoped route checks membership: no reaching another organisation."""
 
 from __future__ import annotations
 
@@ -20,8 +20,13 @@ def test_every_org_id_route_is_guarded(app):
     assert unguarded == []
 
 
-ORG_PAGES = ["/orgs/{id}", "/orgs/{id}/members", "/orgs/{id}/edit", "/orgs/{id}/members/invite",
-             "/orgs/{id}/networks"]
+ORG_PAGES = [
+    "/orgs/{id}",
+    "/orgs/{id}/members",
+    "/orgs/{id}/edit",
+    "/orgs/{id}/members/invite",
+    "/orgs/{id}/networks",
+]
 
 
 @pytest.mark.parametrize("path", ORG_PAGES)
@@ -37,8 +42,16 @@ def test_cross_organisation_edits_are_refused_and_change_nothing(client, login):
     theirs = OrganisationFactory(name="Other Org")
     their_admin = admin_of(theirs)
     login(mine)
-    response = client.post(f"/orgs/{theirs.id}/edit", data={"name": "Hijacked", "kind": "vcse",
-                                                            "description": "x", "size_band": "micro", "citywide": "y"})
+    response = client.post(
+        f"/orgs/{theirs.id}/edit",
+        data={
+            "name": "Hijacked",
+            "kind": "vcse",
+            "description": "x",
+            "size_band": "micro",
+            "citywide": "y",
+        },
+    )
     assert response.status_code == 403
     membership = their_admin.memberships[0]
     assert client.post(f"/orgs/{theirs.id}/members/{membership.id}/remove").status_code == 403

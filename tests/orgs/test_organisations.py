@@ -12,9 +12,16 @@ from tests.factories import OrganisationFactory, UserFactory, admin_of, member_o
 
 def _form(**overrides):
     ward = db.session.scalar(select(Ward).where(Ward.name == "Gipton & Harehills"))
-    data = {"name": "Harehills Pantry", "kind": "vcse", "description": "Food and friendship.",
-            "size_band": "micro", "charity_number": "1123456", "company_number": "",
-            "website": "https://pantry.example.org", "wards": [ward.id]}
+    data = {
+        "name": "Harehills Pantry",
+        "kind": "vcse",
+        "description": "Food and friendship.",
+        "size_band": "micro",
+        "charity_number": "1123456",
+        "company_number": "",
+        "website": "https://pantry.example.org",
+        "wards": [ward.id],
+    }
     data.update(overrides)
     return data
 
@@ -25,13 +32,18 @@ def test_registering_an_organisation_makes_it_pending_with_the_creator_as_admin(
     response = client.post("/organisations/register", data=_form())
     assert response.status_code == 200
     assert "waiting for approval" in response.get_data(as_text=True)
-    organisation = db.session.scalar(select(Organisation).where(Organisation.name == "Harehills Pantry"))
+    organisation = db.session.scalar(
+        select(Organisation).where(Organisation.name == "Harehills Pantry")
+    )
     assert organisation.status == "pending"
     assert organisation.identifiers == ["GB-CHC-1123456"]
     assert [w.name for w in organisation.wards] == ["Gipton & Harehills"]
     db.session.refresh(user)
     assert user.membership_of(organisation.id).role == "admin"
-    assert db.session.scalar(select(AuditLog).where(AuditLog.action == "organisation.registered")) is not None
+    assert (
+        db.session.scalar(select(AuditLog).where(AuditLog.action == "organisation.registered"))
+        is not None
+    )
 
 
 def test_pending_organisation_is_not_public_and_cannot_join_a_network(client, login):
@@ -69,19 +81,32 @@ def test_invalid_organisation_details_give_field_messages_and_save_nothing(clien
 
 
 def test_admin_approves_and_the_organisation_can_then_publish(client, login, outbox):
-    creator = admin_of(OrganisationFactory(status="pending", name="Pending Group"), email="creator@example.org")
+    creator = admin_of(
+        OrganisationFactory(status="pending", name="Pending Group"), email="creator@example.org"
+    )
     organisation = creator.memberships[0].organisation
     login(platform_admin())
     assert "Pending Group" in client.get("/admin/organisations").get_data(as_text=True)
-    response = client.post(f"/admin/organisations/{organisation.id}/status", data={"status": "approved"})
+    response = client.post(
+        f"/admin/organisations/{organisation.id}/status", data={"status": "approved"}
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert organisation.can_publish
-    assert [m["Subject"] for m in outbox.to("creator@example.org")] == ["Pending Group is now approved"]
-    assert client.post(f"/admin/organisations/{organisation.id}/status", data={"status": "bogus"}).status_code == 400
+    assert [m["Subject"] for m in outbox.to("creator@example.org")] == [
+        "Pending Group is now approved"
+    ]
+    assert (
+        client.post(
+            f"/admin/organisations/{organisation.id}/status", data={"status": "bogus"}
+        ).status_code
+        == 400
+    )
 
 
-def test_network_request_is_decided_by_an_admin_and_the_organisation_is_emailed(client, login, outbox):
+def test_network_request_is_decided_by_an_admin_and_the_organisation_is_emailed(
+    client, login, outbox
+):
     org_admin = admin_of(email="lead@example.org")
     organisation = org_admin.memberships[0].organisation
     network = db.session.scalar(select(Network).where(Network.code == "anchor"))
@@ -138,16 +163,22 @@ def test_member_management_keeps_one_admin(client, login):
     colleague = member_of(organisation)
     login(org_admin)
     own = org_admin.memberships[0]
-    response = client.post(f"/orgs/{organisation.id}/members/{own.id}/role", data={"role": "member"})
+    response = client.post(
+        f"/orgs/{organisation.id}/members/{own.id}/role", data={"role": "member"}
+    )
     assert "must keep at least one administrator" in response.get_data(as_text=True)
     colleague_membership = colleague.memberships[0]
-    client.post(f"/orgs/{organisation.id}/members/{colleague_membership.id}/role", data={"role": "admin"})
+    client.post(
+        f"/orgs/{organisation.id}/members/{colleague_membership.id}/role", data={"role": "admin"}
+    )
     db.session.expire_all()
     assert colleague_membership.role == "admin"
     client.post(f"/orgs/{organisation.id}/members/{colleague_membership.id}/remove")
     db.session.expire_all()
     assert colleague.membership_of(organisation.id) is None
-    assert db.session.scalar(select(AuditLog).where(AuditLog.action == "member.removed")) is not None
+    assert (
+        db.session.scalar(select(AuditLog).where(AuditLog.action == "member.removed")) is not None
+    )
 
 
 def test_user_text_is_escaped(client, login):
