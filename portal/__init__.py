@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.routing import IntegerConverter, Map
 
 from config import CONFIGS, INSTANCE_DIR
 
@@ -52,6 +53,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     app.config["CONFIG_NAME"] = config_name
 
     configure_logging(app)
+    configure_url_converters(app)
     configure_templates(app)
     register_extensions(app)
     register_blueprints(app)
@@ -66,6 +68,18 @@ def configure_logging(app: Flask) -> None:
         logging.basicConfig(
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
         )
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:...>` limited to the database's integer range, so a huge id is a 404, not a 500."""
+
+    def __init__(self, url_map: Map, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def configure_url_converters(app: Flask) -> None:
+    app.url_map.converters["int"] = BoundedIntConverter
 
 
 def configure_templates(app: Flask) -> None:

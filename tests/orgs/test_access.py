@@ -91,3 +91,10 @@ def test_platform_admin_can_see_any_organisation(client, login):
 def test_unknown_organisation_is_404(client, login):
     login(member_of())
     assert client.get("/orgs/999999").status_code == 404
+
+
+def test_huge_ids_are_not_found_rather_than_errors(client, login):
+    login(platform_admin())
+    assert client.get("/orgs/99999999999999999999").status_code == 404
+    assert client.get("/organisations/2147483648").status_code == 404
+    assert client.get("/admin/users/99999999999999999").status_code == 404
