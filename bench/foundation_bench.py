@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import bench_app, rate, report  # noqa: E402
+from bench._common import bench_app, rate, report
 
 
 def main() -> None:
