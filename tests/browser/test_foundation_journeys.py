@@ -1,4 +1,4 @@
-"""End-to-end journeys in a real browser: sign up, confirm by email, sign in, register an organisation."""
+"""End-to-end browser journeys: sign up, confirm by email, sign in, register an organisation."""
 
 from __future__ import annotations
 
