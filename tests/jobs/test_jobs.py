@@ -133,3 +133,34 @@ def test_redis_pass_runs_under_ci():
     if IN_CI and BACKEND == "postgres":
         assert TEST_REDIS_URL, "the PostgreSQL pass must have TEST_REDIS_URL"
     assert db.session.scalar(select(func.count()).select_from(AuditLog)) == 0
+
+
+def test_when_redis_is_down_the_write_survives_and_the_sweep_delivers_later(app, outbox):
+    """A dead Redis must not lose the email: the row is committed, enqueue fails quietly."""
+    from datetime import timedelta
+
+    from portal import create_app
+
+    broken = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+        REDIS_URL="redis://127.0.0.1:1/0",  # nothing listens on port 1
+    )
+    with broken.test_request_context():
+        send_email(
+            "kept@example.org",
+            "Kept",
+            "emails/organisation_decision.txt",
+            organisation=type("O", (), {"name": "Kept Org", "status": "approved"})(),
+        )
+        db.session.commit()  # must not raise although the enqueue fails
+        db.session.remove()
+    with broken.app_context():
+        db.engine.dispose()
+    stored = db.session.scalar(select(OutboundEmail).where(OutboundEmail.to == "kept@example.org"))
+    assert stored is not None and stored.sent_at is None
+    assert outbox.to("kept@example.org") == []
+    stored.created_at -= timedelta(minutes=10)
+    db.session.commit()
+    resend_unsent_emails()
+    assert [m["Subject"] for m in outbox.to("kept@example.org")] == ["Kept"]
