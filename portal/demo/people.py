@@ -156,6 +156,16 @@ def _slug(name: str) -> str:
     ).split()[0]
 
 
+def _wards_named_in(name: str, wards: list[Ward]) -> list[Ward]:
+    """Wards whose place names appear in an organisation's name ("Gipton Food Share")."""
+    words = {w.strip(",.'").lower() for w in name.split()}
+    return [
+        ward
+        for ward in wards
+        if words & {part.strip().lower() for part in ward.name.replace("&", " ").split()} - {"park"}
+    ]
+
+
 def _organisations_plan() -> list[tuple[str, str, str | None, str]]:
     plan: list[tuple[str, str, str | None, str]] = []
     plan += [(n, KIND_PUBLIC_ANCHOR, "anchor", STATUS_APPROVED) for n in PUBLIC_ANCHORS]
@@ -253,7 +263,9 @@ def seed_people_and_organisations() -> None:
                 website=f"https://{_slug(name)}.example.org",
             )
             if not citywide:
-                organisation.wards = rng.sample(wards, k=rng.randint(1, 3))
+                organisation.wards = _wards_named_in(name, wards) or rng.sample(
+                    wards, k=rng.randint(1, 3)
+                )
             db.session.add(organisation)
             db.session.flush()
             if network_code:
