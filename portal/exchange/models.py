@@ -1,1 +1,361 @@
-"""exchange models."""
+"""The resource exchange: listings (offers and requests), suggested and agreed matches.
+
+One `Listing` table holds both sides (`side` is "offer" or "request"): they share every field
+except urgency and the needed-by date, and one table keeps search and moderation in one place.
+An `ExchangeMatch` pairs one offer with one request and walks interest -> accepted -> delivered
+(or declined, lapsed, withdrawn). `ExchangeSuggestion` rows are the matching job's ranked output.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+    literal,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement, Grouping
+
+from ..core.models import Ambition, Ward, utcnow
+from ..extensions import db
+
+SIDE_OFFER = "offer"
+SIDE_REQUEST = "request"
+SIDES = {SIDE_OFFER: "Offer", SIDE_REQUEST: "Request"}
+
+RESOURCE_TYPES = {
+    "volunteer_time": "Volunteer time",
+    "skills": "Skills and pro bono expertise",
+    "mentoring": "Mentoring",
+    "space": "Space or venue",
+    "equipment": "Equipment or goods",
+    "food": "Surplus food",
+    "digital": "IT and digital",
+    "funding": "Funding",
+}
+
+URGENCY_LOW = "low"
+URGENCY_MEDIUM = "medium"
+URGENCY_HIGH = "high"
+URGENCIES = {
+    URGENCY_HIGH: "Urgent",
+    URGENCY_MEDIUM: "Soon",
+    URGENCY_LOW: "Not urgent",
+}
+
+LISTING_OPEN = "open"
+LISTING_PAUSED = "paused"
+LISTING_MATCHED = "matched"
+LISTING_CLOSED = "closed"
+LISTING_STATUSES = {
+    LISTING_OPEN: "Open",
+    LISTING_PAUSED: "Paused",
+    LISTING_MATCHED: "Matched",
+    LISTING_CLOSED: "Closed",
+}
+# Why a closed listing closed.
+CLOSED_BY_OWNER = "closed_by_owner"
+CLOSED_EXPIRED = "expired"
+
+MATCH_INTERESTED = "interested"  # one side expressed interest; the other must answer
+MATCH_ACCEPTED = "accepted"
+MATCH_DECLINED = "declined"
+MATCH_LAPSED = "lapsed"  # no answer by the response deadline
+MATCH_WITHDRAWN = "withdrawn"
+MATCH_DELIVERED = "delivered"
+MATCH_STATUSES = {
+    MATCH_INTERESTED: "Waiting for an answer",
+    MATCH_ACCEPTED: "Agreed",
+    MATCH_DECLINED: "Declined",
+    MATCH_LAPSED: "Lapsed",
+    MATCH_WITHDRAWN: "Withdrawn",
+    MATCH_DELIVERED: "Delivered",
+}
+MATCH_ACTIVE_STATUSES = (MATCH_INTERESTED, MATCH_ACCEPTED)
+# Accepted and delivered matches count towards a request's committed quantity.
+MATCH_COMMITTED_STATUSES = (MATCH_ACCEPTED, MATCH_DELIVERED)
+
+exchange_listing_wards = Table(
+    "exchange_listing_wards",
+    db.metadata,
+    Column("listing_id", ForeignKey("exchange_listings.id"), primary_key=True),
+    Column("ward_id", ForeignKey("wards.id"), primary_key=True),
+)
+
+exchange_listing_ambitions = Table(
+    "exchange_listing_ambitions",
+    db.metadata,
+    Column("listing_id", ForeignKey("exchange_listings.id"), primary_key=True),
+    Column("ambition_id", ForeignKey("ambitions.id"), primary_key=True),
+)
+
+
+class Listing(db.Model):
+    """An offer of, or a request for, a resource."""
+
+    __tablename__ = "exchange_listings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    side: Mapped[str] = mapped_column(String(8), index=True)
+    resource_type: Mapped[str] = mapped_column(String(20), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    quantity: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    unit: Mapped[str] = mapped_column(String(40), default="")
+    citywide: Mapped[bool] = mapped_column(Boolean, default=False)
+    available_from: Mapped[date | None] = mapped_column(Date)
+    available_until: Mapped[date | None] = mapped_column(Date)
+    needed_by: Mapped[date | None] = mapped_column(Date)
+    urgency: Mapped[str | None] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(12), default=LISTING_OPEN, index=True)
+    closed_reason: Mapped[str] = mapped_column(String(20), default="")
+    # Stale listings close themselves on this date (see jobs.expire_stale_listings).
+    expires_on: Mapped[date] = mapped_column(Date, index=True)
+    hidden_at: Mapped[datetime | None]
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    hidden_reason: Mapped[str] = mapped_column(String(300), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    organisation = relationship("Organisation", lazy="joined")
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    wards: Mapped[list[Ward]] = relationship(
+        secondary=exchange_listing_wards, order_by="Ward.name", lazy="selectin"
+    )
+    ambitions: Mapped[list[Ambition]] = relationship(
+        secondary=exchange_listing_ambitions, order_by="Ambition.position", lazy="selectin"
+    )
+
+    @property
+    def is_offer(self) -> bool:
+        return self.side == SIDE_OFFER
+
+    @property
+    def is_request(self) -> bool:
+        return self.side == SIDE_REQUEST
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == LISTING_OPEN and not self.is_hidden
+
+    @property
+    def side_label(self) -> str:
+        return SIDES.get(self.side, self.side)
+
+    @property
+    def type_label(self) -> str:
+        return RESOURCE_TYPES.get(self.resource_type, self.resource_type)
+
+    @property
+    def status_label(self) -> str:
+        if self.is_hidden:
+            return "Hidden"
+        if self.status == LISTING_CLOSED and self.closed_reason == CLOSED_EXPIRED:
+            return "Expired"
+        return LISTING_STATUSES.get(self.status, self.status)
+
+    @property
+    def urgency_label(self) -> str:
+        return URGENCIES.get(self.urgency or "", "")
+
+    @property
+    def area_label(self) -> str:
+        if self.citywide:
+            return "Citywide"
+        return ", ".join(w.name for w in self.wards) or "No wards given"
+
+    @property
+    def quantity_label(self) -> str:
+        if self.quantity is None:
+            return ""
+        amount = f"{float(self.quantity):,.2f}".rstrip("0").rstrip(".")
+        if self.unit == "£":
+            return f"£{amount}"
+        return f"{amount} {self.unit}".strip()
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def search_document(title: ColumnElement, description: ColumnElement) -> ColumnElement:
+    """The tsvector PostgreSQL full-text search matches: title, a space, description.
+
+    The GIN index below and every search use this one expression, so the planner can use the
+    index. The parentheses match how PostgreSQL prints the index back, so Alembic sees no change.
+    """
+    return func.to_tsvector(
+        text("'english'::regconfig"),
+        Grouping(title.op("||")(literal(" ", Text))).op("||")(description),
+    )
+
+
+# PostgreSQL only; SQLite searches with LIKE over words (see search.py).
+Index(
+    "ix_exchange_listings_search",
+    search_document(Listing.__table__.c.title, Listing.__table__.c.description),
+    postgresql_using="gin",
+).ddl_if(dialect="postgresql")
+
+
+class ExchangeMatch(db.Model):
+    """An offer and a request brought together, from first interest to delivery."""
+
+    __tablename__ = "exchange_matches"
+    __table_args__ = (Index("ix_exchange_matches_offer_request", "offer_id", "request_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("exchange_listings.id"), index=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("exchange_listings.id"), index=True)
+    # The organisation that expressed interest; the other side answers.
+    initiated_by_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    initiated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(12), default=MATCH_INTERESTED, index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    # What the offering side commits to the request (hours, items, £), in the request's unit.
+    committed_quantity: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    respond_by: Mapped[datetime | None] = mapped_column(index=True)
+    responded_at: Mapped[datetime | None]
+    responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    withdrawn_by_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    delivered_quantity: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    delivered_unit: Mapped[str] = mapped_column(String(40), default="")
+    delivered_at: Mapped[datetime | None] = mapped_column(index=True)
+    delivered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    offer: Mapped[Listing] = relationship(foreign_keys=[offer_id], lazy="joined")
+    request: Mapped[Listing] = relationship(foreign_keys=[request_id], lazy="joined")
+    messages: Mapped[list[ExchangeMessage]] = relationship(
+        back_populates="match", order_by="ExchangeMessage.created_at", cascade="all"
+    )
+
+    @property
+    def offer_organisation_id(self) -> int:
+        return self.offer.organisation_id
+
+    @property
+    def request_organisation_id(self) -> int:
+        return self.request.organisation_id
+
+    @property
+    def offer_organisation(self):
+        return self.offer.organisation
+
+    @property
+    def request_organisation(self):
+        return self.request.organisation
+
+    @property
+    def party_organisation_ids(self) -> tuple[int, int]:
+        return (self.offer_organisation_id, self.request_organisation_id)
+
+    @property
+    def responder_organisation_id(self) -> int:
+        """The side that must accept or decline: whichever did not express interest."""
+        if self.initiated_by_organisation_id == self.offer_organisation_id:
+            return self.request_organisation_id
+        return self.offer_organisation_id
+
+    def other_organisation_id(self, organisation_id: int) -> int:
+        if organisation_id == self.offer_organisation_id:
+            return self.request_organisation_id
+        return self.offer_organisation_id
+
+    @property
+    def status_label(self) -> str:
+        return MATCH_STATUSES.get(self.status, self.status)
+
+    @property
+    def is_delivered(self) -> bool:
+        return self.status == MATCH_DELIVERED
+
+    @property
+    def contact_shared(self) -> bool:
+        """Contact details are shared only once the other side has accepted."""
+        return self.status in MATCH_COMMITTED_STATUSES
+
+    @property
+    def delivered_label(self) -> str:
+        if self.delivered_quantity is None:
+            return ""
+        amount = f"{float(self.delivered_quantity):,.2f}".rstrip("0").rstrip(".")
+        if self.delivered_unit == "£":
+            return f"£{amount}"
+        return f"{amount} {self.delivered_unit}".strip()
+
+
+class ExchangeMessage(db.Model):
+    """One message in a match's private thread between the two organisations."""
+
+    __tablename__ = "exchange_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("exchange_matches.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    match: Mapped[ExchangeMatch] = relationship(back_populates="messages")
+    organisation = relationship("Organisation", lazy="joined")
+    author = relationship("User", lazy="joined")
+
+
+class ExchangeSuggestion(db.Model):
+    """A ranked pairing the matching job proposes, with the reasons it gave."""
+
+    __tablename__ = "exchange_suggestions"
+    __table_args__ = (UniqueConstraint("request_id", "offer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("exchange_listings.id"), index=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("exchange_listings.id"), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    reasons_json: Mapped[str] = mapped_column(Text, default="[]")
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    request: Mapped[Listing] = relationship(foreign_keys=[request_id])
+    offer: Mapped[Listing] = relationship(foreign_keys=[offer_id])
+
+    @property
+    def reasons(self) -> list[str]:
+        return json.loads(self.reasons_json or "[]")
+
+
+class ListingReport(db.Model):
+    """Someone's report that a listing is inappropriate, for a platform admin to review."""
+
+    __tablename__ = "exchange_listing_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("exchange_listings.id"), index=True)
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(index=True)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    listing: Mapped[Listing] = relationship(lazy="joined")
+    reporter = relationship("User", foreign_keys=[reporter_id], lazy="joined")
