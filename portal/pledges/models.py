@@ -1,1 +1,211 @@
-"""pledges models."""
+"""Social Value Charter principles, the measure catalogue with yearly proxy values, pledges and
+their progress updates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.models import Ambition, Goal, Ward, utcnow
+from ..extensions import db
+
+DIRECTION_INCREASE = "increase"
+DIRECTION_DECREASE = "decrease"
+THEMES = {
+    "jobs": "Jobs",
+    "growth": "Growth",
+    "social": "Social",
+    "environment": "Environment",
+    "innovation": "Innovation",
+}
+
+# Money and quantities: 14 digits, 2 decimal places, so a huge entry is refused by the form
+# before it could overflow the column.
+Quantity = Numeric(14, 2)
+
+measure_principles = Table(
+    "measure_principles",
+    db.metadata,
+    Column("measure_id", ForeignKey("social_value_measures.id"), primary_key=True),
+    Column("principle_id", ForeignKey("charter_principles.id"), primary_key=True),
+)
+measure_goals = Table(
+    "measure_goals",
+    db.metadata,
+    Column("measure_id", ForeignKey("social_value_measures.id"), primary_key=True),
+    Column("goal_id", ForeignKey("goals.id"), primary_key=True),
+)
+pledge_principles = Table(
+    "pledge_principles",
+    db.metadata,
+    Column("pledge_id", ForeignKey("pledges.id"), primary_key=True),
+    Column("principle_id", ForeignKey("charter_principles.id"), primary_key=True),
+)
+pledge_wards = Table(
+    "pledge_wards",
+    db.metadata,
+    Column("pledge_id", ForeignKey("pledges.id"), primary_key=True),
+    Column("ward_id", ForeignKey("wards.id"), primary_key=True),
+)
+pledge_ambitions = Table(
+    "pledge_ambitions",
+    db.metadata,
+    Column("pledge_id", ForeignKey("pledges.id"), primary_key=True),
+    Column("ambition_id", ForeignKey("ambitions.id"), primary_key=True),
+)
+pledge_goals = Table(
+    "pledge_goals",
+    db.metadata,
+    Column("pledge_id", ForeignKey("pledges.id"), primary_key=True),
+    Column("goal_id", ForeignKey("goals.id"), primary_key=True),
+)
+
+
+class CharterPrinciple(db.Model):
+    __tablename__ = "charter_principles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SocialValueMeasure(db.Model):
+    __tablename__ = "social_value_measures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    theme: Mapped[str] = mapped_column(String(20))
+    unit: Mapped[str] = mapped_column(String(20))
+    unit_label: Mapped[str] = mapped_column(String(40))
+    whole_number: Mapped[bool] = mapped_column(Boolean, default=False)
+    direction: Mapped[str] = mapped_column(String(10), default=DIRECTION_INCREASE)
+    counting_rule: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    principles: Mapped[list[CharterPrinciple]] = relationship(
+        secondary=measure_principles, order_by="CharterPrinciple.position", lazy="selectin"
+    )
+    goals: Mapped[list[Goal]] = relationship(
+        secondary=measure_goals, order_by="Goal.code", lazy="selectin"
+    )
+    proxies: Mapped[list[ProxyValue]] = relationship(
+        back_populates="measure", order_by="ProxyValue.year", cascade="all, delete-orphan"
+    )
+
+    @property
+    def theme_label(self) -> str:
+        return THEMES.get(self.theme, self.theme)
+
+    @property
+    def decreases(self) -> bool:
+        return self.direction == DIRECTION_DECREASE
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProxyValue(db.Model):
+    """£ of social value per unit of a measure, from `year` until a later year's row replaces it."""
+
+    __tablename__ = "proxy_values"
+    __table_args__ = (UniqueConstraint("measure_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("social_value_measures.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    value: Mapped[Decimal] = mapped_column(Quantity)
+    source: Mapped[str] = mapped_column(String(300))
+    method: Mapped[str] = mapped_column(String(500), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    measure: Mapped[SocialValueMeasure] = relationship(back_populates="proxies")
+
+
+class Pledge(db.Model):
+    __tablename__ = "pledges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("social_value_measures.id"), index=True)
+    title: Mapped[str] = mapped_column(String(160))
+    description: Mapped[str] = mapped_column(Text, default="")
+    baseline: Mapped[Decimal] = mapped_column(Quantity, default=Decimal(0))
+    target: Mapped[Decimal] = mapped_column(Quantity)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    citywide: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_public: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the overdue-update reminder last went out, so the job sends it once, not every run.
+    last_reminded_at: Mapped[datetime | None]
+
+    organisation = relationship("Organisation", lazy="joined")
+    measure: Mapped[SocialValueMeasure] = relationship(lazy="joined")
+    principles: Mapped[list[CharterPrinciple]] = relationship(
+        secondary=pledge_principles, order_by="CharterPrinciple.position", lazy="selectin"
+    )
+    wards: Mapped[list[Ward]] = relationship(
+        secondary=pledge_wards, order_by="Ward.name", lazy="selectin"
+    )
+    ambitions: Mapped[list[Ambition]] = relationship(
+        secondary=pledge_ambitions, order_by="Ambition.position", lazy="selectin"
+    )
+    goals: Mapped[list[Goal]] = relationship(
+        secondary=pledge_goals, order_by="Goal.code", lazy="selectin"
+    )
+    updates: Mapped[list[ProgressUpdate]] = relationship(
+        back_populates="pledge",
+        order_by="ProgressUpdate.period_end",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+
+    @property
+    def area_label(self) -> str:
+        if self.citywide:
+            return "Citywide"
+        return ", ".join(w.name for w in self.wards) or "No wards given"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgressUpdate(db.Model):
+    """Units delivered towards a pledge in one period (for a decrease, the reduction achieved)."""
+
+    __tablename__ = "pledge_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledges.id"), index=True)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    value: Mapped[Decimal] = mapped_column(Quantity)
+    note: Mapped[str] = mapped_column(Text, default="")
+    evidence_url: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    pledge: Mapped[Pledge] = relationship(back_populates="updates")

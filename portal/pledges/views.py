@@ -1,5 +1,364 @@
-"""pledges pages."""
+"""Social Value Charter pledges: the public wall, pledge pages, organisation dashboards and the
+catalogue's admin pages."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+import click
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from ..accounts.access import platform_admin_required
+from ..core.forms import ambition_choices, goal_choices, ward_choices
+from ..core.models import utcnow
+from ..core.pagination import Page, paginate, requested_page
+from ..core.reference import all_goals
+from ..extensions import db
+from ..orgs.access import is_org_member, org_member_required
+from . import services
+from . import status as rules
+from .catalogue import load_catalogue
+from .chart import build_chart
+from .forms import PledgeForm, ProgressUpdateForm, ProxyValueForm, WallFilterForm
+from .models import Pledge, SocialValueMeasure
 
 bp = Blueprint("pledges", __name__)
+
+
+@bp.cli.command("load-catalogue")
+def load_catalogue_command() -> None:
+    """Load the charter principles and social value measure catalogue (safe to run again)."""
+    added = load_catalogue()
+    db.session.commit()
+    click.echo(
+        f"Catalogue loaded: {added['principles']} principles, {added['measures']} measures and "
+        f"{added['proxies']} proxy values added."
+    )
+
+
+# ---------------------------------------------------------------- public pages
+
+
+def _wall_filters() -> tuple[WallFilterForm, dict[str, object]]:
+    form = WallFilterForm(request.args)
+    form.ambition.choices = [("", "All Ambitions"), *ambition_choices()]
+    form.principle.choices = [
+        ("", "All principles"),
+        *((p.id, p.name) for p in services.all_principles()),
+    ]
+    form.ward.choices = [("", "All wards"), *ward_choices()]
+    filters: dict[str, object] = {}
+    if form.validate():
+        filters = {
+            "ambition_id": form.ambition.data,
+            "principle_id": form.principle.data,
+            "kind": form.kind.data or None,
+            "ward_id": form.ward.data,
+        }
+    return form, filters
+
+
+@bp.get("/pledges")
+def wall():
+    form, filters = _wall_filters()
+    statement = services.public_pledges_query(**filters)
+    page = paginate(statement, per_page=20)
+    return render_template(
+        "pledges/wall.html",
+        form=form,
+        page=page,
+        progresses=services.progress_for(page.items),
+        totals=services.public_totals(statement),
+        filtered=any(filters.values()),
+        export_args=request.args.to_dict(),
+    )
+
+
+@bp.get("/pledges/export.csv")
+def export():
+    """The public wall as CSV, with the same filters. Private pledges are never included."""
+    _form, filters = _wall_filters()
+    pledges = list(db.session.scalars(services.public_pledges_query(**filters)).unique())
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        [
+            "pledge_id",
+            "organisation",
+            "organisation_kind",
+            "title",
+            "measure_code",
+            "measure",
+            "unit",
+            "baseline",
+            "target",
+            "start_date",
+            "end_date",
+            "area",
+            "ambitions",
+            "principles",
+            "status",
+            "promised_units",
+            "delivered_units",
+            "promised_value_gbp",
+            "delivered_value_gbp",
+        ]
+    )
+    for item in services.progress_for(pledges):
+        pledge = item.pledge
+        writer.writerow(
+            [
+                pledge.id,
+                pledge.organisation.name,
+                pledge.organisation.kind_label,
+                pledge.title,
+                pledge.measure.code,
+                pledge.measure.name,
+                pledge.measure.unit_label,
+                pledge.baseline,
+                pledge.target,
+                pledge.start_date.isoformat(),
+                pledge.end_date.isoformat(),
+                pledge.area_label,
+                "; ".join(a.name for a in pledge.ambitions),
+                "; ".join(p.name for p in pledge.principles),
+                item.status_label,
+                item.promised_units,
+                item.delivered_units,
+                item.promised_value,
+                item.delivered_value,
+            ]
+        )
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=leeds-pledges.csv"},
+    )
+
+
+@bp.get("/pledges/how-we-calculate")
+def method():
+    return render_template(
+        "pledges/method.html",
+        principles=services.all_principles(),
+        measures=services.all_measures(),
+        rules=rules,
+    )
+
+
+def _visible_pledge_or_404(pledge_id: int) -> Pledge:
+    """A pledge anyone may see, or one the signed-in person's organisation owns."""
+    pledge = db.session.get(Pledge, pledge_id)
+    if pledge is None:
+        abort(404)
+    # Private pledges, and pledges of unapproved organisations, do not exist for outsiders.
+    if not services.can_view_publicly(pledge) and not is_org_member(pledge.organisation_id):
+        abort(404)
+    return pledge
+
+
+@bp.get("/pledges/<int:pledge_id>")
+def detail(pledge_id: int):
+    pledge = _visible_pledge_or_404(pledge_id)
+    progress = services.progress_for([pledge])[0]
+    cumulative, running = [], Decimal(0)
+    rows = []
+    book = services.proxy_book()
+    for delivery in progress.deliveries:
+        running += delivery.units
+        cumulative.append((delivery.on, running))
+        rows.append(
+            {
+                "delivery": delivery,
+                "cumulative": running,
+                "expected": rules.expected_units(
+                    pledge.start_date, pledge.end_date, progress.promised_units, delivery.on
+                ),
+                "value": book.delivered_value(pledge.measure_id, [(delivery.on, delivery.units)]),
+                "proxy": book.value(pledge.measure_id, delivery.on.year),
+            }
+        )
+    chart = build_chart(
+        start=pledge.start_date,
+        end=pledge.end_date,
+        promised=progress.promised_units,
+        cumulative=cumulative,
+    )
+    return render_template(
+        "pledges/detail.html",
+        pledge=pledge,
+        progress=progress,
+        chart=chart,
+        rows=rows,
+        updates={u.id: u for u in pledge.updates},
+        can_edit=is_org_member(pledge.organisation_id),
+    )
+
+
+# ---------------------------------------------------------------- organisation pages
+
+
+def _org_pledge_or_404(org_id: int, pledge_id: int) -> Pledge:
+    pledge = db.session.get(Pledge, pledge_id)
+    if pledge is None or pledge.organisation_id != org_id:
+        abort(404)
+    return pledge
+
+
+@bp.get("/orgs/<int:org_id>/pledges")
+@org_member_required()
+def dashboard(org_id: int):
+    progresses = services.progress_for(services.organisation_pledges(org_id))
+    return render_template(
+        "pledges/dashboard.html",
+        organisation=g.org,
+        progresses=progresses,
+        totals=services.totals(progresses),
+        labels=rules.STATUS_LABELS,
+    )
+
+
+def _pledge_form(pledge: Pledge | None = None) -> PledgeForm:
+    measures = {m.id: m for m in services.all_measures()}
+    form = PledgeForm(obj=pledge, measures=measures)
+    form.measure.choices = [("", "Choose a measure")] + [
+        (m.id, f"{m.theme_label}: {m.name} ({m.unit_label})") for m in measures.values()
+    ]
+    form.principles.choices = [(p.id, p.name) for p in services.all_principles()]
+    form.wards.choices = ward_choices()
+    form.ambitions.choices = ambition_choices()
+    form.goals.choices = goal_choices()
+    form.goal_ambitions = {goal.id: goal.ambition_id for goal in all_goals()}
+    if pledge is not None and request.method == "GET":
+        form.measure.data = pledge.measure_id
+        form.principles.data = [p.id for p in pledge.principles]
+        form.wards.data = [w.id for w in pledge.wards]
+        form.ambitions.data = [a.id for a in pledge.ambitions]
+        form.goals.data = [goal.id for goal in pledge.goals]
+        form.visibility.data = "public" if pledge.is_public else "private"
+    return form
+
+
+def _publishing_allowed(form: PledgeForm) -> bool:
+    if form.visibility.data == "public" and not g.org.can_publish:
+        form.visibility.errors.append(
+            "Your organisation must be approved before it can publish a pledge. "
+            "Choose 'Only members of our organisation' for now"
+        )
+        return False
+    return True
+
+
+@bp.route("/orgs/<int:org_id>/pledges/new", methods=["GET", "POST"])
+@org_member_required()
+def new(org_id: int):
+    form = _pledge_form()
+    if form.validate_on_submit() and _publishing_allowed(form):
+        pledge = services.create_pledge(g.org, form.data, current_user.id)
+        db.session.commit()
+        flash(f"Your pledge “{pledge.title}” has been saved.", "success")
+        return redirect(url_for("pledges.detail", pledge_id=pledge.id))
+    return render_template(
+        "pledges/edit.html", form=form, organisation=g.org, pledge=None, measures=form.measures
+    )
+
+
+@bp.route("/orgs/<int:org_id>/pledges/<int:pledge_id>/edit", methods=["GET", "POST"])
+@org_member_required()
+def edit(org_id: int, pledge_id: int):
+    pledge = _org_pledge_or_404(org_id, pledge_id)
+    form = _pledge_form(pledge)
+    if form.validate_on_submit() and _publishing_allowed(form):
+        services.update_pledge(pledge, form.data)
+        db.session.commit()
+        flash("The pledge has been saved.", "success")
+        return redirect(url_for("pledges.detail", pledge_id=pledge.id))
+    return render_template(
+        "pledges/edit.html", form=form, organisation=g.org, pledge=pledge, measures=form.measures
+    )
+
+
+@bp.route("/orgs/<int:org_id>/pledges/<int:pledge_id>/progress", methods=["GET", "POST"])
+@org_member_required()
+def report_progress(org_id: int, pledge_id: int):
+    pledge = _org_pledge_or_404(org_id, pledge_id)
+    form = ProgressUpdateForm(pledge=pledge)
+    if form.validate_on_submit():
+        services.add_progress_update(pledge, form.data, current_user.id)
+        db.session.commit()
+        flash("Your progress report has been saved.", "success")
+        return redirect(url_for("pledges.detail", pledge_id=pledge.id))
+    return render_template("pledges/progress.html", form=form, organisation=g.org, pledge=pledge)
+
+
+# ---------------------------------------------------------------- administration
+
+
+def _list_page(items: list, per_page: int = 20) -> Page:
+    page = requested_page()
+    start = (page - 1) * per_page
+    return Page(
+        items=items[start : start + per_page], page=page, per_page=per_page, total=len(items)
+    )
+
+
+@bp.get("/pledges/admin/overdue")
+@platform_admin_required
+def admin_overdue():
+    today = utcnow().date()
+    return render_template(
+        "pledges/admin_overdue.html", page=_list_page(services.overdue_pledges(today)), today=today
+    )
+
+
+@bp.get("/pledges/admin/measures")
+@platform_admin_required
+def admin_measures():
+    return render_template("pledges/admin_measures.html", measures=services.all_measures())
+
+
+@bp.route("/pledges/admin/measures/<int:measure_id>/proxy", methods=["GET", "POST"])
+@platform_admin_required
+def admin_proxy(measure_id: int):
+    measure = db.session.get(SocialValueMeasure, measure_id) or abort(404)
+    form = ProxyValueForm()
+    if request.method == "GET":
+        latest = measure.proxies[-1] if measure.proxies else None
+        form.year.data = str(utcnow().year + 1)
+        if latest is not None:
+            form.source.data = latest.source
+    if form.validate_on_submit():
+        services.set_proxy_value(
+            measure,
+            year=int(form.year.data),
+            value=form.value.data,
+            source=form.source.data,
+            method=form.method.data,
+            user_id=current_user.id,
+        )
+        db.session.commit()
+        flash(
+            f"The {form.year.data} proxy for {measure.name} is now £{form.value.data}.", "success"
+        )
+        return redirect(url_for("pledges.admin_measures"))
+    return render_template("pledges/admin_proxy.html", form=form, measure=measure)
+
+
+@bp.app_template_global("pledge_panel_summary")
+def pledge_panel_summary(organisation_id: int, public_only: bool = False) -> services.Totals:
+    """Totals for the organisation panels the foundation includes on its pages."""
+    pledges = services.organisation_pledges(organisation_id, public_only=public_only)
+    return services.totals(services.progress_for(pledges))

@@ -1,0 +1,401 @@
+"""Pledge, progress report, proxy and filter forms, with messages written for the person."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    DateField,
+    Field,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
+
+from ..core.forms import MultiCheckboxField
+from ..core.models import utcnow
+from ..orgs.models import ORGANISATION_KINDS
+from .models import SocialValueMeasure
+
+# Large enough for any real pledge (a trillion units or pounds), small enough for Numeric(14, 2).
+MAX_QUANTITY = Decimal("999999999999")
+URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]{2,}$")
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class GovDateField(DateField):
+    """Day, month and year boxes; a missing or impossible date gets a message, never a crash."""
+
+    widget = GovDateInput()
+
+    def __init__(self, label: str, validators: list | None = None, **kwargs: Any) -> None:
+        super().__init__(label, validators, format="%d %m %Y", **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        parts = [str(part).strip()[:8] for part in [*valuelist, "", "", ""][:3]]
+        # The GOV.UK widget unpacks exactly three raw values when it redisplays the form.
+        self.raw_data = parts
+        self.data = None
+        if not any(parts):
+            return
+        try:
+            day, month, year = (int(part) for part in parts)
+            value = date(year, month, day)
+        except (TypeError, ValueError) as error:
+            raise ValueError(
+                f"{self.label.text} must be a real date, for example 27 3 2026"
+            ) from error
+        if not 2000 <= value.year <= 2100:
+            raise ValueError(f"{self.label.text} must be between the years 2000 and 2100")
+        self.data = value
+
+
+class DateRequired:
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        if field.process_errors:
+            raise StopValidation()
+        if field.data is None:
+            field.errors[:] = []
+            raise StopValidation(self.message)
+
+
+class QuantityField(StringField):
+    """A number typed by a person: commas allowed, at most 2 decimal places, within range."""
+
+    widget = GovTextInput()
+
+    def __init__(self, label: str, validators: list | None = None, *, example: str = "12", **kw):
+        super().__init__(label, validators, **kw)
+        self.example = example
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = None
+        text = str(valuelist[0]).strip().replace(",", "").replace("£", "") if valuelist else ""
+        self.raw_data = [str(valuelist[0])[:40]] if valuelist else []
+        if not text:
+            return
+        try:
+            value = Decimal(text)
+        except InvalidOperation as error:
+            raise ValueError(
+                f"{self.label.text} must be a number, for example {self.example}"
+            ) from error
+        if not value.is_finite() or abs(value) > MAX_QUANTITY:
+            raise ValueError(f"{self.label.text} must be less than 1,000,000,000,000")
+        if value != value.quantize(Decimal("0.01")):
+            raise ValueError(f"{self.label.text} can have at most 2 decimal places")
+        self.data = value
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return f"{self.data.normalize():f}"
+
+
+class NumberRequired:
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        if field.process_errors:
+            raise StopValidation()
+        if field.data is None:
+            field.errors[:] = []
+            raise StopValidation(self.message)
+
+
+class ChoiceField(SelectField):
+    """A select whose unknown or missing choice gets a plain message instead of a crash."""
+
+    widget = GovSelect()
+
+    def __init__(self, label: str, *, message: str, **kwargs: Any) -> None:
+        kwargs.setdefault("coerce", _int_or_none)
+        super().__init__(label, **kwargs)
+        self.message = message
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        valid = {value for value, _ in self.choices or [] if value not in ("", None)}
+        if self.data not in valid:
+            raise ValidationError(self.message)
+
+
+def _check_whole(field: QuantityField, measure: SocialValueMeasure) -> None:
+    if measure.whole_number and field.data is not None and field.data != field.data.to_integral():
+        field.errors.append(
+            f"Enter a whole number of {measure.unit_label} for {field.label.text.lower()}, "
+            "for example 12"
+        )
+
+
+class PledgeForm(FlaskForm):
+    title = StringField(
+        "Pledge title",
+        widget=GovTextInput(),
+        description="For example, 40 apprenticeships for young people in east Leeds",
+        filters=[_strip],
+        validators=[
+            InputRequired(message="Enter a title for the pledge"),
+            Length(min=5, max=160, message="Title must be between 5 and 160 characters"),
+        ],
+    )
+    description = TextAreaField(
+        "What will you do?",
+        widget=GovTextArea(),
+        filters=[_strip],
+        validators=[
+            InputRequired(message="Describe what you will do"),
+            Length(max=3000, message="Description must be 3,000 characters or fewer"),
+        ],
+    )
+    measure = ChoiceField(
+        "How will you measure it?",
+        message="Choose a measure from the list",
+        description="The catalogue sets the unit and counting rules. See how we calculate.",
+    )
+    principles = MultiCheckboxField("Which charter principles does it serve?")
+    baseline = QuantityField(
+        "Baseline",
+        description="Where you are at the start, in the measure's unit. Enter 0 if starting from nothing.",
+        example="0",
+        validators=[NumberRequired("Enter the baseline, for example 0")],
+    )
+    target = QuantityField(
+        "Target",
+        description="Where you will be by the end date, in the measure's unit.",
+        example="40",
+        validators=[NumberRequired("Enter the target, for example 40")],
+    )
+    start_date = GovDateField(
+        "Start date",
+        description="For example, 1 4 2026",
+        validators=[DateRequired("Enter the start date")],
+    )
+    end_date = GovDateField(
+        "End date",
+        description="For example, 31 3 2027",
+        validators=[DateRequired("Enter the end date")],
+    )
+    citywide = BooleanField("This pledge benefits the whole city", widget=GovCheckboxInput())
+    wards = MultiCheckboxField(
+        "Wards that benefit", description="Choose every ward, or tick citywide above."
+    )
+    ambitions = MultiCheckboxField("Which Ambitions does it support?")
+    goals = MultiCheckboxField("Which goals does it support? (optional)")
+    visibility = RadioField(
+        "Who can see this pledge?",
+        widget=GovRadioInput(),
+        choices=[
+            ("public", "Everyone: show it on the public pledge wall"),
+            ("private", "Only members of our organisation"),
+        ],
+        validators=[InputRequired(message="Choose who can see this pledge")],
+    )
+    submit = SubmitField("Save pledge", widget=GovSubmitInput())
+
+    def __init__(self, *args: Any, measures: dict[int, SocialValueMeasure], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.measures = measures
+        self.goal_ambitions: dict[int, int] = {}
+
+    def validate_principles(self, field: MultiCheckboxField) -> None:
+        if not field.data:
+            raise ValidationError("Choose at least one charter principle")
+
+    def validate_ambitions(self, field: MultiCheckboxField) -> None:
+        if not field.data:
+            raise ValidationError("Choose at least one Ambition")
+
+    def validate_wards(self, field: MultiCheckboxField) -> None:
+        if not self.citywide.data and not field.data:
+            raise ValidationError("Choose at least one ward, or say that the pledge is citywide")
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        measure = self.measures.get(self.measure.data)
+        baseline, target = self.baseline.data, self.target.data
+        for field in (self.baseline, self.target):
+            if field.data is not None and field.data < 0:
+                field.errors.append(f"{field.label.text} cannot be negative")
+            elif measure is not None:
+                _check_whole(field, measure)
+        if measure is not None and not self.baseline.errors and not self.target.errors:
+            if baseline is not None and target is not None:
+                if measure.decreases and target >= baseline:
+                    self.target.errors.append(
+                        "Target must be lower than the baseline: this measure counts a reduction"
+                    )
+                elif not measure.decreases and target <= baseline:
+                    self.target.errors.append(
+                        "Target must be more than the baseline: this measure counts an increase"
+                    )
+        start, end = self.start_date.data, self.end_date.data
+        if start and end and not self.end_date.errors:
+            if end <= start:
+                self.end_date.errors.append("End date must be after the start date")
+            elif (end - start).days > 366 * 10:
+                self.end_date.errors.append("End date must be within 10 years of the start date")
+        ambitions = set(self.ambitions.data or [])
+        if self.goals.data and not self.goals.errors and not self.ambitions.errors:
+            if any(self.goal_ambitions.get(goal) not in ambitions for goal in self.goals.data):
+                self.goals.errors.append("Choose goals only from the Ambitions you ticked")
+        return valid and not any(self.errors.values())
+
+
+class ProgressUpdateForm(FlaskForm):
+    period_start = GovDateField(
+        "Period start",
+        description="The first day this report covers, for example 1 1 2026",
+        validators=[DateRequired("Enter the first day of the period")],
+    )
+    period_end = GovDateField(
+        "Period end",
+        description="The last day this report covers, for example 31 3 2026",
+        validators=[DateRequired("Enter the last day of the period")],
+    )
+    value = QuantityField(
+        "Amount delivered in the period",
+        example="12",
+        validators=[NumberRequired("Enter the amount delivered in the period, for example 12")],
+    )
+    note = TextAreaField(
+        "What happened? (optional)",
+        widget=GovTextArea(),
+        filters=[_strip],
+        validators=[Optional(), Length(max=2000, message="Note must be 2,000 characters or fewer")],
+    )
+    evidence_url = StringField(
+        "Link to evidence (optional)",
+        widget=GovTextInput(),
+        description="A web page, report or photo album, starting with https://",
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=300, message="Evidence link must be 300 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Save progress report", widget=GovSubmitInput())
+
+    def __init__(self, *args: Any, pledge: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pledge = pledge
+
+    def validate_evidence_url(self, field: StringField) -> None:
+        if field.data and not URL_PATTERN.match(field.data):
+            raise ValidationError(
+                "Enter a link starting with https://, like https://www.example.org/report"
+            )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        measure = self.pledge.measure
+        if self.value.data is not None:
+            if self.value.data < 0:
+                self.value.errors.append(
+                    "Amount delivered cannot be negative. Report what was delivered in the period"
+                )
+            else:
+                _check_whole(self.value, measure)
+        start, end = self.period_start.data, self.period_end.data
+        if start and end and not self.period_end.errors:
+            if end < start:
+                self.period_end.errors.append("Period end must be the same as or after its start")
+            elif end > utcnow().date():
+                self.period_end.errors.append("Period end cannot be in the future")
+            elif end < self.pledge.start_date:
+                self.period_end.errors.append(
+                    "Period end must be on or after the pledge's start date"
+                )
+        return valid and not any(self.errors.values())
+
+
+class ProxyValueForm(FlaskForm):
+    year = StringField(
+        "Year",
+        widget=GovTextInput(),
+        description="The value applies from this year until a later year's value replaces it.",
+        filters=[_strip],
+        validators=[InputRequired(message="Enter the year, for example 2027")],
+    )
+    value = QuantityField(
+        "£ per unit",
+        example="19.19",
+        validators=[NumberRequired("Enter the £ value per unit, for example 19.19")],
+    )
+    source = StringField(
+        "Public source",
+        widget=GovTextInput(),
+        description="The publication and year the figure comes from",
+        filters=[_strip],
+        validators=[
+            InputRequired(message="Enter the public source of the value"),
+            Length(max=300, message="Source must be 300 characters or fewer"),
+        ],
+    )
+    method = TextAreaField(
+        "How the value was worked out (optional)",
+        widget=GovTextArea(),
+        filters=[_strip],
+        validators=[Optional(), Length(max=500, message="Method must be 500 characters or fewer")],
+    )
+    submit = SubmitField("Save proxy value", widget=GovSubmitInput())
+
+    def validate_year(self, field: StringField) -> None:
+        if not (field.data or "").isdigit() or not 2000 <= int(field.data) <= 2100:
+            raise ValidationError("Enter a year between 2000 and 2100, for example 2027")
+
+    def validate_value(self, field: QuantityField) -> None:
+        if field.data is not None and field.data < 0:
+            raise ValidationError("£ per unit cannot be negative")
+
+
+class WallFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    ambition = SelectField(
+        "Ambition", widget=GovSelect(), coerce=_int_or_none, validators=[Optional()]
+    )
+    principle = SelectField(
+        "Charter principle", widget=GovSelect(), coerce=_int_or_none, validators=[Optional()]
+    )
+    kind = SelectField(
+        "Organisation kind",
+        widget=GovSelect(),
+        choices=[("", "All kinds"), *ORGANISATION_KINDS.items()],
+        validators=[Optional()],
+    )
+    ward = SelectField("Ward", widget=GovSelect(), coerce=_int_or_none, validators=[Optional()])
+    submit = SubmitField("Filter", widget=GovSubmitInput())

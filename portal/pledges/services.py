@@ -1,0 +1,382 @@
+"""Pledges: queries, progress summaries (status and £), and the changes members and admins make.
+
+Services add and flush; the caller commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, exists, or_, select
+
+from ..core import audit
+from ..core.models import Ambition, Goal, Ward, utcnow
+from ..extensions import db
+from ..orgs.models import STATUS_APPROVED, Organisation
+from . import status as rules
+from .models import (
+    CharterPrinciple,
+    Pledge,
+    ProgressUpdate,
+    ProxyValue,
+    SocialValueMeasure,
+    pledge_ambitions,
+    pledge_principles,
+    pledge_wards,
+)
+from .valuation import ProxyBook, money
+
+
+class PledgeError(Exception):
+    """A change refused for a reason the person can act on."""
+
+
+# ---------------------------------------------------------------- reading
+
+
+def all_principles() -> list[CharterPrinciple]:
+    return list(db.session.scalars(select(CharterPrinciple).order_by(CharterPrinciple.position)))
+
+
+def all_measures() -> list[SocialValueMeasure]:
+    return list(
+        db.session.scalars(select(SocialValueMeasure).order_by(SocialValueMeasure.position))
+    )
+
+
+def proxy_book() -> ProxyBook:
+    """Every proxy version in one query."""
+    book = ProxyBook()
+    for measure_id, year, value in db.session.execute(
+        select(ProxyValue.measure_id, ProxyValue.year, ProxyValue.value)
+    ):
+        book.versions.setdefault(measure_id, []).append((year, value))
+    return book
+
+
+def public_pledges_query(
+    *,
+    ambition_id: int | None = None,
+    principle_id: int | None = None,
+    kind: str | None = None,
+    ward_id: int | None = None,
+) -> Select:
+    """Public pledges of approved organisations, newest first. A ward filter includes citywide."""
+    statement = (
+        select(Pledge)
+        .join(Pledge.organisation)
+        .where(Pledge.is_public.is_(True), Organisation.status == STATUS_APPROVED)
+        .order_by(Pledge.created_at.desc(), Pledge.id.desc())
+    )
+    if ambition_id:
+        statement = statement.where(
+            exists().where(
+                pledge_ambitions.c.pledge_id == Pledge.id,
+                pledge_ambitions.c.ambition_id == ambition_id,
+            )
+        )
+    if principle_id:
+        statement = statement.where(
+            exists().where(
+                pledge_principles.c.pledge_id == Pledge.id,
+                pledge_principles.c.principle_id == principle_id,
+            )
+        )
+    if kind:
+        statement = statement.where(Organisation.kind == kind)
+    if ward_id:
+        statement = statement.where(
+            or_(
+                Pledge.citywide.is_(True),
+                exists().where(
+                    pledge_wards.c.pledge_id == Pledge.id, pledge_wards.c.ward_id == ward_id
+                ),
+            )
+        )
+    return statement
+
+
+def organisation_pledges(organisation_id: int, *, public_only: bool = False) -> list[Pledge]:
+    statement = (
+        select(Pledge)
+        .where(Pledge.organisation_id == organisation_id)
+        .order_by(Pledge.end_date, Pledge.id)
+    )
+    if public_only:
+        statement = statement.where(Pledge.is_public.is_(True))
+    return list(db.session.scalars(statement))
+
+
+def can_view_publicly(pledge: Pledge) -> bool:
+    return pledge.is_public and pledge.organisation.status == STATUS_APPROVED
+
+
+# ---------------------------------------------------------------- progress
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Units delivered by the end of a period; `reported_on` is when the organisation said so."""
+
+    on: date
+    units: Decimal
+    reported_on: date
+    note: str = ""
+    evidence_url: str | None = None
+
+
+@dataclass
+class Progress:
+    pledge: Pledge
+    promised_units: Decimal
+    delivered_units: Decimal
+    promised_value: Decimal
+    delivered_value: Decimal
+    expected_units: Decimal
+    status: str
+    due_on: date
+    overdue: bool
+    deliveries: list[Delivery] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return rules.STATUS_LABELS[self.status]
+
+    @property
+    def status_colour(self) -> str:
+        return rules.STATUS_COLOURS[self.status]
+
+    @property
+    def percent_delivered(self) -> int:
+        if not self.promised_units:
+            return 0
+        return int(min(Decimal(100), self.delivered_units / self.promised_units * 100))
+
+    @property
+    def last_reported_on(self) -> date | None:
+        return max((d.reported_on for d in self.deliveries), default=None)
+
+
+def exchange_deliveries(pledge_ids: Sequence[int]) -> dict[int, list[Delivery]]:
+    """Delivered exchanges linked to these pledges, as deliveries (one query)."""
+    from .links import linked_deliveries
+
+    return linked_deliveries(pledge_ids)
+
+
+def summarise(
+    pledge: Pledge,
+    book: ProxyBook,
+    today: date,
+    extra: Iterable[Delivery] = (),
+) -> Progress:
+    """Status, units and £ for one pledge: its own updates plus any linked deliveries."""
+    deliveries = [
+        Delivery(u.period_end, u.value, u.created_at.date(), u.note, u.evidence_url)
+        for u in pledge.updates
+    ] + list(extra)
+    deliveries.sort(key=lambda d: (d.on, d.reported_on))
+    promised = rules.promised_units(pledge.baseline, pledge.target)
+    delivered = sum((d.units for d in deliveries), Decimal(0))
+    last_reported = max((d.reported_on for d in deliveries), default=None)
+    last_period_end = max((d.on for d in deliveries), default=None)
+    state = rules.pledge_status(
+        start=pledge.start_date,
+        end=pledge.end_date,
+        promised=promised,
+        delivered=delivered,
+        last_reported_on=last_reported,
+        last_period_end=last_period_end,
+        today=today,
+    )
+    due_on = rules.report_due_on(pledge.start_date, last_reported)
+    as_at = min(today, last_period_end) if last_period_end else today
+    return Progress(
+        pledge=pledge,
+        promised_units=promised,
+        delivered_units=delivered,
+        promised_value=book.promised_value(pledge.measure_id, promised, pledge.start_date),
+        delivered_value=book.delivered_value(
+            pledge.measure_id, [(d.on, d.units) for d in deliveries]
+        ),
+        expected_units=rules.expected_units(pledge.start_date, pledge.end_date, promised, as_at),
+        status=state,
+        due_on=due_on,
+        overdue=rules.is_overdue(state, due_on, today),
+        deliveries=deliveries,
+    )
+
+
+def progress_for(pledges: Sequence[Pledge], today: date | None = None) -> list[Progress]:
+    """Summaries for a list of pledges in a fixed number of queries, whatever the list's length."""
+    today = today or utcnow().date()
+    book = proxy_book()
+    linked = exchange_deliveries([p.id for p in pledges]) if pledges else {}
+    return [summarise(p, book, today, linked.get(p.id, ())) for p in pledges]
+
+
+@dataclass
+class Totals:
+    count: int = 0
+    promised_value: Decimal = Decimal(0)
+    delivered_value: Decimal = Decimal(0)
+    by_status: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def gap(self) -> Decimal:
+        return money(self.promised_value - self.delivered_value)
+
+    @property
+    def percent_delivered(self) -> int:
+        if not self.promised_value:
+            return 0
+        return int(self.delivered_value / self.promised_value * 100)
+
+
+def totals(progresses: Iterable[Progress]) -> Totals:
+    result = Totals()
+    for item in progresses:
+        result.count += 1
+        result.promised_value += item.promised_value
+        result.delivered_value += item.delivered_value
+        result.by_status[item.status] = result.by_status.get(item.status, 0) + 1
+    return result
+
+
+def public_totals(statement: Select, today: date | None = None) -> Totals:
+    """Promised and delivered £ over every pledge a public query matches (not just one page)."""
+    pledges = list(db.session.scalars(statement.order_by(None)).unique())
+    return totals(progress_for(pledges, today))
+
+
+def overdue_pledges(today: date | None = None) -> list[Progress]:
+    """Running pledges across the network whose progress report is overdue, oldest due first."""
+    today = today or utcnow().date()
+    pledges = list(
+        db.session.scalars(
+            select(Pledge)
+            .join(Pledge.organisation)
+            .where(Pledge.start_date <= today, Organisation.status == STATUS_APPROVED)
+            .order_by(Pledge.id)
+        )
+    )
+    overdue = [p for p in progress_for(pledges, today) if p.overdue]
+    overdue.sort(key=lambda p: (p.due_on, p.pledge.id))
+    return overdue
+
+
+# ---------------------------------------------------------------- changing
+
+
+def _apply_pledge_fields(pledge: Pledge, data: dict[str, Any]) -> None:
+    pledge.title = data["title"]
+    pledge.description = data["description"] or ""
+    pledge.measure_id = data["measure"]
+    pledge.baseline = data["baseline"]
+    pledge.target = data["target"]
+    pledge.start_date = data["start_date"]
+    pledge.end_date = data["end_date"]
+    pledge.citywide = bool(data["citywide"])
+    pledge.is_public = data["visibility"] == "public"
+    pledge.principles = list(
+        db.session.scalars(
+            select(CharterPrinciple).where(CharterPrinciple.id.in_(data["principles"] or []))
+        )
+    )
+    pledge.wards = (
+        []
+        if pledge.citywide
+        else list(db.session.scalars(select(Ward).where(Ward.id.in_(data["wards"] or []))))
+    )
+    pledge.ambitions = list(
+        db.session.scalars(select(Ambition).where(Ambition.id.in_(data["ambitions"] or [])))
+    )
+    pledge.goals = list(db.session.scalars(select(Goal).where(Goal.id.in_(data["goals"] or []))))
+    pledge.updated_at = utcnow()
+
+
+def create_pledge(organisation: Organisation, data: dict[str, Any], user_id: int) -> Pledge:
+    """Add a pledge for `organisation` from validated form data."""
+    pledge = Pledge(organisation_id=organisation.id, created_by_id=user_id)
+    _apply_pledge_fields(pledge, data)
+    db.session.add(pledge)
+    db.session.flush()
+    audit.record(
+        "pledge.created",
+        pledge,
+        summary=f"Pledge created: {pledge.title}",
+        organisation_id=organisation.id,
+    )
+    return pledge
+
+
+def update_pledge(pledge: Pledge, data: dict[str, Any]) -> Pledge:
+    """Save changes to a pledge from validated form data."""
+    _apply_pledge_fields(pledge, data)
+    db.session.flush()
+    audit.record(
+        "pledge.updated",
+        pledge,
+        summary=f"Pledge edited: {pledge.title}",
+        organisation_id=pledge.organisation_id,
+    )
+    return pledge
+
+
+def add_progress_update(pledge: Pledge, data: dict[str, Any], user_id: int) -> ProgressUpdate:
+    """Record units delivered in a period; the next reminder waits for the next due date."""
+    update = ProgressUpdate(
+        pledge=pledge,
+        period_start=data["period_start"],
+        period_end=data["period_end"],
+        value=data["value"],
+        note=data["note"] or "",
+        evidence_url=data["evidence_url"] or None,
+        created_by_id=user_id,
+    )
+    db.session.add(update)
+    pledge.updated_at = utcnow()
+    db.session.flush()
+    audit.record(
+        "pledge.progress_reported",
+        pledge,
+        summary=f"Progress reported on {pledge.title}: {data['value']}",
+        organisation_id=pledge.organisation_id,
+    )
+    return update
+
+
+def set_proxy_value(
+    measure: SocialValueMeasure,
+    *,
+    year: int,
+    value: Decimal,
+    source: str,
+    method: str,
+    user_id: int | None,
+) -> ProxyValue:
+    """Set the £ proxy for one measure and year (other years are untouched); audited."""
+    proxy = db.session.scalar(
+        select(ProxyValue).where(ProxyValue.measure_id == measure.id, ProxyValue.year == year)
+    )
+    before = None if proxy is None else str(proxy.value)
+    if proxy is None:
+        proxy = ProxyValue(measure_id=measure.id, year=year)
+        db.session.add(proxy)
+    proxy.value = value
+    proxy.source = source
+    proxy.method = method or ""
+    proxy.updated_at = utcnow()
+    proxy.updated_by_id = user_id
+    db.session.flush()
+    audit.record(
+        "pledges.proxy_set",
+        proxy,
+        summary=f"Proxy for {measure.code} in {year} set to £{value}",
+        details={"measure": measure.code, "year": year, "before": before, "after": str(value)},
+    )
+    return proxy
