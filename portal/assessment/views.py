@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import click
@@ -343,8 +344,9 @@ def download_evidence(file_id: int):
     path = uploads.stored_path(stored.stored_name)
     if not path.exists():
         abort(404)
+    # Files are at most 10 MB: reading them whole avoids holding a file handle open.
     response = send_file(
-        path,
+        io.BytesIO(path.read_bytes()),
         mimetype=stored.content_type,
         as_attachment=True,
         download_name=stored.original_name,

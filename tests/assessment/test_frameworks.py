@@ -1,4 +1,4 @@
-"""Framework files: validated loudly, loaded once, versioned so past assessments keep their wording."""
+"""Framework files: validated loudly, loaded once, versioned so past cycles keep their wording."""
 
 from __future__ import annotations
 
@@ -93,9 +93,9 @@ def test_a_malformed_file_names_the_file_and_the_field(change, message):
 
 
 def test_invalid_yaml_and_wrong_top_level_fail_with_the_file_name():
-    with pytest.raises(FrameworkFileError, match="bad.yaml: not valid YAML"):
+    with pytest.raises(FrameworkFileError, match=r"bad\.yaml: not valid YAML"):
         parse_framework("variant: [unclosed", "bad.yaml")
-    with pytest.raises(FrameworkFileError, match="list.yaml: the top level must be a mapping"):
+    with pytest.raises(FrameworkFileError, match=r"list\.yaml: the top level must be a mapping"):
         parse_framework("- one\n- two\n", "list.yaml")
 
 
@@ -114,7 +114,7 @@ def test_a_broken_file_loads_nothing(tmp_path):
 def test_two_files_with_the_same_version_are_refused(tmp_path):
     shutil.copy(FRAMEWORK_DIR / "anchor_v1.yaml", tmp_path / "a.yaml")
     shutil.copy(FRAMEWORK_DIR / "anchor_v1.yaml", tmp_path / "b.yaml")
-    with pytest.raises(FrameworkFileError, match="b.yaml.version: anchor version 1"):
+    with pytest.raises(FrameworkFileError, match=r"b\.yaml\.version: anchor version 1"):
         read_framework_files(tmp_path)
 
 
