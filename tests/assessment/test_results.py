@@ -249,7 +249,7 @@ def test_export_is_a_workbook_with_summary_answers_and_plan(client, login):
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.data))
     assert workbook.sheetnames == ["Summary", "Answers", "Action plan"]
-    summary = [row for row in workbook["Summary"].iter_rows(values_only=True)]
+    summary = list(workbook["Summary"].iter_rows(values_only=True))
     assert ("Organisation", organisation.name) in [r[:2] for r in summary]
     assert len(list(workbook["Answers"].iter_rows())) == 1 + 18
     plan = list(workbook["Action plan"].iter_rows(values_only=True))
