@@ -188,7 +188,8 @@ class PledgeForm(FlaskForm):
     principles = MultiCheckboxField("Which charter principles does it serve?")
     baseline = QuantityField(
         "Baseline",
-        description="Where you are at the start, in the measure's unit. Enter 0 if starting from nothing.",
+        description="Where you are at the start, in the measure's unit. Enter 0 if starting "
+        "from nothing.",
         example="0",
         validators=[NumberRequired("Enter the baseline, for example 0")],
     )
@@ -251,16 +252,16 @@ class PledgeForm(FlaskForm):
                 field.errors.append(f"{field.label.text} cannot be negative")
             elif measure is not None:
                 _check_whole(field, measure)
-        if measure is not None and not self.baseline.errors and not self.target.errors:
-            if baseline is not None and target is not None:
-                if measure.decreases and target >= baseline:
-                    self.target.errors.append(
-                        "Target must be lower than the baseline: this measure counts a reduction"
-                    )
-                elif not measure.decreases and target <= baseline:
-                    self.target.errors.append(
-                        "Target must be more than the baseline: this measure counts an increase"
-                    )
+        comparable = baseline is not None and target is not None
+        if measure and comparable and not self.baseline.errors and not self.target.errors:
+            if measure.decreases and target >= baseline:
+                self.target.errors.append(
+                    "Target must be lower than the baseline: this measure counts a reduction"
+                )
+            elif not measure.decreases and target <= baseline:
+                self.target.errors.append(
+                    "Target must be more than the baseline: this measure counts an increase"
+                )
         start, end = self.start_date.data, self.end_date.data
         if start and end and not self.end_date.errors:
             if end <= start:
@@ -268,9 +269,11 @@ class PledgeForm(FlaskForm):
             elif (end - start).days > 366 * 10:
                 self.end_date.errors.append("End date must be within 10 years of the start date")
         ambitions = set(self.ambitions.data or [])
-        if self.goals.data and not self.goals.errors and not self.ambitions.errors:
-            if any(self.goal_ambitions.get(goal) not in ambitions for goal in self.goals.data):
-                self.goals.errors.append("Choose goals only from the Ambitions you ticked")
+        stray_goal = any(
+            self.goal_ambitions.get(goal) not in ambitions for goal in self.goals.data or []
+        )
+        if stray_goal and not self.goals.errors and not self.ambitions.errors:
+            self.goals.errors.append("Choose goals only from the Ambitions you ticked")
         return valid and not any(self.errors.values())
 
 

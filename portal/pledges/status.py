@@ -57,7 +57,7 @@ REMIND_AGAIN_AFTER_DAYS = 28
 
 
 def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or the month's last day when it is shorter (31 Jan + 1 = 28 Feb)."""
+    """The same day `months` later, or the month's last day if shorter (31 Jan + 1 = 28 Feb)."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
