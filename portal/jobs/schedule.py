@@ -30,4 +30,10 @@ def periodic_job_definitions() -> list[PeriodicJob]:
             timedelta(minutes=10),
             "Re-enqueue emails whose delivery job was lost (Redis or a worker died).",
         ),
+        PeriodicJob(
+            "pledge-overdue-reminders",
+            "portal.pledges.jobs.send_overdue_update_reminders",
+            timedelta(hours=24),
+            "Email organisations about overdue pledge progress reports (once, then every 28 days).",
+        ),
     ]
