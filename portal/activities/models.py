@@ -1,1 +1,157 @@
-"""activities models."""
+"""Activities: what organisations do together, tagged to the Ambitions' goals and to places."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, Numeric, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.models import Ambition, Goal, Ward, utcnow
+from ..extensions import db
+from ..orgs.models import Organisation
+
+activity_partners = Table(
+    "activity_partners",
+    db.metadata,
+    Column("activity_id", ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id"), primary_key=True, index=True),
+)
+activity_goals = Table(
+    "activity_goals",
+    db.metadata,
+    Column("activity_id", ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True),
+    Column("goal_id", ForeignKey("goals.id"), primary_key=True, index=True),
+)
+activity_wards = Table(
+    "activity_wards",
+    db.metadata,
+    Column("activity_id", ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True),
+    Column("ward_id", ForeignKey("wards.id"), primary_key=True, index=True),
+)
+
+
+class Activity(db.Model):
+    """One piece of work led by an organisation, with partners, tagged to goals and wards."""
+
+    __tablename__ = "activities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    title: Mapped[str] = mapped_column(String(160))
+    description: Mapped[str] = mapped_column(Text, default="")
+    citywide: Mapped[bool] = mapped_column(Boolean, default=False)
+    start_date: Mapped[date] = mapped_column(Date, index=True)
+    end_date: Mapped[date] = mapped_column(Date, index=True)
+    people_reached: Mapped[int] = mapped_column(Integer, default=0)
+    volunteer_hours: Mapped[Decimal] = mapped_column(Numeric(12, 1), default=0)
+    spend: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=0)
+    outcomes: Mapped[str] = mapped_column(Text, default="")
+    is_public: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    # Set when the activity arrived in a CSV import, so an import can be traced.
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("activity_imports.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    lead_organisation: Mapped[Organisation] = relationship(
+        foreign_keys=[lead_organisation_id], lazy="joined"
+    )
+    partners: Mapped[list[Organisation]] = relationship(
+        secondary=activity_partners, order_by="Organisation.name"
+    )
+    goals: Mapped[list[Goal]] = relationship(
+        secondary=activity_goals, order_by=(Goal.ambition_id, Goal.position)
+    )
+    wards: Mapped[list[Ward]] = relationship(secondary=activity_wards, order_by="Ward.name")
+
+    @property
+    def ambitions(self) -> list[Ambition]:
+        """The Ambitions the activity serves: those of its goals, in the Ambitions' order."""
+        seen: dict[int, Ambition] = {}
+        for goal in self.goals:
+            seen.setdefault(goal.ambition_id, goal.ambition)
+        return sorted(seen.values(), key=lambda a: a.position)
+
+    @property
+    def area_label(self) -> str:
+        if self.citywide:
+            return "Citywide"
+        return ", ".join(w.name for w in self.wards) or "No wards given"
+
+    @property
+    def visibility_label(self) -> str:
+        return "Public" if self.is_public else "Private"
+
+    def involves(self, organisation_id: int) -> bool:
+        return organisation_id == self.lead_organisation_id or any(
+            p.id == organisation_id for p in self.partners
+        )
+
+    def __str__(self) -> str:
+        return self.title
+
+
+IMPORT_QUEUED = "queued"
+IMPORT_CHECKING = "checking"
+IMPORT_COMPLETED = "completed"
+IMPORT_REJECTED = "rejected"
+IMPORT_FAILED = "failed"
+IMPORT_STATUSES = {
+    IMPORT_QUEUED: ("Waiting to start", "grey"),
+    IMPORT_CHECKING: ("Checking rows", "blue"),
+    IMPORT_COMPLETED: ("Imported", "green"),
+    IMPORT_REJECTED: ("Not imported: fix the errors", "red"),
+    IMPORT_FAILED: ("Failed: try again", "red"),
+}
+IMPORT_FINISHED = (IMPORT_COMPLETED, IMPORT_REJECTED, IMPORT_FAILED)
+
+
+class ActivityImport(db.Model):
+    """A CSV file of activities, checked and applied by a background job, all or nothing."""
+
+    __tablename__ = "activity_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    filename: Mapped[str] = mapped_column(String(200), default="")
+    # The decoded file, kept in the database so an RQ worker on another host can read it.
+    content: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(12), default=IMPORT_QUEUED, index=True)
+    total_rows: Mapped[int] = mapped_column(Integer, default=0)
+    processed_rows: Mapped[int] = mapped_column(Integer, default=0)
+    created_count: Mapped[int] = mapped_column(Integer, default=0)
+    error_count: Mapped[int] = mapped_column(Integer, default=0)
+    # JSON list of [row number, column, message]; capped so a broken file stays readable.
+    errors_json: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+    @property
+    def errors(self) -> list[tuple[int, str, str]]:
+        return [tuple(item) for item in json.loads(self.errors_json)] if self.errors_json else []
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in IMPORT_FINISHED
+
+    @property
+    def status_label(self) -> str:
+        return IMPORT_STATUSES.get(self.status, (self.status, "grey"))[0]
+
+    @property
+    def status_colour(self) -> str:
+        return IMPORT_STATUSES.get(self.status, (self.status, "grey"))[1]
+
+    @property
+    def percent_done(self) -> int:
+        if self.is_finished:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(99, self.processed_rows * 100 // self.total_rows)

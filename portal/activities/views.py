@@ -1,5 +1,265 @@
-"""activities pages."""
+"""Activities: the list everyone may filter, each activity's page, and organisations' own pages."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..core.forms import ambition_choices, ward_choices
+from ..core.pagination import paginate
+from ..core.reference import all_ambitions, all_goals
+from ..extensions import db
+from ..orgs.access import org_member_required, require_can_publish
+from ..orgs.models import STATUS_APPROVED, Organisation
+from . import csv_import, links, rules, services
+from .forms import ActivityFilterForm, ActivityForm, ImportForm
+from .models import Activity, ActivityImport
 
 bp = Blueprint("activities", __name__)
+
+
+def _period_choices() -> list[tuple[object, str]]:
+    this_year = date.today().year
+    return [("", "Any time")] + [(year, str(year)) for year in range(this_year + 1, 2019, -1)]
+
+
+@bp.get("/activities")
+def index():
+    form = ActivityFilterForm(request.args)
+    form.ambition.choices = [("", "All Ambitions")] + ambition_choices()
+    form.goal.choices = [("", "All goals")] + [
+        (goal.id, f"{goal.code}: {goal.title}") for goal in all_goals()
+    ]
+    form.ward.choices = [("", "All wards")] + ward_choices()
+    form.organisation.choices = [("", "All organisations")] + [
+        (organisation_id, name)
+        for organisation_id, name in db.session.execute(
+            select(Organisation.id, Organisation.name)
+            .where(Organisation.status == STATUS_APPROVED)
+            .order_by(Organisation.name)
+        )
+    ]
+    form.period.choices = _period_choices()
+    form.validate()
+    year = form.period.data
+    filters = {
+        "ambition_id": form.ambition.data,
+        "goal_id": form.goal.data,
+        "ward_id": form.ward.data,
+        "organisation_id": form.organisation.data,
+        "period": (date(year, 1, 1), date(year, 12, 31)) if year and 2000 <= year <= 2100 else None,
+    }
+    page = paginate(services.activities_query(viewer=current_user, **filters), per_page=20)
+    return render_template(
+        "activities/index.html", form=form, page=page, filtered=any(filters.values())
+    )
+
+
+@bp.get("/activities/<int:activity_id>")
+def detail(activity_id: int):
+    activity = services.get_activity(activity_id)
+    # A private activity is not there at all for people outside it (no hint that it exists).
+    if activity is None or not services.can_view(activity, current_user):
+        abort(404)
+    can_edit = current_user.is_authenticated and (
+        current_user.is_platform_admin
+        or current_user.membership_of(activity.lead_organisation_id) is not None
+    )
+    return render_template(
+        "activities/detail.html",
+        activity=activity,
+        can_edit=can_edit,
+        related=links.related_for(activity),
+    )
+
+
+@bp.get("/orgs/<int:org_id>/activities")
+@org_member_required()
+def organisation_activities(org_id: int):
+    page = paginate(
+        services.activities_query(viewer=current_user, organisation_id=org_id), per_page=20
+    )
+    return render_template(
+        "activities/organisation.html",
+        organisation=g.org,
+        page=page,
+        imports=services.recent_imports(org_id),
+    )
+
+
+def _activity_form(lead_id: int, activity: Activity | None = None) -> ActivityForm:
+    goals = all_goals()
+    ambitions = all_ambitions()
+    form = ActivityForm(
+        obj=activity,
+        goal_infos={
+            goal.id: rules.GoalInfo(goal.id, goal.code, goal.title, goal.ambition_id)
+            for goal in goals
+        },
+        ambition_names={a.id: a.name for a in ambitions},
+    )
+    form.partners.choices = [(o.id, o.name) for o in services.partner_candidates(lead_id)]
+    form.ambitions.choices = [(a.id, a.name) for a in ambitions]
+    form.goals.choices = [(goal.id, f"{goal.ambition.name}: {goal.title}") for goal in goals]
+    form.wards.choices = ward_choices()
+    form.pledges.choices = links.pledge_choices(lead_id)
+    form.matches.choices = links.match_choices(lead_id)
+    if request.method == "GET":
+        if activity is None:
+            form.visibility.data = "public"
+        else:
+            form.partners.data = [o.id for o in activity.partners]
+            form.ambitions.data = [a.id for a in activity.ambitions]
+            form.goals.data = [goal.id for goal in activity.goals]
+            form.wards.data = [w.id for w in activity.wards]
+            form.visibility.data = "public" if activity.is_public else "private"
+            form.people_reached.data = str(activity.people_reached)
+            form.volunteer_hours.data = f"{activity.volunteer_hours.normalize():f}"
+            form.spend.data = f"{activity.spend:f}"
+            form.pledges.data = links.linked_pledge_ids(activity)
+            form.matches.data = links.linked_match_ids(activity)
+    return form
+
+
+@bp.route("/orgs/<int:org_id>/activities/new", methods=["GET", "POST"])
+@org_member_required()
+def create(org_id: int):
+    require_can_publish(g.org)
+    form = _activity_form(org_id)
+    if form.validate_on_submit():
+        values = form.values()
+        activity = services.create_activity(g.org, values, current_user)
+        links.set_links(activity, values)
+        db.session.commit()
+        flash(f"The activity ‘{activity.title}’ has been recorded.", "success")
+        return redirect(url_for("activities.detail", activity_id=activity.id))
+    return render_template("activities/edit.html", form=form, organisation=g.org, activity=None)
+
+
+@bp.route("/orgs/<int:org_id>/activities/<int:activity_id>/edit", methods=["GET", "POST"])
+@org_member_required()
+def edit(org_id: int, activity_id: int):
+    activity = services.lead_activity_or_none(org_id, activity_id)
+    if activity is None:
+        abort(404)
+    form = _activity_form(org_id, activity)
+    if form.validate_on_submit():
+        values = form.values()
+        services.update_activity(activity, values)
+        links.set_links(activity, values)
+        db.session.commit()
+        flash(f"Your changes to ‘{activity.title}’ have been saved.", "success")
+        return redirect(url_for("activities.detail", activity_id=activity.id))
+    return render_template("activities/edit.html", form=form, organisation=g.org, activity=activity)
+
+
+@bp.post("/orgs/<int:org_id>/activities/<int:activity_id>/delete")
+@org_member_required()
+def delete(org_id: int, activity_id: int):
+    activity = services.lead_activity_or_none(org_id, activity_id)
+    if activity is None:
+        abort(404)
+    title = activity.title
+    links.clear_links(activity)
+    services.delete_activity(activity)
+    db.session.commit()
+    flash(f"The activity ‘{title}’ has been deleted.", "success")
+    return redirect(url_for("activities.organisation_activities", org_id=org_id))
+
+
+@bp.get("/orgs/<int:org_id>/activities/import/template.csv")
+@org_member_required()
+def import_template(org_id: int):
+    return Response(
+        "\ufeff" + csv_import.template_csv(),  # the BOM makes Excel read it as UTF-8
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=activities-template.csv"},
+    )
+
+
+@bp.route("/orgs/<int:org_id>/activities/import", methods=["GET", "POST"])
+@org_member_required()
+def import_upload(org_id: int):
+    require_can_publish(g.org)
+    form = ImportForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        content = upload.read(current_app.config["MAX_UPLOAD_BYTES"] + 1)
+        try:
+            text = csv_import.decode(content, max_bytes=current_app.config["MAX_UPLOAD_BYTES"])
+            total = csv_import.count_rows(text)
+        except csv_import.CsvFileError as error:
+            form.file.errors.append(str(error))
+        else:
+            if total == 0:
+                form.file.errors.append("The file has no rows of activities under the column names")
+            else:
+                activity_import = services.start_import(
+                    g.org, current_user, upload.filename or "", text, total
+                )
+                db.session.commit()
+                return redirect(
+                    url_for("activities.import_status", org_id=org_id, import_id=activity_import.id)
+                )
+    return render_template(
+        "activities/import.html",
+        form=form,
+        organisation=g.org,
+        columns=csv_import.COLUMNS,
+        goals=all_goals(),
+        max_rows=csv_import.MAX_ROWS,
+    )
+
+
+def _import_or_404(org_id: int, import_id: int) -> ActivityImport:
+    activity_import = db.session.get(ActivityImport, import_id)
+    if activity_import is None or activity_import.organisation_id != org_id:
+        abort(404)
+    return activity_import
+
+
+@bp.get("/orgs/<int:org_id>/activities/imports/<int:import_id>")
+@org_member_required()
+def import_status(org_id: int, import_id: int):
+    activity_import = _import_or_404(org_id, import_id)
+    return render_template(
+        "activities/import_status.html",
+        organisation=g.org,
+        activity_import=activity_import,
+        errors=activity_import.errors,
+    )
+
+
+@bp.get("/orgs/<int:org_id>/activities/imports/<int:import_id>/progress.json")
+@org_member_required()
+def import_progress(org_id: int, import_id: int):
+    activity_import = _import_or_404(org_id, import_id)
+    return jsonify(
+        status=activity_import.status,
+        status_label=activity_import.status_label,
+        finished=activity_import.is_finished,
+        processed_rows=activity_import.processed_rows,
+        total_rows=activity_import.total_rows,
+        percent=activity_import.percent_done,
+    )
+
+
+@bp.app_template_global("activity_panel_items")
+def activity_panel_items(organisation_id: int) -> list[Activity]:
+    """The organisation's latest public activities, for its public profile."""
+    return services.public_activities_of(organisation_id)

@@ -1,0 +1,58 @@
+"""Background job: check a CSV import row by row, then apply it completely or not at all."""
+
+from __future__ import annotations
+
+import logging
+
+from ..extensions import db
+from . import csv_import, services
+from .models import IMPORT_CHECKING, IMPORT_FAILED, ActivityImport
+
+log = logging.getLogger(__name__)
+PROGRESS_EVERY = 500  # rows between progress commits, so the progress page moves
+
+
+def run_activity_import(import_id: int) -> None:
+    """Check every row of import `import_id`; insert all of them only if none has an error."""
+    activity_import = db.session.get(ActivityImport, import_id)
+    if activity_import is None or activity_import.is_finished:
+        return  # already done (a retry or a duplicate enqueue): nothing to do
+    activity_import.status = IMPORT_CHECKING
+    activity_import.processed_rows = 0
+    db.session.commit()
+
+    lookups = services.import_lookups(activity_import.organisation_id)
+    checked: list = []
+    errors: list[tuple[int, str, str]] = []
+    try:
+        for count, (number, cells) in enumerate(
+            csv_import.iter_rows(activity_import.content), start=1
+        ):
+            result = csv_import.check_row(number, cells, lookups)
+            if result.errors:
+                errors += [(number, column, message) for column, message in result.errors]
+            else:
+                checked.append(result.values)
+            if count % PROGRESS_EVERY == 0:
+                activity_import.processed_rows = count
+                db.session.commit()
+    except csv_import.CsvFileError as error:
+        errors.append((0, "", str(error)))
+
+    if not errors and not checked:
+        errors.append((0, "", "The file has no rows of activities under the column names"))
+    if errors:
+        services.reject_import(activity_import, errors)
+        db.session.commit()
+        log.info("Activity import %s rejected with %d errors", import_id, len(errors))
+        return
+    try:
+        created = services.apply_import(activity_import, checked)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        activity_import = db.session.get(ActivityImport, import_id)
+        activity_import.status = IMPORT_FAILED
+        db.session.commit()
+        raise
+    log.info("Activity import %s applied: %d activities", import_id, created)

@@ -1,0 +1,40 @@
+"""Factories for activities: an activity led by an organisation, tagged to goals."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import factory
+from sqlalchemy import select
+
+from portal.activities.models import Activity
+from portal.core.models import Goal, Ward
+from portal.extensions import db
+from tests.factories import BaseFactory, OrganisationFactory
+
+
+def goal(code: str) -> Goal:
+    return db.session.scalar(select(Goal).where(Goal.code == code))
+
+
+def ward(name: str) -> Ward:
+    return db.session.scalar(select(Ward).where(Ward.name == name))
+
+
+class ActivityFactory(BaseFactory):
+    class Meta:
+        model = Activity
+
+    lead_organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Activity {n}")
+    description = "Something useful for the city."
+    citywide = True
+    start_date = date(2026, 4, 1)
+    end_date = date(2027, 3, 31)
+    people_reached = 100
+    volunteer_hours = Decimal("12.5")
+    spend = Decimal("1500.00")
+    outcomes = ""
+    is_public = True
+    goals = factory.LazyFunction(lambda: [goal("HEALTHY-1")])
