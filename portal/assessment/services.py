@@ -23,7 +23,7 @@ from ..orgs.models import (
     Organisation,
 )
 from . import scoring, uploads
-from .frameworks import latest_framework
+from .frameworks import latest_framework, load_frameworks
 from .models import (
     ACTION_DONE,
     STATUS_DRAFT,
@@ -58,6 +58,25 @@ def variant_for(organisation: Organisation) -> str:
         KIND_PUBLIC_ANCHOR: VARIANT_ANCHOR,
         KIND_BUSINESS_ANCHOR: VARIANT_BUSINESS,
     }.get(organisation.kind, VARIANT_COMMUNITY)
+
+
+def framework_usage() -> list[tuple[Framework, int, int]]:
+    """Every loaded framework version with its number of draft and submitted assessments."""
+    counts = {
+        (framework_id, status): count
+        for framework_id, status, count in db.session.execute(
+            select(Assessment.framework_id, Assessment.status, func.count(Assessment.id)).group_by(
+                Assessment.framework_id, Assessment.status
+            )
+        )
+    }
+    frameworks = db.session.scalars(
+        select(Framework).order_by(Framework.variant, Framework.version)
+    )
+    return [
+        (f, counts.get((f.id, STATUS_DRAFT), 0), counts.get((f.id, STATUS_SUBMITTED), 0))
+        for f in frameworks
+    ]
 
 
 def current_year() -> int:
@@ -99,7 +118,12 @@ def start_assessment(organisation: Organisation, year: int, user: User | None) -
     """A new draft for `year`, starting from a copy of the last submitted answers."""
     if find_assessment(organisation.id, year) is not None:
         raise AssessmentError(f"There is already an assessment for {year}")
-    framework = latest_framework(variant_for(organisation))
+    variant = variant_for(organisation)
+    framework = latest_framework(variant)
+    if framework is None:
+        # A fresh install that skipped `flask assessment load-frameworks`: load them now.
+        load_frameworks()
+        framework = latest_framework(variant)
     if framework is None:
         raise AssessmentError(
             "The framework has not been loaded yet. Ask an administrator to run "

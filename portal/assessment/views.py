@@ -21,6 +21,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from ..accounts.access import platform_admin_required
 from ..core.models import utcnow
 from ..extensions import db
 from ..orgs.access import org_member_required, require_org_member
@@ -65,6 +66,12 @@ def assessment_home_summary(organisation_id: int) -> dict[str, Any]:
         "current_year": services.current_year(),
         "overdue": services.overdue_actions(organisation_id),
     }
+
+
+@bp.get("/admin/assessment/frameworks")
+@platform_admin_required
+def admin_frameworks():
+    return render_template("assessment/admin_frameworks.html", rows=services.framework_usage())
 
 
 # Guides ---------------------------------------------------------------------------------------

@@ -290,3 +290,17 @@ def test_guides_are_public_pages(client):
         assert title in text
     assert client.get("/guides/community-listening").status_code == 200
     assert client.get("/guides/no-such-guide").status_code == 404
+
+
+def test_admins_see_framework_versions_and_others_do_not(client, login):
+    from tests.factories import platform_admin
+
+    make_assessment(OrganisationFactory(), YEAR)
+    login(member_of())
+    assert client.get("/admin/assessment/frameworks").status_code == 403
+    client.get("/sign-out")
+    login(platform_admin())
+    text = client.get("/admin/assessment/frameworks").get_data(as_text=True)
+    assert "Anchor Progression Framework for public-sector anchors" in text
+    assert "Business Anchor Progression Framework" in text
+    assert "/admin/assessment/frameworks" in client.get("/admin/").get_data(as_text=True)

@@ -63,6 +63,16 @@ def test_assessment_pages_pass_axe(browser, live_server):
         assert_accessible(browser, live_server + path)
 
 
+def test_admin_framework_page_passes_axe(browser, live_server):
+    from tests.factories import platform_admin
+
+    _setup()
+    admin = platform_admin(email="axe-assessment-admin@example.org")
+    browser_login(browser, live_server, admin.email, PASSWORD)
+    for path in ("/admin/assessment/frameworks", "/admin/"):
+        assert_accessible(browser, live_server + path)
+
+
 def test_dimension_errors_pass_axe(browser, live_server):
     from selenium.webdriver.common.by import By
 
