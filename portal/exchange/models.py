@@ -90,6 +90,17 @@ MATCH_ACTIVE_STATUSES = (MATCH_INTERESTED, MATCH_ACCEPTED)
 # Accepted and delivered matches count towards a request's committed quantity.
 MATCH_COMMITTED_STATUSES = (MATCH_ACCEPTED, MATCH_DELIVERED)
 
+
+def quantity_label(quantity: Decimal | None, unit: str) -> str:
+    """'40 hours', '12.5 hours', '£500' (an amount in pounds puts the sign first)."""
+    if quantity is None:
+        return ""
+    amount = f"{float(quantity):,.2f}".rstrip("0").rstrip(".")
+    if unit.strip() == "£":
+        return f"£{amount}"
+    return f"{amount} {unit}".strip()
+
+
 exchange_listing_wards = Table(
     "exchange_listing_wards",
     db.metadata,
@@ -187,12 +198,7 @@ class Listing(db.Model):
 
     @property
     def quantity_label(self) -> str:
-        if self.quantity is None:
-            return ""
-        amount = f"{float(self.quantity):,.2f}".rstrip("0").rstrip(".")
-        if self.unit == "£":
-            return f"£{amount}"
-        return f"{amount} {self.unit}".strip()
+        return quantity_label(self.quantity, self.unit)
 
     def __str__(self) -> str:
         return self.title
@@ -298,12 +304,11 @@ class ExchangeMatch(db.Model):
 
     @property
     def delivered_label(self) -> str:
-        if self.delivered_quantity is None:
-            return ""
-        amount = f"{float(self.delivered_quantity):,.2f}".rstrip("0").rstrip(".")
-        if self.delivered_unit == "£":
-            return f"£{amount}"
-        return f"{amount} {self.delivered_unit}".strip()
+        return quantity_label(self.delivered_quantity, self.delivered_unit)
+
+    @property
+    def committed_label(self) -> str:
+        return quantity_label(self.committed_quantity, self.request.unit)
 
 
 class ExchangeMessage(db.Model):

@@ -1,5 +1,481 @@
-"""exchange pages."""
+"""Exchange pages: browse, listings, an organisation's own exchange, matches and moderation."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from ..accounts.access import platform_admin_required
+from ..core.forms import ambition_choices, ward_choices
+from ..core.pagination import paginate
+from ..extensions import db, limiter
+from ..orgs.access import (
+    current_organisation,
+    is_org_member,
+    org_member_required,
+    require_can_publish,
+    require_org_member,
+)
+from . import services
+from .forms import (
+    BrowseForm,
+    DeliverForm,
+    HideForm,
+    InterestForm,
+    ListingForm,
+    MessageForm,
+    ReportForm,
+)
+from .models import (
+    LISTING_MATCHED,
+    LISTING_OPEN,
+    MATCH_ACCEPTED,
+    MATCH_ACTIVE_STATUSES,
+    MATCH_INTERESTED,
+    SIDE_OFFER,
+    SIDE_REQUEST,
+    ExchangeMatch,
+    Listing,
+)
 
 bp = Blueprint("exchange", __name__)
+
+
+def _user_key() -> str:
+    """Rate limits count per person when signed in (many people may share one office address)."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return request.remote_addr or "unknown"
+
+
+def _listing_limit() -> str:
+    return current_app.config.get("EXCHANGE_LISTING_RATE_LIMIT", "20 per hour")
+
+
+def _message_limit() -> str:
+    return current_app.config.get("EXCHANGE_MESSAGE_RATE_LIMIT", "30 per hour")
+
+
+@bp.app_context_processor
+def exchange_template_helpers() -> dict[str, object]:
+    return {"exchange_home_summary": _home_summary}
+
+
+def _home_summary(organisation_id: int) -> services.MyExchange:
+    return services.my_exchange(organisation_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# Browsing and public listing pages
+
+
+@bp.get("/exchange")
+def browse():
+    form = BrowseForm(request.args)
+    form.ward.choices = [("", "All wards")] + ward_choices()
+    form.ambition.choices = [("", "All Ambitions")] + ambition_choices()
+    filters: dict[str, object] = {}
+    if form.validate():
+        filters = {
+            "side": form.side.data or None,
+            "resource_type": form.resource_type.data or None,
+            "ward_id": form.ward.data,
+            "ambition_id": form.ambition.data,
+            "kind": form.kind.data or None,
+            "q": form.q.data or None,
+        }
+    sort = form.sort.data if form.sort.data in services.SORTS else "newest"
+    page = paginate(services.browse_query(**filters, sort=sort), per_page=20)
+    progress = services.request_progress(page.items)
+    return render_template(
+        "exchange/browse.html",
+        form=form,
+        page=page,
+        progress=progress,
+        filtered=any(filters.values()),
+        acting_for=current_organisation(),
+    )
+
+
+def _listing_or_404(listing_id: int) -> Listing:
+    listing = db.session.get(Listing, listing_id)
+    if listing is None:
+        abort(404)
+    return listing
+
+
+def _can_see(listing: Listing) -> bool:
+    """Anyone sees open or matched listings; hidden, paused or closed ones only their owners."""
+    if listing.status in (LISTING_OPEN, LISTING_MATCHED) and not listing.is_hidden:
+        return True
+    return is_org_member(listing.organisation_id)
+
+
+@bp.get("/exchange/listings/<int:listing_id>")
+def listing(listing_id: int):
+    item = _listing_or_404(listing_id)
+    if not _can_see(item):
+        abort(404)
+    is_owner = is_org_member(item.organisation_id)
+    acting_for = current_organisation()
+    return render_template(
+        "exchange/listing.html",
+        listing=item,
+        is_owner=is_owner,
+        acting_for=acting_for,
+        progress=services.request_progress([item]).get(item.id),
+        suggestions=services.suggestions_for(item) if is_owner and item.is_open else [],
+        matches=services.matches_for_listing(item.id) if is_owner else [],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# An organisation's own exchange
+
+
+@bp.get("/orgs/<int:org_id>/exchange")
+@org_member_required()
+def my_exchange(org_id: int):
+    mine = services.my_exchange(org_id)
+    return render_template(
+        "exchange/my_exchange.html",
+        organisation=g.org,
+        mine=mine,
+        progress=services.request_progress(mine.listings),
+    )
+
+
+def _listing_form(side: str, obj: Listing | None = None) -> ListingForm:
+    form = ListingForm(obj=obj, side=side)
+    form.wards.choices = ward_choices()
+    form.ambitions.choices = ambition_choices()
+    if obj is not None and request.method == "GET":
+        form.wards.data = [w.id for w in obj.wards]
+        form.ambitions.data = [a.id for a in obj.ambitions]
+    return form
+
+
+@bp.route("/orgs/<int:org_id>/exchange/<any(offer, request):side>/new", methods=["GET", "POST"])
+@limiter.limit(_listing_limit, methods=["POST"], key_func=_user_key)
+@org_member_required()
+def new_listing(org_id: int, side: str):
+    require_can_publish(g.org)
+    form = _listing_form(side)
+    if form.validate_on_submit():
+        item = services.create_listing(g.org, side, form.data, current_user)
+        db.session.commit()
+        flash(
+            f"Your {side} '{item.title}' is published. Suggested matches will appear on it soon.",
+            "success",
+        )
+        return redirect(url_for("exchange.listing", listing_id=item.id))
+    return render_template(
+        "exchange/listing_form.html", form=form, organisation=g.org, side=side, listing=None
+    )
+
+
+def _own_listing(org_id: int, listing_id: int) -> Listing:
+    item = db.session.get(Listing, listing_id)
+    if item is None or item.organisation_id != org_id:
+        abort(404)
+    return item
+
+
+@bp.route("/orgs/<int:org_id>/exchange/listings/<int:listing_id>/edit", methods=["GET", "POST"])
+@org_member_required()
+def edit_listing(org_id: int, listing_id: int):
+    item = _own_listing(org_id, listing_id)
+    form = _listing_form(item.side, obj=item)
+    form.submit.label.text = "Save changes"
+    if form.validate_on_submit():
+        services.update_listing(item, form.data, current_user)
+        db.session.commit()
+        flash(f"Your {item.side} '{item.title}' has been saved.", "success")
+        return redirect(url_for("exchange.listing", listing_id=item.id))
+    return render_template(
+        "exchange/listing_form.html", form=form, organisation=g.org, side=item.side, listing=item
+    )
+
+
+@bp.post("/orgs/<int:org_id>/exchange/listings/<int:listing_id>/<any(pause, reopen, close):change>")
+@org_member_required()
+def change_status(org_id: int, listing_id: int, change: str):
+    item = _own_listing(org_id, listing_id)
+    if change == "reopen":
+        require_can_publish(g.org)
+    services.change_listing_status(item, change, current_user)
+    db.session.commit()
+    flash(f"Your {item.side} '{item.title}' is now {item.status_label.lower()}.", "success")
+    return redirect(url_for("exchange.listing", listing_id=item.id))
+
+
+@bp.route("/orgs/<int:org_id>/exchange/listings/<int:listing_id>/interest", methods=["GET", "POST"])
+@org_member_required()
+def express_interest(org_id: int, listing_id: int):
+    """Our organisation (org_id) responds to another organisation's listing."""
+    other = _listing_or_404(listing_id)
+    if not _can_see(other):
+        abort(404)
+    if other.organisation_id == org_id:
+        abort(404)
+    require_can_publish(g.org)
+    own_side = SIDE_OFFER if other.is_request else SIDE_REQUEST
+    own_listings = services.open_listings_of(org_id, own_side)
+    form = InterestForm()
+    form.own_listing.choices = [(item.id, item.title) for item in own_listings]
+    if request.method == "GET" and request.args.get("own", "").isdigit():
+        form.own_listing.data = int(request.args["own"])
+    if own_listings and form.validate_on_submit():
+        own = next(item for item in own_listings if item.id == form.own_listing.data)
+        try:
+            match = services.express_interest(
+                own,
+                other,
+                current_user,
+                note=form.note.data,
+                committed_quantity=form.committed_quantity.data,
+            )
+        except services.ExchangeError as error:
+            form.own_listing.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(
+                f"We have told {other.organisation.name}. They have until "
+                f"{match.respond_by.day} {match.respond_by:%B %Y} to answer.",
+                "success",
+            )
+            return redirect(url_for("exchange.match", match_id=match.id))
+    return render_template(
+        "exchange/interest.html",
+        form=form,
+        organisation=g.org,
+        other=other,
+        own_side=own_side,
+        own_listings=own_listings,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Matches: the two parties' private page
+
+
+def _match_or_404(match_id: int) -> ExchangeMatch:
+    match = db.session.get(ExchangeMatch, match_id)
+    if match is None:
+        abort(404)
+    return match
+
+
+def _acting_party(match: ExchangeMatch) -> int | None:
+    """Which of the two organisations the signed-in user acts for here (None: neither)."""
+    parties = match.party_organisation_ids
+    current = current_organisation()
+    if current is not None and current.id in parties:
+        return current.id
+    for organisation_id in parties:
+        if current_user.membership_of(organisation_id) is not None:
+            return organisation_id
+    return None
+
+
+def _require_party(match: ExchangeMatch) -> int:
+    """Only members of the two organisations may act on a match."""
+    party = _acting_party(match)
+    if party is None:
+        abort(403, "Only the two organisations in this exchange can do that.")
+    require_org_member(party)
+    return party
+
+
+@bp.route("/exchange/matches/<int:match_id>", methods=["GET", "POST"])
+@limiter.limit(_message_limit, methods=["POST"], key_func=_user_key)
+@login_required
+def match(match_id: int):
+    item = _match_or_404(match_id)
+    party = _acting_party(item)
+    if party is None and not current_user.is_platform_admin:
+        abort(403, "Only the two organisations in this exchange can see it.")
+    if party is not None:
+        require_org_member(party)
+    form = MessageForm()
+    if request.method == "POST":
+        party = _require_party(item)
+        if form.validate_on_submit():
+            try:
+                services.post_message(item, party, current_user, form.body.data)
+            except services.ExchangeError as error:
+                form.body.errors.append(str(error))
+            else:
+                db.session.commit()
+                flash("Your message has been sent.", "success")
+                return redirect(url_for("exchange.match", match_id=item.id) + "#messages")
+    return render_template(
+        "exchange/match.html",
+        match=item,
+        party=party,
+        form=form,
+        messages=services.match_messages(item.id),
+        progress=services.request_progress([item.request]).get(item.request_id),
+        can_answer=party is not None
+        and item.status == MATCH_INTERESTED
+        and party == item.responder_organisation_id,
+        can_withdraw=party is not None and item.status in MATCH_ACTIVE_STATUSES,
+        can_deliver=party is not None and item.status == MATCH_ACCEPTED,
+        contacts=_contacts(item) if item.contact_shared else None,
+    )
+
+
+def _contacts(match: ExchangeMatch) -> list[dict[str, object]]:
+    """Who to talk to on each side: shown only once the match is accepted."""
+    rows = []
+    for listing in (match.offer, match.request):
+        person = listing.created_by
+        rows.append(
+            {
+                "organisation": listing.organisation,
+                "name": person.name if person else "",
+                "email": person.email if person else "",
+            }
+        )
+    return rows
+
+
+def _answer(match_id: int, action: str):
+    item = _match_or_404(match_id)
+    party = _require_party(item)
+    if party != item.responder_organisation_id:
+        abort(403, "Only the organisation that was asked can answer.")
+    try:
+        if action == "accept":
+            services.accept_match(item, current_user)
+            message = "You have accepted. Contact details are now shared with both sides."
+        else:
+            services.decline_match(item, current_user)
+            message = "You have declined. We have told the other organisation."
+    except services.ExchangeError as error:
+        flash(str(error), "info")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("exchange.match", match_id=item.id))
+
+
+@bp.post("/exchange/matches/<int:match_id>/accept")
+@login_required
+def accept(match_id: int):
+    return _answer(match_id, "accept")
+
+
+@bp.post("/exchange/matches/<int:match_id>/decline")
+@login_required
+def decline(match_id: int):
+    return _answer(match_id, "decline")
+
+
+@bp.post("/exchange/matches/<int:match_id>/withdraw")
+@login_required
+def withdraw(match_id: int):
+    item = _match_or_404(match_id)
+    party = _require_party(item)
+    try:
+        services.withdraw_match(item, party, current_user)
+    except services.ExchangeError as error:
+        flash(str(error), "info")
+    else:
+        db.session.commit()
+        flash("You have withdrawn. We have told the other organisation.", "success")
+    return redirect(url_for("exchange.match", match_id=item.id))
+
+
+@bp.route("/exchange/matches/<int:match_id>/deliver", methods=["GET", "POST"])
+@login_required
+def deliver(match_id: int):
+    item = _match_or_404(match_id)
+    party = _require_party(item)
+    form = DeliverForm()
+    if request.method == "GET":
+        form.quantity.data = item.committed_quantity
+        form.unit.data = item.request.unit or item.offer.unit
+    if form.validate_on_submit():
+        try:
+            services.deliver_match(item, form.quantity.data, form.unit.data, current_user, party)
+        except services.ExchangeError as error:
+            form.quantity.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Marked as delivered: {item.delivered_label}. Thank you.", "success")
+            return redirect(url_for("exchange.match", match_id=item.id))
+    return render_template("exchange/deliver.html", form=form, match=item)
+
+
+# ---------------------------------------------------------------------------------------------
+# Moderation
+
+
+@bp.route("/exchange/listings/<int:listing_id>/report", methods=["GET", "POST"])
+@limiter.limit(_message_limit, methods=["POST"], key_func=_user_key)
+@login_required
+def report(listing_id: int):
+    item = _listing_or_404(listing_id)
+    if not _can_see(item):
+        abort(404)
+    form = ReportForm()
+    if form.validate_on_submit():
+        services.report_listing(item, current_user, form.reason.data)
+        db.session.commit()
+        flash("Thank you. A platform administrator will look at this listing.", "success")
+        return redirect(url_for("exchange.listing", listing_id=item.id))
+    return render_template("exchange/report.html", form=form, listing=item)
+
+
+@bp.get("/exchange/admin/moderation")
+@platform_admin_required
+def moderation():
+    return render_template(
+        "exchange/moderation.html",
+        reports=services.open_reports(),
+        hidden=services.hidden_listings(),
+    )
+
+
+@bp.route("/exchange/admin/listings/<int:listing_id>/hide", methods=["GET", "POST"])
+@platform_admin_required
+def hide(listing_id: int):
+    item = _listing_or_404(listing_id)
+    form = HideForm()
+    if form.validate_on_submit():
+        services.hide_listing(item, current_user, form.reason.data)
+        db.session.commit()
+        flash(f"'{item.title}' is hidden from the exchange.", "success")
+        return redirect(url_for("exchange.moderation"))
+    return render_template("exchange/hide.html", form=form, listing=item)
+
+
+@bp.post("/exchange/admin/listings/<int:listing_id>/restore")
+@platform_admin_required
+def restore(listing_id: int):
+    item = _listing_or_404(listing_id)
+    services.restore_listing(item, current_user)
+    db.session.commit()
+    flash(f"'{item.title}' is visible on the exchange again.", "success")
+    return redirect(url_for("exchange.moderation"))
+
+
+@bp.post("/exchange/admin/listings/<int:listing_id>/dismiss")
+@platform_admin_required
+def dismiss(listing_id: int):
+    item = _listing_or_404(listing_id)
+    services.dismiss_reports(item, current_user)
+    db.session.commit()
+    flash(f"Reports about '{item.title}' are dismissed; it stays visible.", "success")
+    return redirect(url_for("exchange.moderation"))

@@ -31,6 +31,24 @@ def periodic_job_definitions() -> list[PeriodicJob]:
             "Re-enqueue emails whose delivery job was lost (Redis or a worker died).",
         ),
         PeriodicJob(
+            "exchange-lapse-interests",
+            "portal.exchange.jobs.lapse_overdue_interests",
+            timedelta(hours=1),
+            "Lapse exchange interests unanswered after five working days; tell who asked.",
+        ),
+        PeriodicJob(
+            "exchange-expire-listings",
+            "portal.exchange.jobs.expire_stale_listings",
+            timedelta(hours=24),
+            "Close exchange offers and requests past their expiry date; tell their owners.",
+        ),
+        PeriodicJob(
+            "exchange-recompute-suggestions",
+            "portal.exchange.jobs.recompute_all_suggestions",
+            timedelta(hours=24),
+            "Re-rank every exchange suggestion (a safety net for lost recompute jobs).",
+        ),
+        PeriodicJob(
             "pledge-overdue-reminders",
             "portal.pledges.jobs.send_overdue_update_reminders",
             timedelta(hours=24),

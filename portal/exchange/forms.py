@@ -1,0 +1,318 @@
+"""Exchange forms: listings, browsing, interest, delivery, messages and moderation."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    DateField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from ..core.forms import MultiCheckboxField
+from ..orgs.models import ORGANISATION_KINDS
+from .models import RESOURCE_TYPES, SIDE_OFFER, URGENCIES
+from .services import SORTS
+
+MAX_QUANTITY = Decimal("9999999999.99")  # Numeric(12, 2)
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class GovDateField(DateField):
+    """Day, month and year boxes; a missing or impossible date gets a message, never a crash."""
+
+    widget = GovDateInput()
+
+    def __init__(self, label: str, validators: list | None = None, **kwargs: Any) -> None:
+        super().__init__(label, validators, format="%d %m %Y", **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        parts = [str(part).strip()[:8] for part in [*valuelist, "", "", ""][:3]]
+        # The GOV.UK widget unpacks exactly three raw values when it redraws the form.
+        self.raw_data = parts
+        self.data = None
+        if not any(parts):
+            return
+        try:
+            day, month, year = (int(part) for part in parts)
+            value = date(year, month, day)
+        except (TypeError, ValueError) as error:
+            raise ValueError(
+                f"{self.label.text} must be a real date, for example 27 3 2027"
+            ) from error
+        if not 2000 <= value.year <= 2100:
+            raise ValueError(f"{self.label.text} must be between the years 2000 and 2100")
+        self.data = value
+
+
+class QuantityField(StringField):
+    """A number typed by a person: commas and £ allowed, up to 2 decimal places, within range."""
+
+    widget = GovTextInput()
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = None
+        raw = str(valuelist[0]) if valuelist else ""
+        self.raw_data = [raw[:40]] if valuelist else []
+        cleaned = raw.strip().replace(",", "").replace("£", "")
+        if not cleaned:
+            return
+        try:
+            value = Decimal(cleaned)
+        except InvalidOperation as error:
+            raise ValueError("Enter the quantity as a number, for example 40") from error
+        if not value.is_finite() or value <= 0:
+            raise ValueError("Enter a quantity greater than 0, for example 40")
+        if value > MAX_QUANTITY:
+            raise ValueError("Enter a quantity smaller than 10,000,000,000")
+        if value != value.quantize(Decimal("0.01")):
+            raise ValueError("Enter the quantity with no more than 2 decimal places")
+        self.data = value
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return (
+            f"{self.data:f}".rstrip("0").rstrip(".") if "." in f"{self.data:f}" else str(self.data)
+        )
+
+
+class ListingForm(FlaskForm):
+    """An offer or a request; `side` removes the fields that belong to the other side."""
+
+    resource_type = RadioField(
+        "What kind of resource is it?",
+        widget=GovRadioInput(),
+        choices=list(RESOURCE_TYPES.items()),
+        validators=[InputRequired(message="Choose what kind of resource it is")],
+    )
+    title = StringField(
+        "Title",
+        widget=GovTextInput(),
+        description="A short summary, for example 'Meeting room for 20 people on weekday evenings'",
+        filters=[_strip],
+        validators=[
+            InputRequired(message="Enter a title"),
+            Length(min=5, max=120, message="Title must be between 5 and 120 characters"),
+        ],
+    )
+    description = TextAreaField(
+        "Description",
+        widget=GovTextArea(),
+        description="What it is, who it is for and anything the other side needs to know.",
+        filters=[_strip],
+        validators=[
+            InputRequired(message="Enter a description"),
+            Length(max=3000, message="Description must be 3,000 characters or fewer"),
+        ],
+    )
+    quantity = QuantityField(
+        "Quantity (optional)",
+        description="A number, for example 40 (hours), 12 (laptops) or 500 (£)",
+        validators=[Optional()],
+    )
+    unit = StringField(
+        "Unit (optional)",
+        widget=GovTextInput(),
+        description="For example hours, laptops, sessions or £",
+        filters=[_strip],
+        validators=[Optional(), Length(max=40, message="Unit must be 40 characters or fewer")],
+    )
+    citywide = BooleanField("Available across the whole city", widget=GovCheckboxInput())
+    wards = MultiCheckboxField(
+        "Wards", description="Choose the wards it serves, or tick 'across the whole city' above."
+    )
+    ambitions = MultiCheckboxField(
+        "Which Ambitions does it support? (optional)",
+        validators=[Optional()],
+    )
+    available_from = GovDateField(
+        "Available from (optional)", description="For example, 1 3 2027", validators=[Optional()]
+    )
+    available_until = GovDateField(
+        "Available until (optional)", description="For example, 31 5 2027", validators=[Optional()]
+    )
+    needed_by = GovDateField(
+        "Needed by (optional)", description="For example, 30 4 2027", validators=[Optional()]
+    )
+    urgency = RadioField(
+        "How urgent is it?",
+        widget=GovRadioInput(),
+        choices=list(URGENCIES.items()),
+        validators=[InputRequired(message="Choose how urgent it is")],
+    )
+    submit = SubmitField("Publish", widget=GovSubmitInput())
+
+    def __init__(self, *args: Any, side: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.side = side
+        if side == SIDE_OFFER:
+            del self.needed_by
+            del self.urgency
+        else:
+            del self.available_from
+            del self.available_until
+
+    def validate_wards(self, field: MultiCheckboxField) -> None:
+        if not self.citywide.data and not field.data:
+            raise ValidationError("Choose at least one ward, or tick 'across the whole city'")
+
+    def validate_unit(self, field: StringField) -> None:
+        if self.quantity.data is not None and not field.data:
+            raise ValidationError("Enter the unit of the quantity, for example hours")
+
+    def validate_available_until(self, field: GovDateField) -> None:
+        start = self.available_from.data
+        if field.data and start and field.data < start:
+            raise ValidationError("'Available until' must be the same as or after 'available from'")
+
+
+class BrowseForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form changes nothing
+
+    q = StringField(
+        "Search",
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[Optional(), Length(max=100, message="Search must be 100 characters or fewer")],
+    )
+    side = SelectField(
+        "Offers or requests",
+        widget=GovSelect(),
+        choices=[("", "Offers and requests"), ("offer", "Offers"), ("request", "Requests")],
+        validators=[Optional()],
+    )
+    resource_type = SelectField(
+        "Type",
+        widget=GovSelect(),
+        choices=[("", "All types")] + list(RESOURCE_TYPES.items()),
+        validators=[Optional()],
+    )
+    ward = SelectField("Ward", widget=GovSelect(), coerce=_int_or_none, validators=[Optional()])
+    ambition = SelectField(
+        "Ambition", widget=GovSelect(), coerce=_int_or_none, validators=[Optional()]
+    )
+    kind = SelectField(
+        "Organisation kind",
+        widget=GovSelect(),
+        choices=[("", "All kinds")] + list(ORGANISATION_KINDS.items()),
+        validators=[Optional()],
+    )
+    sort = SelectField(
+        "Sort by", widget=GovSelect(), choices=list(SORTS.items()), validators=[Optional()]
+    )
+    submit = SubmitField("Search", widget=GovSubmitInput())
+
+
+class InterestForm(FlaskForm):
+    own_listing = RadioField(
+        "Which of your listings is this about?",
+        widget=GovRadioInput(),
+        coerce=_int_or_none,
+        validators=[InputRequired(message="Choose one of your listings")],
+    )
+    committed_quantity = QuantityField(
+        "How much can be given? (optional)",
+        description="In the request's unit, for example 10 (hours). Leave blank if not known yet.",
+        validators=[Optional()],
+    )
+    note = TextAreaField(
+        "Message to the other organisation",
+        widget=GovTextArea(),
+        filters=[_strip],
+        validators=[
+            InputRequired(message="Write a short message to the other organisation"),
+            Length(max=2000, message="Message must be 2,000 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Express interest", widget=GovSubmitInput())
+
+
+class DeliverForm(FlaskForm):
+    quantity = QuantityField(
+        "How much was delivered?",
+        description="The actual amount, for example 12 (hours), 5 (laptops) or 750 (£)",
+        validators=[InputRequired(message="Enter how much was delivered, for example 12")],
+    )
+    unit = StringField(
+        "Unit",
+        widget=GovTextInput(),
+        description="For example hours, laptops or £",
+        filters=[_strip],
+        validators=[
+            InputRequired(message="Enter the unit, for example hours"),
+            Length(max=40, message="Unit must be 40 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Mark as delivered", widget=GovSubmitInput())
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField(
+        "Your message",
+        widget=GovTextArea(),
+        filters=[_strip],
+        validators=[
+            InputRequired(message="Write your message"),
+            Length(max=2000, message="Message must be 2,000 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Send message", widget=GovSubmitInput())
+
+
+class ReportForm(FlaskForm):
+    reason = TextAreaField(
+        "What is wrong with this listing?",
+        widget=GovTextArea(),
+        filters=[_strip],
+        validators=[
+            InputRequired(message="Tell us what is wrong with this listing"),
+            Length(max=1000, message="Your report must be 1,000 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Send report", widget=GovSubmitInput())
+
+
+class HideForm(FlaskForm):
+    reason = StringField(
+        "Why is it being hidden?",
+        widget=GovTextInput(),
+        description="The listing's organisation sees this reason.",
+        filters=[_strip],
+        validators=[
+            InputRequired(message="Enter why the listing is being hidden"),
+            Length(max=300, message="Reason must be 300 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Hide listing", widget=GovSubmitInput())
