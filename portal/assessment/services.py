@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload, lazyload
 from werkzeug.utils import secure_filename
 
 from ..accounts.models import User
@@ -90,6 +91,17 @@ def assessments_for(organisation_id: int) -> list[Assessment]:
             .where(Assessment.organisation_id == organisation_id)
             .order_by(Assessment.year.desc())
         )
+    )
+
+
+def latest_assessment(organisation_id: int) -> Assessment | None:
+    """The most recent cycle, without its answers (for the organisation home panel)."""
+    return db.session.scalar(
+        select(Assessment)
+        .where(Assessment.organisation_id == organisation_id)
+        .order_by(Assessment.year.desc())
+        .limit(1)
+        .options(lazyload(Assessment.answers))
     )
 
 
@@ -503,5 +515,6 @@ def overdue_actions(organisation_id: int, today: date | None = None) -> list[Act
                 Action.status != ACTION_DONE,
             )
             .order_by(Action.due_date)
+            .options(joinedload(Action.assessment).lazyload(Assessment.answers))
         )
     )

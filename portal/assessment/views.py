@@ -60,9 +60,8 @@ def load_frameworks_command() -> None:
 @bp.app_template_global()
 def assessment_home_summary(organisation_id: int) -> dict[str, Any]:
     """What the organisation home panel shows: the latest cycle and overdue actions."""
-    cycles = services.assessments_for(organisation_id)
     return {
-        "latest": cycles[0] if cycles else None,
+        "latest": services.latest_assessment(organisation_id),
         "current_year": services.current_year(),
         "overdue": services.overdue_actions(organisation_id),
     }
@@ -229,6 +228,7 @@ def dimension(org_id: int, year: int, code: str):
         dimension_count=len(dimensions),
         form=form,
         conflict=conflict,
+        saved=assessment.answers_by_criterion() if conflict else {},
         files=services.evidence_files(assessment.id),
         answered=_dimension_progress(assessment, current),
         overall=progress(_levels(assessment), [c.id for c in framework.criteria]),

@@ -236,3 +236,9 @@ def test_files_carry_over_to_the_next_cycle_and_survive_removal_there(app, clien
     this_year = f"/orgs/{organisation.id}/assessment/{YEAR}/evidence/{criterion.id}"
     client.post(f"{this_year}/{files[1].id}/delete")
     assert path.exists()  # last year's submitted assessment still refers to it
+
+
+def test_a_request_over_the_server_limit_is_a_friendly_413(client, draft_page):
+    response = _upload(client, draft_page["url"], "huge.pdf", PDF_BYTES + b"0" * (13 * 1024 * 1024))
+    assert response.status_code == 413
+    assert "too large" in response.get_data(as_text=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
 from portal.assessment.models import Answer, Assessment
@@ -218,7 +220,9 @@ def test_two_people_editing_never_silently_overwrite_each_other(app, client, log
     assert response.status_code == 200
     assert "Someone else in your organisation saved this assessment" in text
     assert "My careful paragraph about recruitment" in text
-    assert 'name="version" type="hidden" value="2"' in text or 'value="2"' in text
+    assert "The latest saved answer (not yours)" in text
+    assert "Now: 3. Embedding" in text  # what the other person saved, to compare
+    assert re.search(r'<input[^>]*name="version"[^>]*value="2"', text)
     db.session.expire_all()
     assert {a.level for a in db.session.scalars(select(Answer))} == {3}  # theirs survived
     # Autosave reports the conflict too, without saving.

@@ -304,3 +304,31 @@ def test_admins_see_framework_versions_and_others_do_not(client, login):
     assert "Anchor Progression Framework for public-sector anchors" in text
     assert "Business Anchor Progression Framework" in text
     assert "/admin/assessment/frameworks" in client.get("/admin/").get_data(as_text=True)
+
+
+def test_home_panel_queries_stay_flat_as_overdue_actions_grow(client, login, count_queries):
+    organisation, assessment = _member_with_results(login)
+    criteria = assessment.framework.criteria
+    overdue = utcnow().date() - timedelta(days=1)
+
+    def add_actions(chosen):
+        for criterion in chosen:
+            db.session.add(
+                Action(
+                    assessment_id=assessment.id,
+                    criterion_id=criterion.id,
+                    due_date=overdue,
+                    status="in_progress",
+                )
+            )
+        db.session.commit()
+        db.session.expire_all()
+
+    add_actions(criteria[:1])
+    with count_queries() as few:
+        client.get(f"/orgs/{organisation.id}")
+    add_actions(criteria[1:8])
+    with count_queries() as many:
+        text = client.get(f"/orgs/{organisation.id}").get_data(as_text=True)
+    assert "8 actions are overdue" in text
+    assert many.count <= few.count
