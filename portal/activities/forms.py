@@ -44,6 +44,17 @@ def _optional_int(value: Any) -> int | None:
         return None
 
 
+class Checkboxes(MultiCheckboxField):
+    """GOV.UK checkboxes whose tampered values (not numbers) get the same plain message."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            self.data = []
+            raise ValueError("Choose from the options given") from error
+
+
 class DayMonthYearField(DateField):
     """GOV.UK day, month and year boxes; a missing or impossible date is a message, not a 500."""
 
@@ -121,18 +132,18 @@ class ActivityForm(FlaskForm):
             ),
         ],
     )
-    partners = MultiCheckboxField(
+    partners = Checkboxes(
         "Partner organisations (optional)",
         description="Organisations that work on the activity with you. Their members can see it "
         "even when it is private.",
     )
-    ambitions = MultiCheckboxField(
+    ambitions = Checkboxes(
         "Ambitions (optional)",
         description="Leave these blank and we take them from the goals you choose.",
     )
-    goals = MultiCheckboxField("Goals", description="Choose every goal the activity works towards.")
+    goals = Checkboxes("Goals", description="Choose every goal the activity works towards.")
     citywide = BooleanField("The activity reaches the whole city", widget=GovCheckboxInput())
-    wards = MultiCheckboxField("Wards", description="Choose the wards, or tick citywide above.")
+    wards = Checkboxes("Wards", description="Choose the wards, or tick citywide above.")
     start_date = DayMonthYearField(
         "Start date",
         description="For example, 1 4 2026",
@@ -179,11 +190,11 @@ class ActivityForm(FlaskForm):
             ),
         ],
     )
-    pledges = MultiCheckboxField(
+    pledges = Checkboxes(
         "Related pledges (optional)",
         description="Your organisation's pledges this activity serves.",
     )
-    matches = MultiCheckboxField(
+    matches = Checkboxes(
         "Related exchanges (optional)",
         description="Exchange matches your organisation took part in that this activity used.",
     )
