@@ -12,7 +12,7 @@ from alembic import op
 revision = "0004_pledges"
 down_revision = "0001_foundation"
 branch_labels = None
-depends_on = None
+depends_on = "0003_exchange"  # pledge_exchange_links refers to exchange_matches
 
 QUANTITY = sa.Numeric(precision=14, scale=2)
 
@@ -163,8 +163,36 @@ def upgrade():
             batch_op.f("ix_pledge_updates_pledge_id"), ["pledge_id"], unique=False
         )
 
+    op.create_table(
+        "pledge_exchange_links",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("pledge_id", sa.Integer(), nullable=False),
+        sa.Column("match_id", sa.Integer(), nullable=False),
+        sa.Column("quantity", QUANTITY, nullable=False),
+        sa.Column("linked_at", sa.DateTime(), nullable=False),
+        sa.Column("linked_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["linked_by_id"], ["users.id"], name=op.f("fk_pledge_exchange_links_linked_by_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["match_id"],
+            ["exchange_matches.id"],
+            name=op.f("fk_pledge_exchange_links_match_id_exchange_matches"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["pledge_id"], ["pledges.id"], name=op.f("fk_pledge_exchange_links_pledge_id_pledges")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_pledge_exchange_links")),
+        sa.UniqueConstraint("match_id", name=op.f("uq_pledge_exchange_links_match_id")),
+    )
+    with op.batch_alter_table("pledge_exchange_links", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_pledge_exchange_links_pledge_id"), ["pledge_id"], unique=False
+        )
+
 
 def downgrade():
+    op.drop_table("pledge_exchange_links")
     op.drop_table("pledge_updates")
     for name in ("pledge_goals", "pledge_ambitions", "pledge_wards", "pledge_principles"):
         op.drop_table(name)

@@ -402,3 +402,37 @@ class WallFilterForm(FlaskForm):
     )
     ward = SelectField("Ward", widget=GovSelect(), coerce=_int_or_none, validators=[Optional()])
     submit = SubmitField("Filter", widget=GovSubmitInput())
+
+
+class MatchField(RadioField):
+    def pre_validate(self, form: FlaskForm) -> None:
+        if self.data not in {value for value, _ in self.choices or []}:
+            raise ValidationError("Choose a delivered exchange from the list")
+
+
+class LinkExchangeForm(FlaskForm):
+    match = MatchField(
+        "Which delivered exchange counts towards this pledge?",
+        widget=GovRadioInput(),
+        coerce=_int_or_none,
+        validators=[InputRequired(message="Choose a delivered exchange")],
+    )
+    quantity = QuantityField(
+        "How much of it counts, in the pledge's unit?",
+        example="12",
+        validators=[NumberRequired("Enter how much of the exchange counts, for example 12")],
+    )
+    submit = SubmitField("Count it towards this pledge", widget=GovSubmitInput())
+
+    def __init__(self, *args: Any, measure: SocialValueMeasure, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.measure_for_units = measure
+
+    def validate_quantity(self, field: QuantityField) -> None:
+        if field.data is None:
+            return
+        if field.data <= 0:
+            raise ValidationError("Enter an amount greater than 0")
+        measure = self.measure_for_units
+        if measure.whole_number and field.data != field.data.to_integral():
+            raise ValidationError(f"Enter a whole number of {measure.unit_label}, for example 12")

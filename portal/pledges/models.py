@@ -209,3 +209,23 @@ class ProgressUpdate(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     pledge: Mapped[Pledge] = relationship(back_populates="updates")
+
+
+class PledgeExchangeLink(db.Model):
+    """A delivered exchange the offering organisation counts towards one of its pledges.
+
+    `match_id` is unique: a delivery counts towards one pledge, once.
+    """
+
+    __tablename__ = "pledge_exchange_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledges.id"), index=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("exchange_matches.id"), unique=True)
+    # In the pledge measure's unit, which may differ from the unit the exchange used.
+    quantity: Mapped[Decimal] = mapped_column(Quantity)
+    linked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    linked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    pledge: Mapped[Pledge] = relationship()
+    match = relationship("ExchangeMatch", lazy="joined")

@@ -20,20 +20,22 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from ..accounts.access import platform_admin_required
 from ..core.forms import ambition_choices, goal_choices, ward_choices
 from ..core.models import utcnow
 from ..core.pagination import Page, paginate, requested_page
 from ..core.reference import all_goals
+from ..core.templating import format_date
 from ..extensions import db
 from ..orgs.access import is_org_member, org_member_required
-from . import services
+from . import links, services
 from . import status as rules
 from .catalogue import load_catalogue
 from .chart import build_chart
-from .forms import PledgeForm, ProgressUpdateForm, ProxyValueForm, WallFilterForm
-from .models import Pledge, SocialValueMeasure
+from .forms import LinkExchangeForm, PledgeForm, ProgressUpdateForm, ProxyValueForm, WallFilterForm
+from .models import Pledge, PledgeExchangeLink, SocialValueMeasure
 
 bp = Blueprint("pledges", __name__)
 
@@ -205,6 +207,9 @@ def detail(pledge_id: int):
         rows=rows,
         updates={u.id: u for u in pledge.updates},
         can_edit=is_org_member(pledge.organisation_id),
+        link_exchanges_url=url_for(
+            "pledges.exchanges", org_id=pledge.organisation_id, pledge_id=pledge.id
+        ),
     )
 
 
@@ -302,6 +307,58 @@ def report_progress(org_id: int, pledge_id: int):
         flash("Your progress report has been saved.", "success")
         return redirect(url_for("pledges.detail", pledge_id=pledge.id))
     return render_template("pledges/progress.html", form=form, organisation=g.org, pledge=pledge)
+
+
+@bp.route("/orgs/<int:org_id>/pledges/<int:pledge_id>/exchanges", methods=["GET", "POST"])
+@org_member_required()
+def exchanges(org_id: int, pledge_id: int):
+    from ..exchange.models import ExchangeMatch
+
+    pledge = _org_pledge_or_404(org_id, pledge_id)
+    matches = links.linkable_matches(org_id)
+    form = LinkExchangeForm(measure=pledge.measure)
+    form.match.choices = [
+        (
+            match.id,
+            f"{match.offer.title}: {match.delivered_label} for {match.request_organisation.name}, "
+            f"delivered {format_date(match.delivered_at)}",
+        )
+        for match in matches
+    ]
+    if form.validate_on_submit():
+        match = db.session.get(ExchangeMatch, form.match.data)
+        try:
+            links.link_exchange(pledge, match, form.quantity.data, current_user.id)
+            db.session.commit()
+        except links.LinkError as error:
+            form.match.errors.append(str(error))
+        except IntegrityError:  # someone linked the same exchange a moment earlier
+            db.session.rollback()
+            form.match.errors.append("That exchange already counts towards a pledge")
+        else:
+            flash("The exchange now counts towards this pledge.", "success")
+            return redirect(url_for("pledges.detail", pledge_id=pledge_id))
+    return render_template(
+        "pledges/exchanges.html",
+        form=form,
+        organisation=g.org,
+        pledge=pledge,
+        current_links=links.links_for_pledge(pledge_id),
+        has_matches=bool(matches),
+    )
+
+
+@bp.post("/orgs/<int:org_id>/pledges/<int:pledge_id>/exchanges/<int:link_id>/remove")
+@org_member_required()
+def unlink_exchange(org_id: int, pledge_id: int, link_id: int):
+    pledge = _org_pledge_or_404(org_id, pledge_id)
+    link = db.session.get(PledgeExchangeLink, link_id)
+    if link is None or link.pledge_id != pledge.id:
+        abort(404)
+    links.unlink_exchange(link)
+    db.session.commit()
+    flash("The exchange no longer counts towards this pledge.", "success")
+    return redirect(url_for("pledges.exchanges", org_id=org_id, pledge_id=pledge_id))
 
 
 # ---------------------------------------------------------------- administration
