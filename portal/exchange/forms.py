@@ -187,9 +187,16 @@ class ListingForm(FlaskForm):
         if not self.citywide.data and not field.data:
             raise ValidationError("Choose at least one ward, or tick 'across the whole city'")
 
-    def validate_unit(self, field: StringField) -> None:
-        if self.quantity.data is not None and not field.data:
-            raise ValidationError("Enter the unit of the quantity, for example hours")
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        # Checked here because the unit's Optional() stops its own validators when it is blank.
+        if self.quantity.data is not None and not self.unit.data:
+            self.unit.errors = [
+                *self.unit.errors,
+                "Enter the unit of the quantity, for example hours",
+            ]
+            return False
+        return valid
 
     def validate_available_until(self, field: GovDateField) -> None:
         start = self.available_from.data
