@@ -44,13 +44,13 @@ class ListingFactory(BaseFactory):
     expires_on = factory.LazyFunction(lambda: (utcnow() + timedelta(days=90)).date())
 
     @factory.post_generation
-    def ward_names(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy hook
+    def ward_names(obj, create, extracted, **kwargs):
         if extracted:
             obj.wards = [ward(name) for name in extracted]
             db.session.commit()
 
     @factory.post_generation
-    def ambition_codes(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy hook
+    def ambition_codes(obj, create, extracted, **kwargs):
         if extracted:
             obj.ambitions = [ambition(code) for code in extracted]
             db.session.commit()

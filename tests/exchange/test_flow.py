@@ -114,7 +114,7 @@ def test_interest_accept_message_deliver_with_emails(client, login, outbox):
 
 
 def test_decline_tells_the_side_that_asked(client, login, outbox):
-    group, anchor, group_admin, anchor_admin, need, give = setup_pair()
+    _group, anchor, group_admin, anchor_admin, need, give = setup_pair()
     login(anchor_admin)
     interest(client, anchor, need, give)
     client.get("/sign-out")
@@ -163,7 +163,7 @@ def test_partial_fulfilment_from_several_offers(client, login):
 
 
 def test_either_side_can_withdraw_before_delivery(client, login, outbox):
-    group, anchor, group_admin, anchor_admin, need, give = setup_pair()
+    group, anchor, group_admin, _anchor_admin, need, give = setup_pair()
     match = MatchFactory(offer=give, request=need, initiated_by_organisation_id=anchor.id)
     services.accept_match(match, group_admin)
     db.session.commit()
@@ -221,7 +221,7 @@ def test_only_the_two_parties_and_platform_admins_see_the_thread(client, login):
 
 
 def test_interest_bad_input_and_rules(client, login):
-    group, anchor, group_admin, anchor_admin, need, give = setup_pair()
+    _group, anchor, _group_admin, anchor_admin, need, give = setup_pair()
     login(anchor_admin)
     assert interest(client, anchor, need, give, note="").status_code == 200
     assert b"Write a short message" in interest(client, anchor, need, give, note="").data
@@ -267,7 +267,7 @@ def test_messages_are_rate_limited(app, client, login):
 
 
 def test_my_exchange_sorts_matches_into_what_needs_doing(client, login):
-    group, anchor, group_admin, anchor_admin, need, give = setup_pair()
+    group, anchor, group_admin, _anchor_admin, need, give = setup_pair()
     waiting = MatchFactory(offer=give, request=need, initiated_by_organisation_id=anchor.id)
     other_need = request(organisation=group, title="Second request from the group")
     agreed = MatchFactory(
