@@ -375,3 +375,14 @@ def test_overview_lists_cycles_with_a_flat_number_of_queries(client, login, coun
         page = client.get(f"/orgs/{organisation.id}/assessment").get_data(as_text=True)
     assert "2015" in page
     assert many.count <= few.count + 1, "\n".join(many.statements)
+
+
+def test_evidence_text_is_escaped_everywhere_it_shows(client, login):
+    user = member_of()
+    organisation = user.memberships[0].organisation
+    make_assessment(organisation, YEAR, evidence="<script>alert('x')</script>")
+    login(user)
+    for path in (f"{YEAR}/employment", f"{YEAR}/print"):
+        text = client.get(f"/orgs/{organisation.id}/assessment/{path}").get_data(as_text=True)
+        assert "<script>alert" not in text
+        assert "&lt;script&gt;alert" in text
