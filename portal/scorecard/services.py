@@ -109,9 +109,7 @@ def load_reference() -> tuple[int, int]:
 
 def ward_decile_map() -> dict[int, int]:
     """Each ward's deprivation decile within Leeds (1 = most deprived), keyed by ward id."""
-    return dict(
-        db.session.execute(select(WardDeprivation.ward_id, WardDeprivation.decile)).tuples().all()
-    )
+    return dict(db.session.execute(select(WardDeprivation.ward_id, WardDeprivation.decile)).all())
 
 
 def ward_deprivation_rows() -> list[WardDeprivation]:
@@ -377,7 +375,7 @@ def breakdown_values(indicator: Indicator, breakdown: str, period: Period) -> Br
             [(category_label(breakdown, v.category), v.value) for v in values], values
         )
     if breakdown == "deprivation_decile" and indicator.supports("ward"):
-        names = dict(db.session.execute(select(Ward.name, Ward.id)).tuples().all())
+        names = dict(db.session.execute(select(Ward.name, Ward.id)).all())
         ward_values = {
             names[v.category]: v.value
             for v in breakdown_values(indicator, "ward", period).values

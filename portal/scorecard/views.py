@@ -49,6 +49,14 @@ def load_reference_command() -> None:
     )
 
 
+@bp.after_request
+def close_uploads(response: Response) -> Response:
+    # Large uploads are spooled to temporary files: close them as soon as the request is done.
+    for upload in request.files.values():
+        upload.close()
+    return response
+
+
 def _indicator_or_404(code: str) -> Indicator:
     indicator = services.indicator_by_code(code[:60])
     if indicator is None:
