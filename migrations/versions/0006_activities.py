@@ -1,4 +1,4 @@
-"""activities: activities with partners, goals and wards; CSV imports
+"""activities: activities with partners, goals, wards, pledge and exchange links; CSV imports
 
 Revision ID: 0006_activities
 Revises: 0001_foundation
@@ -10,7 +10,8 @@ from alembic import op
 revision = "0006_activities"
 down_revision = "0001_foundation"
 branch_labels = None
-depends_on = None
+# activity_pledges and activity_exchange_matches refer to their tables.
+depends_on = ("0003_exchange", "0004_pledges")
 
 
 def upgrade():
@@ -102,9 +103,35 @@ def upgrade():
         )
         op.create_index(op.f(f"ix_{table}_{column}"), table, [column])
 
+    for table, column, target in (
+        ("activity_pledges", "pledge_id", "pledges"),
+        ("activity_exchange_matches", "match_id", "exchange_matches"),
+    ):
+        op.create_table(
+            table,
+            sa.Column("activity_id", sa.Integer(), nullable=False),
+            sa.Column(column, sa.Integer(), nullable=False),
+            sa.ForeignKeyConstraint(
+                ["activity_id"],
+                ["activities.id"],
+                name=op.f(f"fk_{table}_activity_id_activities"),
+                ondelete="CASCADE",
+            ),
+            sa.ForeignKeyConstraint(
+                [column],
+                [f"{target}.id"],
+                name=op.f(f"fk_{table}_{column}_{target}"),
+                ondelete="CASCADE",
+            ),
+            sa.PrimaryKeyConstraint("activity_id", column, name=op.f(f"pk_{table}")),
+        )
+        op.create_index(op.f(f"ix_{table}_{column}"), table, [column])
+
 
 def downgrade():
     for table, column in (
+        ("activity_exchange_matches", "match_id"),
+        ("activity_pledges", "pledge_id"),
         ("activity_wards", "ward_id"),
         ("activity_goals", "goal_id"),
         ("activity_partners", "organisation_id"),

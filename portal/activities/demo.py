@@ -74,11 +74,12 @@ def seed_demo() -> None:
         for a in ambitions
     }
     wards = list(db.session.scalars(select(Ward).order_by(Ward.name)))
-    existing = set(
-        db.session.execute(
+    existing = {
+        (lead_id, title, start)
+        for lead_id, title, start in db.session.execute(
             select(Activity.lead_organisation_id, Activity.title, Activity.start_date)
-        ).tuples()
-    )
+        )
+    }
     for number in range(DEMO_ACTIVITY_COUNT):
         lead = organisations[number % len(organisations)]
         ambition = ambitions[rng.randrange(len(ambitions))]
@@ -96,9 +97,14 @@ def seed_demo() -> None:
         )
         where = "citywide" if citywide else places[0].name
         title = f"{rng.choice(TITLES[ambition.code])}, {where}"
+        people = rng.choice([12, 25, 40, 60, 120, 250, 800, 1500])
+        hours = rng.randint(0, people * 2)
+        spend = rng.choice([0, 250, 1200, 5000, 18500, 60000])
+        outcomes = rng.choice(OUTCOMES)
+        is_public = rng.random() < 0.8
+        # Every random draw happens before this check, so a re-run makes the same choices.
         if (lead.id, title, start) in existing:
             continue
-        people = rng.choice([12, 25, 40, 60, 120, 250, 800, 1500])
         db.session.add(
             Activity(
                 lead_organisation_id=lead.id,
@@ -111,10 +117,10 @@ def seed_demo() -> None:
                 start_date=start,
                 end_date=end,
                 people_reached=people,
-                volunteer_hours=Decimal(rng.randint(0, people * 2)),
-                spend=Decimal(rng.choice([0, 250, 1200, 5000, 18500, 60000])),
-                outcomes=rng.choice(OUTCOMES),
-                is_public=rng.random() < 0.8,
+                volunteer_hours=Decimal(hours),
+                spend=Decimal(spend),
+                outcomes=outcomes,
+                is_public=is_public,
             )
         )
     db.session.flush()

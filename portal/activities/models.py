@@ -32,6 +32,25 @@ activity_wards = Table(
     Column("ward_id", ForeignKey("wards.id"), primary_key=True, index=True),
 )
 
+# Links to the lead organisation's own pledges and to exchange matches it took part in.
+activity_pledges = Table(
+    "activity_pledges",
+    db.metadata,
+    Column("activity_id", ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True),
+    Column("pledge_id", ForeignKey("pledges.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+activity_exchange_matches = Table(
+    "activity_exchange_matches",
+    db.metadata,
+    Column("activity_id", ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "match_id",
+        ForeignKey("exchange_matches.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
 
 class Activity(db.Model):
     """One piece of work led by an organisation, with partners, tagged to goals and wards."""

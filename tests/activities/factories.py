@@ -38,3 +38,22 @@ class ActivityFactory(BaseFactory):
     outcomes = ""
     is_public = True
     goals = factory.LazyFunction(lambda: [goal("HEALTHY-1")])
+
+
+def form_data(**overrides) -> dict:
+    """A valid answer to the activity form, with `overrides`."""
+    data = {
+        "title": "Reading buddies",
+        "description": "Volunteers read with pupils every week.",
+        "goals": [str(goal("THRIVING-1").id)],
+        "wards": [str(ward("Armley").id)],
+        "start_date": ["1", "9", "2026"],
+        "end_date": ["31", "7", "2027"],
+        "people_reached": "120",
+        "volunteer_hours": "340.5",
+        "spend": "£2,500",
+        "outcomes": "Reading ages rose.",
+        "visibility": "public",
+    }
+    data.update(overrides)
+    return data

@@ -12,30 +12,12 @@ from portal.activities.models import Activity
 from portal.core.models import AuditLog
 from portal.extensions import db
 from portal.orgs.models import STATUS_PENDING
-from tests.activities.factories import ActivityFactory, goal, ward
+from tests.activities.factories import ActivityFactory, form_data, goal, ward
 from tests.factories import OrganisationFactory, member_of, platform_admin
 
 
 def activity_count() -> int:
     return db.session.scalar(select(func.count(Activity.id)))
-
-
-def form_data(**overrides):
-    data = {
-        "title": "Reading buddies",
-        "description": "Volunteers read with pupils every week.",
-        "goals": [str(goal("THRIVING-1").id)],
-        "wards": [str(ward("Armley").id)],
-        "start_date": ["1", "9", "2026"],
-        "end_date": ["31", "7", "2027"],
-        "people_reached": "120",
-        "volunteer_hours": "340.5",
-        "spend": "£2,500",
-        "outcomes": "Reading ages rose.",
-        "visibility": "public",
-    }
-    data.update(overrides)
-    return data
 
 
 @pytest.fixture
