@@ -419,3 +419,12 @@ def pledge_panel_summary(organisation_id: int, public_only: bool = False) -> ser
     """Totals for the organisation panels the foundation includes on its pages."""
     pledges = services.organisation_pledges(organisation_id, public_only=public_only)
     return services.totals(services.progress_for(pledges))
+
+
+@bp.app_template_filter("units")
+def format_units(value: Decimal | int | float | None) -> str:
+    """A quantity with thousands separators and decimals only when it has them: 1,250 or 12.5."""
+    number = Decimal(value or 0)
+    if number == number.to_integral():
+        return f"{number:,.0f}"
+    return f"{number:,.2f}".rstrip("0")
