@@ -1,0 +1,69 @@
+"""WCAG 2.2 AA checks (axe-core in headless Chromium) for the scorecard pages."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.scorecard.demo import seed_demo
+from portal.scorecard.models import IMPORT_FAILED, ScorecardImport
+from tests.browser.axe import assert_accessible, axe_violations, browser_login
+from tests.factories import PASSWORD, convenor, platform_admin
+
+
+def seed() -> None:
+    seed_demo()
+    db.session.commit()
+
+
+def test_public_scorecard_pages_pass_axe(browser, live_server):
+    seed()
+    for path in (
+        "/scorecard/",
+        "/scorecard/indicators/life-expectancy-female",
+        "/scorecard/indicators/life-expectancy-female?breakdown=deprivation_decile&period=2025",
+        "/scorecard/indicators/employment-rate?breakdown=sex",
+        "/scorecard/indicators/business-survival-5-year",
+        "/scorecard/wards",
+    ):
+        assert_accessible(browser, live_server + path)
+
+
+def test_convenor_pages_pass_axe_including_errors(browser, live_server):
+    from selenium.webdriver.common.by import By
+
+    seed()
+    user = convenor("HEALTHY")
+    failed = ScorecardImport(
+        created_by_id=user.id,
+        filename="values.csv",
+        status=IMPORT_FAILED,
+        errors_json='[{"row": 3, "column": "value", "message": "Enter the value as a number"}]',
+    )
+    running = ScorecardImport(created_by_id=user.id, filename="big.csv", total_rows=100)
+    db.session.add_all([failed, running])
+    db.session.commit()
+    browser_login(browser, live_server, user.email, PASSWORD)
+    assert_accessible(
+        browser, live_server + "/scorecard/indicators/low-birth-weight/values/new?breakdown=ward"
+    )
+    browser.find_element(By.ID, "value").send_keys("lots")
+    browser.find_element(
+        By.CSS_SELECTOR, "form button[type=submit], form input[type=submit]"
+    ).click()
+    assert "as a number" in browser.page_source
+    assert axe_violations(browser) == []  # the page with the error summary, as submitted
+    for path in (
+        "/scorecard/import",
+        f"/scorecard/imports/{failed.id}",
+        f"/scorecard/imports/{running.id}",
+    ):
+        assert_accessible(browser, live_server + path)
+
+
+def test_admin_ward_upload_page_passes_axe(browser, live_server):
+    seed()
+    admin = platform_admin()
+    browser_login(browser, live_server, admin.email, PASSWORD)
+    assert_accessible(browser, live_server + "/scorecard/wards/upload")
+    assert db.session.scalar(select(ScorecardImport)) is None
