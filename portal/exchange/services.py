@@ -367,6 +367,16 @@ def _organisation_contacts(organisation_id: int) -> list[str]:
     return sorted(admins or [m.user.email for m in memberships])
 
 
+def organisation_contact(organisation_id: int) -> User | None:
+    """The person to contact at an organisation when a listing has no author: an admin first."""
+    return db.session.scalar(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.organisation_id == organisation_id, User.is_active_account.is_(True))
+        .order_by(Membership.role != ROLE_ADMIN, Membership.id)
+    )
+
+
 def _link(endpoint: str, **values: object) -> str:
     """An absolute link for an email, also from a job (which has no request)."""
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")

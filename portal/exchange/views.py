@@ -339,7 +339,7 @@ def _contacts(match: ExchangeMatch) -> list[dict[str, object]]:
     """Who to talk to on each side: shown only once the match is accepted."""
     rows = []
     for listing in (match.offer, match.request):
-        person = listing.created_by
+        person = listing.created_by or services.organisation_contact(listing.organisation_id)
         rows.append(
             {
                 "organisation": listing.organisation,

@@ -16,6 +16,7 @@ from portal.exchange.models import (
     SIDE_REQUEST,
     ExchangeMatch,
     Listing,
+    ListingReport,
 )
 from portal.extensions import db
 from tests.factories import BaseFactory, OrganisationFactory
@@ -80,3 +81,11 @@ class MatchFactory(BaseFactory):
 
 def quantity(value: str) -> Decimal:
     return Decimal(value)
+
+
+class ListingReportFactory(BaseFactory):
+    class Meta:
+        model = ListingReport
+
+    listing = factory.SubFactory(ListingFactory)
+    reason = "This looks wrong."
