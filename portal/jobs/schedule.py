@@ -31,6 +31,12 @@ def periodic_job_definitions() -> list[PeriodicJob]:
             "Re-enqueue emails whose delivery job was lost (Redis or a worker died).",
         ),
         PeriodicJob(
+            "resume-stalled-scorecard-imports",
+            "portal.scorecard.jobs.resume_stalled_imports",
+            timedelta(minutes=15),
+            "Re-enqueue scorecard CSV imports whose job was lost or stopped part way.",
+        ),
+        PeriodicJob(
             "exchange-lapse-interests",
             "portal.exchange.jobs.lapse_overdue_interests",
             timedelta(hours=1),

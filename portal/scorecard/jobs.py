@@ -64,3 +64,30 @@ def run_import(import_id: int) -> None:
     )
     db.session.commit()
     log.info("Scorecard import %s applied %d rows", import_id, applied)
+
+
+def resume_stalled_imports() -> int:
+    """Re-enqueue imports whose job was lost (Redis down at upload, a worker killed mid-run)."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from ..core.models import utcnow
+    from ..jobs import enqueue
+    from .models import IMPORT_PENDING
+
+    # A running import updates its row every 1,000 rows, well inside this window.
+    cutoff = utcnow() - timedelta(minutes=15)
+    stalled = list(
+        db.session.scalars(
+            select(ScorecardImport.id).where(
+                ScorecardImport.status.in_([IMPORT_PENDING, IMPORT_RUNNING]),
+                ScorecardImport.created_at < cutoff,
+            )
+        )
+    )
+    for import_id in stalled:
+        enqueue(run_import, import_id)
+    if stalled:
+        log.info("Re-enqueued %d stalled scorecard imports", len(stalled))
+    return len(stalled)

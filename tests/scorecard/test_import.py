@@ -273,3 +273,32 @@ def test_only_admins_replace_ward_figures(client, login):
     assert client.get("/scorecard/wards/upload").status_code == 403
     assert upload(client, deprivation_file(), url="/scorecard/wards/upload").status_code == 403
     assert deprivation_is_illustrative()
+
+
+def test_the_sweep_resumes_an_import_whose_job_was_lost(run_jobs):
+    from datetime import timedelta
+
+    from portal.core.models import utcnow
+    from portal.jobs.schedule import periodic_job_definitions
+    from portal.scorecard.jobs import resume_stalled_imports
+
+    load_scorecard()
+    user = convenor("RESILIENT")
+    lost = ScorecardImport(
+        created_by_id=user.id,
+        filename="lost.csv",
+        content=HEADER + "fuel-poverty,2025,,,12,,\n",
+        created_at=utcnow() - timedelta(hours=1),
+    )
+    fresh = ScorecardImport(created_by_id=user.id, filename="new.csv", content=HEADER)
+    db.session.add_all([lost, fresh])
+    db.session.commit()
+    assert resume_stalled_imports() == 1
+    run_jobs()
+    db.session.expire_all()
+    assert db.session.get(ScorecardImport, lost.id).status == "succeeded"
+    assert db.session.get(ScorecardImport, fresh.id).status == "pending"
+    assert len(values("fuel-poverty")) == 1
+    assert "portal.scorecard.jobs.resume_stalled_imports" in [
+        job.func_path for job in periodic_job_definitions()
+    ]
