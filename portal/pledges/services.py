@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import Select, exists, extract, func, or_, select
 
 from ..core import audit
 from ..core.models import Ambition, Goal, Ward, utcnow
@@ -247,10 +247,50 @@ def totals(progresses: Iterable[Progress]) -> Totals:
     return result
 
 
-def public_totals(statement: Select, today: date | None = None) -> Totals:
-    """Promised and delivered £ over every pledge a public query matches (not just one page)."""
-    pledges = list(db.session.scalars(statement.order_by(None)).unique())
-    return totals(progress_for(pledges, today))
+def public_totals(statement: Select) -> Totals:
+    """Promised and delivered £ over every pledge a query matches (not just one page).
+
+    Sums in SQL by measure and year, so the cost stays a few queries however many pledges match.
+    """
+    from ..exchange.models import MATCH_DELIVERED, ExchangeMatch
+    from .models import PledgeExchangeLink
+
+    ids = statement.order_by(None).with_only_columns(Pledge.id).scalar_subquery()
+    book = proxy_book()
+    result = Totals()
+    for measure_id, baseline, target, start in db.session.execute(
+        select(Pledge.measure_id, Pledge.baseline, Pledge.target, Pledge.start_date).where(
+            Pledge.id.in_(ids)
+        )
+    ):
+        result.count += 1
+        result.promised_value += book.promised_value(
+            measure_id, rules.promised_units(baseline, target), start
+        )
+    delivered = [
+        select(
+            Pledge.measure_id,
+            extract("year", ProgressUpdate.period_end),
+            func.sum(ProgressUpdate.value),
+        )
+        .join(ProgressUpdate.pledge)
+        .where(Pledge.id.in_(ids))
+        .group_by(Pledge.measure_id, extract("year", ProgressUpdate.period_end)),
+        select(
+            Pledge.measure_id,
+            extract("year", ExchangeMatch.delivered_at),
+            func.sum(PledgeExchangeLink.quantity),
+        )
+        .join(PledgeExchangeLink, PledgeExchangeLink.pledge_id == Pledge.id)
+        .join(ExchangeMatch, PledgeExchangeLink.match_id == ExchangeMatch.id)
+        .where(Pledge.id.in_(ids), ExchangeMatch.status == MATCH_DELIVERED)
+        .group_by(Pledge.measure_id, extract("year", ExchangeMatch.delivered_at)),
+    ]
+    for query in delivered:
+        for measure_id, year, units in db.session.execute(query):
+            if year is not None and units is not None:
+                result.delivered_value += money(Decimal(units) * book.value(measure_id, int(year)))
+    return result
 
 
 def overdue_pledges(today: date | None = None) -> list[Progress]:

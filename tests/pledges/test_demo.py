@@ -41,3 +41,19 @@ def test_seed_demo_spreads_pledges_and_is_idempotent():
     db.session.commit()
     assert db.session.scalar(select(func.count(Pledge.id))) == len(pledges)
     assert db.session.scalar(select(func.count(ProgressUpdate.id))) == updates
+
+
+def test_wall_totals_in_sql_match_the_per_pledge_sums():
+    seed_people_and_organisations()
+    db.session.commit()
+    seed_demo()
+    db.session.commit()
+    statement = services.public_pledges_query()
+    fast = services.public_totals(statement)
+    pledges = list(db.session.scalars(statement).unique())
+    slow = services.totals(services.progress_for(pledges))
+    assert fast.count == slow.count == len(pledges)
+    assert fast.promised_value == slow.promised_value
+    # Rounded per measure and year rather than per pledge: the same to within a few pence.
+    assert abs(fast.delivered_value - slow.delivered_value) < 1
+    assert fast.delivered_value > 0
