@@ -259,6 +259,22 @@ def organisation_listings(organisation_id: int) -> list[Listing]:
     )
 
 
+def public_listings_of(organisation_id: int, limit: int = 10) -> list[Listing]:
+    """An organisation's open, visible listings, for its public profile."""
+    return list(
+        db.session.scalars(
+            select(Listing)
+            .where(
+                Listing.organisation_id == organisation_id,
+                Listing.status == LISTING_OPEN,
+                Listing.hidden_at.is_(None),
+            )
+            .order_by(Listing.side, Listing.created_at.desc())
+            .limit(limit)
+        ).unique()
+    )
+
+
 def open_listings_of(organisation_id: int, side: str) -> list[Listing]:
     return list(
         db.session.scalars(

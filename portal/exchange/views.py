@@ -68,7 +68,10 @@ def _message_limit() -> str:
 
 @bp.app_context_processor
 def exchange_template_helpers() -> dict[str, object]:
-    return {"exchange_home_summary": _home_summary}
+    return {
+        "exchange_home_summary": _home_summary,
+        "exchange_public_listings": services.public_listings_of,
+    }
 
 
 def _home_summary(organisation_id: int) -> services.MyExchange:

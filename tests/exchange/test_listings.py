@@ -233,3 +233,11 @@ def test_platform_admin_sees_any_organisations_exchange(client, login):
     listing = request()
     login(platform_admin())
     assert client.get(f"/orgs/{listing.organisation_id}/exchange").status_code == 200
+
+
+def test_public_profile_lists_open_listings_only(client):
+    listing = offer(title="Open hall offer")
+    offer(organisation=listing.organisation, title="Closed laptop offer", status=LISTING_CLOSED)
+    page = client.get(f"/organisations/{listing.organisation_id}")
+    assert b"On the resource exchange" in page.data
+    assert b"Open hall offer" in page.data and b"Closed laptop offer" not in page.data
