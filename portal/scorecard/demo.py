@@ -14,7 +14,14 @@ from .services import load_reference, ward_decile_map
 
 DEMO_YEARS = (2024, 2025, 2026)
 DEMO_SOURCE = "Demonstration figures (fictional)"
-RATE_UNITS = ("%", "years", "points", "per 1,000 live births", "per 1,000 people")
+RATE_UNITS = (
+    "%",
+    "years",
+    "points",
+    "per 1,000 live births",
+    "per 1,000 people",
+    "per 100,000 adults",
+)
 # Typical citywide starting values so the demo reads plausibly; not real Leeds figures.
 BASELINES = {
     "years": 80.0,
@@ -43,6 +50,24 @@ SPECIFIC = {
     "household-waste-recovered": 92.0,
     "tree-canopy-cover": 17.5,
     "fuel-poverty": 15.0,
+    "children-feeling-happy": 68.0,
+    "common-mental-health-issues": 14.0,
+    "severe-mental-illness": 110.0,
+    "physical-inactivity-50-plus": 28.0,
+    "healthy-weight-reception": 76.0,
+    "good-level-of-development": 65.0,
+    "below-real-living-wage-full-time": 9.0,
+    "below-real-living-wage-part-time": 35.0,
+    "business-survival-5-year": 38.0,
+    "ks2-reading-writing-maths": 57.0,
+    "neet-16-17": 5.0,
+    "volunteers": 22.0,
+    "green-space-access": 80.0,
+    "cultural-engagement": 60.0,
+    "epc-c-residential": 45.0,
+    "epc-c-commercial": 40.0,
+    "low-zero-carbon-public-transport": 20.0,
+    "adults-walking-cycling-weekly": 70.0,
 }
 
 
