@@ -157,6 +157,7 @@ def edit(org_id: int, activity_id: int):
     activity = services.lead_activity_or_none(org_id, activity_id)
     if activity is None:
         abort(404)
+    require_can_publish(g.org)  # a suspended organisation cannot change what it has published
     form = _activity_form(org_id, activity)
     if form.validate_on_submit():
         values = form.values()

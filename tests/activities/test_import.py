@@ -297,3 +297,13 @@ def test_other_organisations_cannot_see_or_start_an_import(client, login):
     # Through their own organisation's URL, someone else's import is not found.
     own = f"/orgs/{other.id}/activities/imports/{activity_import.id}"
     assert client.get(own).status_code == 404
+
+
+def test_a_file_with_too_many_rows_is_refused(importer, monkeypatch):
+    from portal.activities import csv_import
+
+    monkeypatch.setattr(csv_import, "MAX_ROWS", 5)
+    response = importer(csv_bytes([row()] * 6))
+    assert response.status_code == 200
+    assert "The file has more than 5 rows: split it up" in response.text
+    assert db.session.scalar(select(func.count(ActivityImport.id))) == 0

@@ -313,3 +313,24 @@ def test_forms_without_csrf_are_refused(client, login):
     response = client.post(f"/orgs/{organisation.id}/activities/new", data=form_data(), csrf=False)
     assert response.status_code == 400
     assert activity_count() == 0
+
+
+def test_a_suspended_organisation_cannot_edit_its_activities(client, login):
+    organisation = OrganisationFactory()
+    activity = ActivityFactory(lead_organisation=organisation)
+    login(member_of(organisation))
+    organisation.status = "suspended"
+    db.session.commit()
+    url = f"/orgs/{organisation.id}/activities/{activity.id}/edit"
+    assert client.get(url).status_code == 403
+    assert client.post(url, data=form_data(title="Changed")).status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Activity, activity.id).title != "Changed"
+
+
+def test_the_organisation_home_links_to_its_activities(client, login):
+    organisation = OrganisationFactory()
+    login(member_of(organisation))
+    text = client.get(f"/orgs/{organisation.id}").text
+    assert f"/orgs/{organisation.id}/activities/new" in text
+    assert f"/orgs/{organisation.id}/activities/import" in text
