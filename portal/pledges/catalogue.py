@@ -82,3 +82,11 @@ def load_catalogue() -> dict[str, int]:
             added["proxies"] += 1
     db.session.flush()
     return added
+
+
+def ensure_catalogue() -> bool:
+    """Load the catalogue if it has never been loaded (a fresh install); True when it did."""
+    if db.session.scalar(select(SocialValueMeasure.id).limit(1)) is not None:
+        return False
+    load_catalogue()
+    return True

@@ -20,6 +20,7 @@ from ..orgs.models import (
     Organisation,
 )
 from .catalogue import load_catalogue
+from .links import link_exchange, linkable_matches
 from .models import Pledge, ProgressUpdate, SocialValueMeasure
 from .status import add_months
 
@@ -155,8 +156,13 @@ def _add_reports(
 def seed_demo() -> None:
     """Load the catalogue, then give most demo organisations one to three pledges (once)."""
     load_catalogue()
-    if db.session.scalar(select(func.count(Pledge.id))):
-        return
+    if not db.session.scalar(select(func.count(Pledge.id))):
+        _seed_pledges()
+    db.session.flush()
+    _link_demo_exchanges()
+
+
+def _seed_pledges() -> None:
     rng = random.Random(4004)
     today = utcnow().date()
     measures = {m.code: m for m in db.session.scalars(select(SocialValueMeasure))}
@@ -167,4 +173,25 @@ def seed_demo() -> None:
             count = rng.randint(1, 3) if kind != KIND_VCSE else rng.randint(1, 2)
             for idea in rng.sample(ideas, count):
                 _make_pledge(rng, organisation, idea, measures[idea[0]], today)
-    db.session.flush()
+
+
+# Exchange units that match a measure unit one for one.
+SAME_UNITS = {"hours": "hours", "hour": "hours", "£": "gbp"}
+
+
+def _link_demo_exchanges() -> None:
+    """Count delivered demo exchanges towards a matching pledge of the offering organisation."""
+    pledges_by_org: dict[int, list[Pledge]] = {}
+    for pledge in db.session.scalars(select(Pledge).order_by(Pledge.id)):
+        pledges_by_org.setdefault(pledge.organisation_id, []).append(pledge)
+    for organisation_id, pledges in pledges_by_org.items():
+        for match in linkable_matches(organisation_id):
+            unit = SAME_UNITS.get((match.delivered_unit or "").strip().lower())
+            for pledge in pledges:
+                if (
+                    unit == pledge.measure.unit
+                    and match.delivered_quantity
+                    and match.delivered_at.date() >= pledge.start_date
+                ):
+                    link_exchange(pledge, match, match.delivered_quantity, None)
+                    break

@@ -32,7 +32,7 @@ from ..extensions import db
 from ..orgs.access import is_org_member, org_member_required
 from . import links, services
 from . import status as rules
-from .catalogue import load_catalogue
+from .catalogue import ensure_catalogue, load_catalogue
 from .chart import build_chart
 from .forms import LinkExchangeForm, PledgeForm, ProgressUpdateForm, ProxyValueForm, WallFilterForm
 from .models import Pledge, PledgeExchangeLink, SocialValueMeasure
@@ -153,6 +153,7 @@ def export():
 
 @bp.get("/pledges/how-we-calculate")
 def method():
+    _catalogue_ready()
     return render_template(
         "pledges/method.html",
         principles=services.all_principles(),
@@ -236,7 +237,14 @@ def dashboard(org_id: int):
     )
 
 
+def _catalogue_ready() -> None:
+    """A fresh install loads the shipped catalogue the first time someone needs it."""
+    if ensure_catalogue():
+        db.session.commit()
+
+
 def _pledge_form(pledge: Pledge | None = None) -> PledgeForm:
+    _catalogue_ready()
     measures = {m.id: m for m in services.all_measures()}
     form = PledgeForm(obj=pledge, measures=measures)
     form.measure.choices = [("", "Choose a measure")] + [
@@ -384,6 +392,7 @@ def admin_overdue():
 @bp.get("/pledges/admin/measures")
 @platform_admin_required
 def admin_measures():
+    _catalogue_ready()
     return render_template("pledges/admin_measures.html", measures=services.all_measures())
 
 
