@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from portal.core.models import AuditLog
+from portal.core.models import AuditLog, Ward
 from portal.extensions import db
 from portal.scorecard.models import IndicatorValue
 from tests.factories import convenor, member_of, platform_admin
@@ -253,3 +253,48 @@ def test_cli_command_loads_the_reference(app):
     assert "42 indicators" in result.output
     db.session.expire_all()
     assert indicator("fuel-poverty") is not None
+
+
+def test_record_and_delete_controls_show_only_to_the_ambitions_convenors(client, login):
+    load_scorecard()
+    add_value("fuel-poverty", 2025, 15.0)
+    url = "/scorecard/indicators/fuel-poverty"
+    assert "Record a citywide value" not in client.get(url).get_data(as_text=True)
+    login(convenor("HEALTHY"))
+    page = client.get(url).get_data(as_text=True)
+    assert "Record a citywide value" not in page and "the value for 2025" not in page
+    client.get("/sign-out")
+    login(convenor("RESILIENT"))
+    page = client.get(url).get_data(as_text=True)
+    assert "Record a citywide value" in page and "the value for 2025" in page
+    assert "Record a value by ward" in page
+
+
+def test_indicator_page_queries_stay_flat_as_values_grow(client, count_queries):
+    load_scorecard()
+    add_value("fuel-poverty", 2025, 15.0)
+    add_value("fuel-poverty", 2025, 20.0, breakdown="ward", category="Armley")
+    url = "/scorecard/indicators/fuel-poverty?breakdown=ward&period=2025"
+    with count_queries() as few:
+        assert client.get(url).status_code == 200
+    wards = list(db.session.scalars(select(Ward.name)))
+    for year in range(2010, 2025):
+        db.session.add(
+            IndicatorValue(indicator_id=indicator("fuel-poverty").id, year=year, value=1.0)
+        )
+    for ward in wards:
+        if ward != "Armley":
+            db.session.add(
+                IndicatorValue(
+                    indicator_id=indicator("fuel-poverty").id,
+                    year=2025,
+                    breakdown="ward",
+                    category=ward,
+                    value=3.0,
+                )
+            )
+    db.session.commit()
+    with count_queries() as many:
+        page = client.get(url).get_data(as_text=True)
+    assert "Wetherby" in page
+    assert many.count == few.count
