@@ -25,7 +25,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..core.forms import MultiCheckboxField
 from ..orgs.models import ORGANISATION_KINDS
@@ -122,7 +122,7 @@ class ListingForm(FlaskForm):
         description="A short summary, for example 'Meeting room for 20 people on weekday evenings'",
         filters=[_strip],
         validators=[
-            InputRequired(message="Enter a title"),
+            DataRequired(message="Enter a title"),
             Length(min=5, max=120, message="Title must be between 5 and 120 characters"),
         ],
     )
@@ -132,7 +132,7 @@ class ListingForm(FlaskForm):
         description="What it is, who it is for and anything the other side needs to know.",
         filters=[_strip],
         validators=[
-            InputRequired(message="Enter a description"),
+            DataRequired(message="Enter a description"),
             Length(max=3000, message="Description must be 3,000 characters or fewer"),
         ],
     )
@@ -259,7 +259,7 @@ class InterestForm(FlaskForm):
         widget=GovTextArea(),
         filters=[_strip],
         validators=[
-            InputRequired(message="Write a short message to the other organisation"),
+            DataRequired(message="Write a short message to the other organisation"),
             Length(max=2000, message="Message must be 2,000 characters or fewer"),
         ],
     )
@@ -278,7 +278,7 @@ class DeliverForm(FlaskForm):
         description="For example hours, laptops or £",
         filters=[_strip],
         validators=[
-            InputRequired(message="Enter the unit, for example hours"),
+            DataRequired(message="Enter the unit, for example hours"),
             Length(max=40, message="Unit must be 40 characters or fewer"),
         ],
     )
@@ -291,7 +291,7 @@ class MessageForm(FlaskForm):
         widget=GovTextArea(),
         filters=[_strip],
         validators=[
-            InputRequired(message="Write your message"),
+            DataRequired(message="Write your message"),
             Length(max=2000, message="Message must be 2,000 characters or fewer"),
         ],
     )
@@ -304,7 +304,7 @@ class ReportForm(FlaskForm):
         widget=GovTextArea(),
         filters=[_strip],
         validators=[
-            InputRequired(message="Tell us what is wrong with this listing"),
+            DataRequired(message="Tell us what is wrong with this listing"),
             Length(max=1000, message="Your report must be 1,000 characters or fewer"),
         ],
     )
@@ -318,7 +318,7 @@ class HideForm(FlaskForm):
         description="The listing's organisation sees this reason.",
         filters=[_strip],
         validators=[
-            InputRequired(message="Enter why the listing is being hidden"),
+            DataRequired(message="Enter why the listing is being hidden"),
             Length(max=300, message="Reason must be 300 characters or fewer"),
         ],
     )

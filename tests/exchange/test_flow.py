@@ -282,3 +282,25 @@ def test_my_exchange_sorts_matches_into_what_needs_doing(client, login):
     login(group_admin)
     page = client.get(f"/orgs/{group.id}/exchange").data.decode()
     assert page.index("Waiting for your answer") < page.index("Staff volunteering days")
+
+
+def test_delivery_and_message_bad_input_save_nothing(client, login):
+    match = MatchFactory(status=MATCH_ACCEPTED)
+    login(member_of(match.offer.organisation))
+    url = f"/exchange/matches/{match.id}"
+    for data, message in (
+        ({"quantity": "", "unit": "hours"}, b"Enter how much was delivered"),
+        ({"quantity": "abc", "unit": "hours"}, b"Enter the quantity as a number"),
+        ({"quantity": "99999999999999", "unit": "hours"}, b"Enter a quantity smaller than"),
+        ({"quantity": "1.234", "unit": "hours"}, b"no more than 2 decimal places"),
+        ({"quantity": "3", "unit": ""}, b"Enter the unit"),
+    ):
+        response = client.post(f"{url}/deliver", data=data)
+        assert response.status_code == 200 and message in response.data, data
+    response = client.post(url, data={"body": "x" * 2001})
+    assert b"2,000 characters or fewer" in response.data
+    response = client.post(url, data={"body": "   "})
+    assert b"Write your message" in response.data
+    match = the_match()
+    assert match.status == MATCH_ACCEPTED and match.delivered_quantity is None
+    assert db.session.scalar(select(ExchangeMessage)) is None
