@@ -75,6 +75,41 @@ class VersionedForm(FlaskForm):
     )
 
 
+class ChoiceWithMessage:
+    """Replaces WTForms' "Not a valid choice" with a message written for the person."""
+
+    message = "Choose one of the options"
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)  # type: ignore[misc]
+        except ValueError as error:
+            raise ValueError(self.message) from error
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        try:
+            super().pre_validate(form)  # type: ignore[misc]
+        except ValidationError as error:
+            raise ValidationError(self.message) from error
+
+
+class LevelField(ChoiceWithMessage, RadioField):
+    def __init__(
+        self, label: str, *, criterion_title: str, target: bool = False, **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("widget", GovRadioInput())
+        kwargs.setdefault("choices", level_choices())
+        kwargs.setdefault("coerce", int)
+        kwargs.setdefault("validators", [Optional()])
+        super().__init__(label, **kwargs)
+        what = "the level you want to reach" if target else "where you are now"
+        self.message = f"Choose {what} on {criterion_title.lower()}, from 1 to 4"
+
+
+class StatusField(ChoiceWithMessage, SelectField):
+    message = "Choose the status of the action"
+
+
 def level_choices() -> list[tuple[int, str]]:
     return [(level, f"{level}. {name}") for level, name in LEVELS.items()]
 
@@ -90,23 +125,18 @@ def dimension_form(dimension: Dimension, **kwargs: Any) -> FlaskForm:
         setattr(
             DimensionForm,
             f"level_{criterion.id}",
-            RadioField(
+            LevelField(
                 f"Where is your organisation now on {criterion.title.lower()}?",
-                widget=GovRadioInput(),
-                choices=level_choices(),
-                coerce=int,
-                validators=[Optional()],
+                criterion_title=criterion.title,
             ),
         )
         setattr(
             DimensionForm,
             f"target_{criterion.id}",
-            RadioField(
+            LevelField(
                 f"Where do you want to be on {criterion.title.lower()}?",
-                widget=GovRadioInput(),
-                choices=level_choices(),
-                coerce=int,
-                validators=[Optional()],
+                criterion_title=criterion.title,
+                target=True,
             ),
         )
         setattr(
@@ -236,7 +266,7 @@ class ActionForm(FlaskForm):
         widget=GovDateInput(),
         description="For example, 31 3 2027. Leave blank if there is no date yet",
     )
-    status = SelectField(
+    status = StatusField(
         "Status",
         widget=GovSelect(),
         choices=list(ACTION_STATUSES.items()),

@@ -151,7 +151,9 @@ def test_autosave_with_bad_input_saves_nothing_and_says_why(client, login):
     data[f"level_{criterion.id}"] = "99999999999999999999"
     response = client.post(f"/orgs/{organisation.id}/assessment/{YEAR}/employment", data=data)
     assert response.status_code == 400
-    assert f"level_{criterion.id}" in response.json["errors"]
+    assert response.json["errors"][f"level_{criterion.id}"] == [
+        "Choose where you are now on inclusive recruitment, from 1 to 4"
+    ]
     assert db.session.scalar(select(func.count(Answer.id))) == 0
 
 

@@ -175,7 +175,7 @@ def test_bad_action_input_gives_field_messages_and_saves_nothing(client, login):
             "Enter a real date",
         ),
         ({"description": "x", "owner": "y", "status": "done", "due_date": "5"}, "Enter the date"),
-        ({"description": "x", "owner": "y", "status": "hacked"}, "Not a valid choice"),
+        ({"description": "x", "owner": "y", "status": "hacked"}, "Choose the status of the action"),
         ({"description": "x" * 2001, "owner": "y", "status": "done"}, "2,000 characters"),
     ):
         response = client.post(url, data=data)
