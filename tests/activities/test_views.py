@@ -60,6 +60,7 @@ def test_a_member_records_an_activity(client, login, lead_partner_outsider):
     page = client.get(f"/activities/{activity.id}", follow_redirects=True)
     assert "has been recorded" in page.text
     assert "£2,500" in page.text and "Partner Org" in page.text
+    assert f'<a class="govuk-link" href="/organisations/{lead_org.id}">Lead Org</a>' in page.text
 
 
 @pytest.mark.parametrize(
