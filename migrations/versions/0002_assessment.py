@@ -194,6 +194,7 @@ def upgrade():
         sa.Column("due_date", sa.Date(), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("reminded_at", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["assessment_id"],
             ["assessments.id"],

@@ -203,6 +203,8 @@ class Action(db.Model):
     due_date: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(16), default=ACTION_NOT_STARTED)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when admins were emailed that the action is overdue; cleared when the due date moves.
+    reminded_at: Mapped[datetime | None]
 
     assessment: Mapped[Assessment] = relationship(lazy="joined")
     criterion: Mapped[Criterion] = relationship(lazy="joined")

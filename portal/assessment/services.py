@@ -490,6 +490,8 @@ def save_action(assessment: Assessment, criterion: Criterion, data: dict[str, An
         db.session.add(action)
     action.description = data.get("description") or ""
     action.owner = data.get("owner") or ""
+    if action.due_date != data.get("due_date"):
+        action.reminded_at = None  # a new date earns a new reminder if it is missed too
     action.due_date = data.get("due_date")
     action.status = data["status"]
     action.updated_at = utcnow()
