@@ -60,4 +60,10 @@ def periodic_job_definitions() -> list[PeriodicJob]:
             timedelta(hours=24),
             "Email organisations about overdue pledge progress reports (once, then every 28 days).",
         ),
+        PeriodicJob(
+            "assessment-overdue-action-reminders",
+            "portal.assessment.jobs.send_overdue_action_reminders",
+            timedelta(hours=24),
+            "Email organisation admins once when a self-assessment action passes its due date.",
+        ),
     ]
