@@ -51,6 +51,12 @@ def test_convenor_pages_pass_axe_including_errors(browser, live_server):
     browser.find_element(
         By.CSS_SELECTOR, "form button[type=submit], form input[type=submit]"
     ).click()
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    # Wait for the response page: the click returns before the browser has loaded it.
+    WebDriverWait(browser, 10).until(
+        lambda driver: driver.find_elements(By.CLASS_NAME, "govuk-error-summary")
+    )
     assert "as a number" in browser.page_source
     assert axe_violations(browser) == []  # the page with the error summary, as submitted
     for path in (
