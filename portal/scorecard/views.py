@@ -171,10 +171,13 @@ def delete_value(value_id: int):
     indicator = entry.indicator
     _require_convenes(indicator)
     label = f"{entry.period}, {category_label(entry.breakdown, entry.category)}"
+    back = {}
+    if entry.breakdown != CITYWIDE:
+        back = {"breakdown": entry.breakdown, "period": str(entry.period)}
     services.delete_value(entry)
     db.session.commit()
     flash(f"Value deleted for {label}", "success")
-    return redirect(url_for(".indicator", code=indicator.code))
+    return redirect(url_for(".indicator", code=indicator.code, **back))
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -60,6 +60,7 @@ def test_convenor_pages_pass_axe_including_errors(browser, live_server):
     assert "as a number" in browser.page_source
     assert axe_violations(browser) == []  # the page with the error summary, as submitted
     for path in (
+        "/scorecard/indicators/low-birth-weight?breakdown=ward",
         "/scorecard/import",
         f"/scorecard/imports/{failed.id}",
         f"/scorecard/imports/{running.id}",

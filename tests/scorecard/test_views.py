@@ -298,3 +298,16 @@ def test_indicator_page_queries_stay_flat_as_values_grow(client, count_queries):
         page = client.get(url).get_data(as_text=True)
     assert "Wetherby" in page
     assert many.count == few.count
+
+
+def test_convenor_deletes_a_breakdown_value_and_returns_to_that_breakdown(client, login):
+    load_scorecard()
+    armley = add_value("fuel-poverty", 2025, 30.0, breakdown="ward", category="Armley")
+    add_value("fuel-poverty", 2025, 8.0, breakdown="ward", category="Harewood")
+    login(convenor("RESILIENT"))
+    page = client.get("/scorecard/indicators/fuel-poverty?breakdown=ward&period=2025")
+    assert "the value for Armley" in page.get_data(as_text=True)
+    response = client.post(f"/scorecard/values/{armley.id}/delete")
+    assert response.status_code == 302
+    assert "breakdown=ward" in response.headers["Location"]
+    assert [v.category for v in values("fuel-poverty")] == ["Harewood"]
