@@ -707,6 +707,48 @@ def delivered_totals(
     return [(row[0], row[1], Decimal(row[2] or 0)) for row in db.session.execute(statement)]
 
 
+@dataclass
+class AmbitionImpact:
+    ambition: Ambition
+    open_requests: int
+    open_offers: int
+    delivered_matches: int
+    totals: list[tuple[str, str, Decimal]]
+
+
+def ambition_impact(ambitions: list[Ambition]) -> list[AmbitionImpact]:
+    """What the exchange did for each Ambition: open listings, delivered matches and amounts."""
+    from .models import exchange_listing_ambitions as tags
+
+    listing_counts = {
+        (row[0], row[1]): row[2]
+        for row in db.session.execute(
+            select(tags.c.ambition_id, Listing.side, func.count(Listing.id))
+            .join(Listing, Listing.id == tags.c.listing_id)
+            .where(Listing.status == LISTING_OPEN, Listing.hidden_at.is_(None))
+            .group_by(tags.c.ambition_id, Listing.side)
+        )
+    }
+    delivered_counts = dict(
+        db.session.execute(
+            select(tags.c.ambition_id, func.count(ExchangeMatch.id))
+            .join(ExchangeMatch, ExchangeMatch.request_id == tags.c.listing_id)
+            .where(ExchangeMatch.status == MATCH_DELIVERED)
+            .group_by(tags.c.ambition_id)
+        ).all()
+    )
+    return [
+        AmbitionImpact(
+            ambition=ambition,
+            open_requests=listing_counts.get((ambition.id, SIDE_REQUEST), 0),
+            open_offers=listing_counts.get((ambition.id, SIDE_OFFER), 0),
+            delivered_matches=delivered_counts.get(ambition.id, 0),
+            totals=delivered_totals(ambition_id=ambition.id),
+        )
+        for ambition in ambitions
+    ]
+
+
 # ---------------------------------------------------------------------------------------------
 # Suggestions (the matching job's output)
 

@@ -15,9 +15,10 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from ..accounts.access import platform_admin_required
+from ..accounts.access import convenor_required, platform_admin_required
 from ..core.forms import ambition_choices, ward_choices
 from ..core.pagination import paginate
+from ..core.reference import all_ambitions
 from ..extensions import db, limiter
 from ..orgs.access import (
     current_organisation,
@@ -42,6 +43,7 @@ from .models import (
     MATCH_ACCEPTED,
     MATCH_ACTIVE_STATUSES,
     MATCH_INTERESTED,
+    RESOURCE_TYPES,
     SIDE_OFFER,
     SIDE_REQUEST,
     ExchangeMatch,
@@ -419,6 +421,21 @@ def deliver(match_id: int):
             flash(f"Marked as delivered: {item.delivered_label}. Thank you.", "success")
             return redirect(url_for("exchange.match", match_id=item.id))
     return render_template("exchange/deliver.html", form=form, match=item)
+
+
+@bp.get("/exchange/impact")
+@convenor_required
+def impact():
+    """Delivered exchanges by Ambition, for convenors (their Ambitions) and platform admins."""
+    ambitions = (
+        all_ambitions() if current_user.is_platform_admin else current_user.convenor_ambitions
+    )
+    return render_template(
+        "exchange/impact.html",
+        impacts=services.ambition_impact(list(ambitions)),
+        overall=services.delivered_totals(),
+        type_labels=RESOURCE_TYPES,
+    )
 
 
 # ---------------------------------------------------------------------------------------------

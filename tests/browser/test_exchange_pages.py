@@ -82,6 +82,7 @@ def test_moderation_pages_pass_axe(browser, live_server):
     browser_login(browser, live_server, admin.email, PASSWORD)
     for path in (
         "/exchange/admin/moderation",
+        "/exchange/impact",
         f"/exchange/admin/listings/{listing.id}/hide",
         f"/exchange/listings/{hidden.id}",
     ):
