@@ -1,0 +1,1 @@
+"""Social Value Charter pledges: targets, progress reports, status and £ social value."""

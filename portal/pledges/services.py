@@ -15,12 +15,14 @@ from sqlalchemy import Select, exists, extract, func, or_, select
 
 from ..core import audit
 from ..core.models import Ambition, Goal, Ward, utcnow
+from ..exchange.models import MATCH_DELIVERED, ExchangeMatch
 from ..extensions import db
 from ..orgs.models import STATUS_APPROVED, Organisation
 from . import status as rules
 from .models import (
     CharterPrinciple,
     Pledge,
+    PledgeExchangeLink,
     ProgressUpdate,
     ProxyValue,
     SocialValueMeasure,
@@ -252,9 +254,6 @@ def public_totals(statement: Select) -> Totals:
 
     Sums in SQL by measure and year, so the cost stays a few queries however many pledges match.
     """
-    from ..exchange.models import MATCH_DELIVERED, ExchangeMatch
-    from .models import PledgeExchangeLink
-
     ids = statement.order_by(None).with_only_columns(Pledge.id).scalar_subquery()
     book = proxy_book()
     result = Totals()
