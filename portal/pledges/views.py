@@ -275,6 +275,18 @@ def _publishing_allowed(form: PledgeForm) -> bool:
     return True
 
 
+def _measure_unchanged_once_reported(form: PledgeForm, pledge: Pledge) -> bool:
+    # Reports are in the measure's unit: changing it would silently reinterpret them.
+    reported = pledge.updates or links.links_for_pledge(pledge.id)
+    if reported and form.measure.data != pledge.measure_id:
+        form.measure.errors.append(
+            "You cannot change the measure once progress has been reported. "
+            "Make a new pledge for the new measure"
+        )
+        return False
+    return True
+
+
 @bp.route("/orgs/<int:org_id>/pledges/new", methods=["GET", "POST"])
 @org_member_required()
 def new(org_id: int):
@@ -294,7 +306,11 @@ def new(org_id: int):
 def edit(org_id: int, pledge_id: int):
     pledge = _org_pledge_or_404(org_id, pledge_id)
     form = _pledge_form(pledge)
-    if form.validate_on_submit() and _publishing_allowed(form):
+    if (
+        form.validate_on_submit()
+        and _publishing_allowed(form)
+        and _measure_unchanged_once_reported(form, pledge)
+    ):
         services.update_pledge(pledge, form.data)
         db.session.commit()
         flash("The pledge has been saved.", "success")

@@ -318,3 +318,20 @@ def test_org_home_panel_summarises_pledges(client, login):
     page = client.get(f"/orgs/{pledge.organisation_id}").get_data(as_text=True)
     assert "Social Value Charter pledges" in page
     assert "£1,977 of social value promised" in page
+
+
+def test_measure_is_fixed_once_progress_is_reported(client, login):
+    pledge = make_pledge(measure_code="JOBS-3", target=100, principles=("LOCAL_JOBS",))
+    report(pledge, 10, period_end=date(2026, 2, 1))
+    login(member_of(pledge.organisation))
+    url = f"/orgs/{pledge.organisation_id}/pledges/{pledge.id}/edit"
+    changed = client.post(
+        url, data=pledge_form(measure=str(measure("SOC-1").id), title="New title")
+    )
+    assert "You cannot change the measure once progress has been reported" in changed.get_data(
+        as_text=True
+    )
+    db.session.expire_all()
+    assert db.session.get(Pledge, pledge.id).title == "Staff volunteering in Leeds"
+    kept = client.post(url, data=pledge_form(title="New title"))
+    assert kept.status_code == 302
