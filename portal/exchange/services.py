@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from flask import current_app, has_request_context, url_for
-from sqlalchemy import Select, and_, case, delete, func, or_, select, text
+from sqlalchemy import Select, case, delete, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
-from sqlalchemy.sql.elements import ColumnElement
 
 from ..accounts.models import ROLE_ADMIN, Membership, User
 from ..core import audit
@@ -45,10 +43,10 @@ from .models import (
     ExchangeSuggestion,
     Listing,
     ListingReport,
-    search_document,
 )
 from .neighbours import ward_neighbours
 from .rules import add_working_days, listing_expiry
+from .search import keyword_condition
 
 log = logging.getLogger(__name__)
 
@@ -157,35 +155,6 @@ def change_listing_status(listing: Listing, change: str, user: User) -> Listing:
     )
     _recompute_after_commit(listing.id)
     return listing
-
-
-def _escape_like(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def keyword_condition(query: str, dialect: str) -> ColumnElement[bool] | None:
-    """Keyword search over title and description, the same question on both databases.
-
-    PostgreSQL: full-text search (stemmed English words, the GIN index). SQLite: every word
-    must appear in the title or the description (case-insensitive), which finds the same
-    listings for plain words, without stemming.
-    """
-    words = re.findall(r"\w+", query.lower())[:10]
-    if not words:
-        return None
-    if dialect == "postgresql":
-        return search_document(Listing.title, Listing.description).op("@@")(
-            func.plainto_tsquery(text("'english'::regconfig"), " ".join(words))
-        )
-    return and_(
-        *[
-            or_(
-                Listing.title.ilike(f"%{_escape_like(word)}%", escape="\\"),
-                Listing.description.ilike(f"%{_escape_like(word)}%", escape="\\"),
-            )
-            for word in words
-        ]
-    )
 
 
 def browse_query(

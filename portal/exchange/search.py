@@ -1,0 +1,39 @@
+"""Keyword search over listings: one interface, PostgreSQL full-text search or SQLite LIKE."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import and_, func, or_, text
+from sqlalchemy.sql.elements import ColumnElement
+
+from .models import Listing, search_document
+
+
+def _escape_like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def keyword_condition(query: str, dialect: str) -> ColumnElement[bool] | None:
+    """Keyword search over title and description, the same question on both databases.
+
+    PostgreSQL: full-text search (stemmed English words, the GIN index). SQLite: every word
+    must appear in the title or the description (case-insensitive), which finds the same
+    listings for plain words, without stemming.
+    """
+    words = re.findall(r"\w+", query.lower())[:10]
+    if not words:
+        return None
+    if dialect == "postgresql":
+        return search_document(Listing.title, Listing.description).op("@@")(
+            func.plainto_tsquery(text("'english'::regconfig"), " ".join(words))
+        )
+    return and_(
+        *[
+            or_(
+                Listing.title.ilike(f"%{_escape_like(word)}%", escape="\\"),
+                Listing.description.ilike(f"%{_escape_like(word)}%", escape="\\"),
+            )
+            for word in words
+        ]
+    )
