@@ -151,6 +151,52 @@ def export():
     )
 
 
+def _public_record(item: services.Progress) -> dict[str, object]:
+    pledge = item.pledge
+    return {
+        "id": pledge.id,
+        "url": url_for("pledges.detail", pledge_id=pledge.id, _external=True),
+        "title": pledge.title,
+        "organisation": {
+            "id": pledge.organisation_id,
+            "name": pledge.organisation.name,
+            "kind": pledge.organisation.kind,
+        },
+        "measure": {
+            "code": pledge.measure.code,
+            "name": pledge.measure.name,
+            "unit": pledge.measure.unit_label,
+        },
+        "baseline": str(pledge.baseline),
+        "target": str(pledge.target),
+        "start_date": pledge.start_date.isoformat(),
+        "end_date": pledge.end_date.isoformat(),
+        "citywide": pledge.citywide,
+        "wards": [{"name": w.name, "ons_code": w.ons_code} for w in pledge.wards],
+        "ambitions": [a.code for a in pledge.ambitions],
+        "goals": [goal.code for goal in pledge.goals],
+        "principles": [p.code for p in pledge.principles],
+        "status": item.status,
+        "promised_units": str(item.promised_units),
+        "delivered_units": str(item.delivered_units),
+        "promised_value_gbp": str(item.promised_value),
+        "delivered_value_gbp": str(item.delivered_value),
+    }
+
+
+@bp.get("/pledges.json")
+def api():
+    """Public pledges as JSON, with the wall's filters, 100 a page. Never private ones."""
+    _form, filters = _wall_filters()
+    page = paginate(services.public_pledges_query(**filters), per_page=100)
+    return {
+        "page": page.page,
+        "pages": page.pages,
+        "total": page.total,
+        "pledges": [_public_record(item) for item in services.progress_for(page.items)],
+    }
+
+
 @bp.get("/pledges/how-we-calculate")
 def method():
     _catalogue_ready()

@@ -161,3 +161,18 @@ def test_unknown_pledge_is_404(client):
     assert client.get("/pledges/999999").status_code == 404
     assert client.get("/pledges/99999999999").status_code == 404
     db.session.rollback()
+
+
+def test_json_api_lists_public_pledges_only_with_filters(client):
+    public = make_pledge(title="Public promise", ambitions=("HEALTHY",))
+    make_pledge(title="Secret promise", public=False, ambitions=("HEALTHY",))
+    make_pledge(OrganisationFactory(status=STATUS_PENDING), title="Pending promise")
+    make_pledge(title="Other Ambition", ambitions=("RESILIENT",))
+    body = client.get(f"/pledges.json?ambition={ambition('HEALTHY').id}").get_json()
+    assert body["total"] == 1
+    record = body["pledges"][0]
+    assert record["id"] == public.id and record["title"] == "Public promise"
+    assert record["promised_value_gbp"] == "19770.00"
+    assert record["ambitions"] == ["HEALTHY"]
+    everything = client.get("/pledges.json").get_data(as_text=True)
+    assert "Secret promise" not in everything and "Pending promise" not in everything
