@@ -132,15 +132,21 @@ def listing(listing_id: int):
     if not _can_see(item):
         abort(404)
     is_owner = is_org_member(item.organisation_id)
-    acting_for = current_organisation()
+    matches = services.matches_for_listing(item.id) if is_owner else []
     return render_template(
         "exchange/listing.html",
         listing=item,
         is_owner=is_owner,
-        acting_for=acting_for,
+        acting_for=current_organisation(),
         progress=services.request_progress([item]).get(item.id),
         suggestions=services.suggestions_for(item) if is_owner and item.is_open else [],
-        matches=services.matches_for_listing(item.id) if is_owner else [],
+        matches=matches,
+        # Suggested listings already in an open conversation with this one.
+        in_conversation={
+            m.request_id if item.is_offer else m.offer_id
+            for m in matches
+            if m.status in MATCH_ACTIVE_STATUSES
+        },
     )
 
 
