@@ -218,13 +218,23 @@ def browse_query(
     return statement
 
 
-def organisation_listings(organisation_id: int) -> list[Listing]:
-    return list(
-        db.session.scalars(
-            select(Listing)
-            .where(Listing.organisation_id == organisation_id)
-            .order_by(Listing.status == LISTING_CLOSED, Listing.created_at.desc())
-        ).unique()
+def organisation_listings_query(organisation_id: int) -> Select:
+    """An organisation's own listings, open ones first, for its exchange page (paginated)."""
+    return (
+        select(Listing)
+        .where(Listing.organisation_id == organisation_id)
+        .order_by(Listing.status == LISTING_CLOSED, Listing.created_at.desc(), Listing.id.desc())
+    )
+
+
+def open_listing_count(organisation_id: int) -> int:
+    return (
+        db.session.scalar(
+            select(func.count(Listing.id)).where(
+                Listing.organisation_id == organisation_id, Listing.status == LISTING_OPEN
+            )
+        )
+        or 0
     )
 
 
@@ -589,40 +599,51 @@ def matches_for_listing(listing_id: int) -> list[ExchangeMatch]:
 # An organisation's own exchange
 
 
+HISTORY_LIMIT = 20
+
+
 @dataclass
 class MyExchange:
-    listings: list[Listing]
     waiting_for_us: list[ExchangeMatch]
     waiting_for_them: list[ExchangeMatch]
     to_deliver: list[ExchangeMatch]
     history: list[ExchangeMatch]
 
 
-def my_exchange(organisation_id: int) -> MyExchange:
-    """Everything an organisation has on the exchange, in two queries."""
+def _organisation_matches(organisation_id: int) -> Select:
     offer = aliased(Listing)
     request = aliased(Listing)
-    matches = list(
-        db.session.scalars(
-            select(ExchangeMatch)
-            .join(offer, ExchangeMatch.offer_id == offer.id)
-            .join(request, ExchangeMatch.request_id == request.id)
-            .where(
-                or_(
-                    offer.organisation_id == organisation_id,
-                    request.organisation_id == organisation_id,
-                )
+    return (
+        select(ExchangeMatch)
+        .join(offer, ExchangeMatch.offer_id == offer.id)
+        .join(request, ExchangeMatch.request_id == request.id)
+        .where(
+            or_(
+                offer.organisation_id == organisation_id,
+                request.organisation_id == organisation_id,
             )
-            .order_by(ExchangeMatch.updated_at.desc(), ExchangeMatch.id.desc())
+        )
+        .order_by(ExchangeMatch.updated_at.desc(), ExchangeMatch.id.desc())
+    )
+
+
+def my_exchange(organisation_id: int) -> MyExchange:
+    """An organisation's open matches, sorted by what needs doing, and its recent history."""
+    base = _organisation_matches(organisation_id)
+    active = list(
+        db.session.scalars(base.where(ExchangeMatch.status.in_(MATCH_ACTIVE_STATUSES))).unique()
+    )
+    history = list(
+        db.session.scalars(
+            base.where(ExchangeMatch.status.not_in(MATCH_ACTIVE_STATUSES)).limit(HISTORY_LIMIT)
         ).unique()
     )
-    waiting = [m for m in matches if m.status == MATCH_INTERESTED]
+    waiting = [m for m in active if m.status == MATCH_INTERESTED]
     return MyExchange(
-        listings=organisation_listings(organisation_id),
         waiting_for_us=[m for m in waiting if m.responder_organisation_id == organisation_id],
         waiting_for_them=[m for m in waiting if m.responder_organisation_id != organisation_id],
-        to_deliver=[m for m in matches if m.status == MATCH_ACCEPTED],
-        history=[m for m in matches if m.status not in MATCH_ACTIVE_STATUSES],
+        to_deliver=[m for m in active if m.status == MATCH_ACCEPTED],
+        history=history,
     )
 
 

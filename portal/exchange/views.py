@@ -76,8 +76,11 @@ def exchange_template_helpers() -> dict[str, object]:
     }
 
 
-def _home_summary(organisation_id: int) -> services.MyExchange:
-    return services.my_exchange(organisation_id)
+def _home_summary(organisation_id: int) -> dict[str, object]:
+    return {
+        "open_listings": services.open_listing_count(organisation_id),
+        "mine": services.my_exchange(organisation_id),
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -157,12 +160,14 @@ def listing(listing_id: int):
 @bp.get("/orgs/<int:org_id>/exchange")
 @org_member_required()
 def my_exchange(org_id: int):
-    mine = services.my_exchange(org_id)
+    listings = paginate(services.organisation_listings_query(org_id), per_page=20)
     return render_template(
         "exchange/my_exchange.html",
         organisation=g.org,
-        mine=mine,
-        progress=services.request_progress(mine.listings),
+        mine=services.my_exchange(org_id),
+        listings=listings,
+        progress=services.request_progress(listings.items),
+        history_limit=services.HISTORY_LIMIT,
     )
 
 
