@@ -124,3 +124,30 @@ def test_hidden_listings_are_not_suggested():
     services.recompute_suggestions_for(need)
     db.session.commit()
     assert services.suggestions_for(need) == []
+
+
+def test_editing_a_listing_re_ranks_its_suggestions(client, login, run_jobs):
+    need = request(resource_type="space", ward_names=["Gipton & Harehills"])
+    venue = offer(resource_type="space", ward_names=["Otley & Yeadon"], title="Our venue")
+    assert need.is_open
+    services.recompute_all_suggestions()
+    db.session.commit()
+    before = db.session.scalar(select(ExchangeSuggestion)).score
+    login(member_of(venue.organisation))
+    from tests.exchange.factories import ward
+
+    response = client.post(
+        f"/orgs/{venue.organisation_id}/exchange/listings/{venue.id}/edit",
+        data={
+            "resource_type": "space",
+            "title": "Our venue, now in Harehills",
+            "description": "We moved.",
+            "wards": [str(ward("Gipton & Harehills").id)],
+        },
+    )
+    assert response.status_code == 302
+    run_jobs()
+    db.session.expire_all()
+    suggestion = db.session.scalar(select(ExchangeSuggestion))
+    assert suggestion.score > before
+    assert "Serves Gipton & Harehills, where it is needed" in suggestion.reasons
