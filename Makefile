@@ -17,8 +17,11 @@ install: $(STAMP)
 
 migrate: install
 	mkdir -p instance
-	$(FLASK) db upgrade heads
+	$(FLASK) db upgrade
 	$(FLASK) seed-reference
+	$(FLASK) assessment load-frameworks
+	$(FLASK) pledges load-catalogue
+	$(FLASK) scorecard load-reference
 
 demo: migrate
 	$(FLASK) demo-data

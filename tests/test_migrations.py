@@ -50,7 +50,7 @@ def test_upgrade_from_empty_matches_the_models(app, tmp_path):
     with migrated_app.app_context():
         from flask_migrate import upgrade
 
-        upgrade(directory=str(MIGRATIONS), revision="heads")
+        upgrade(directory=str(MIGRATIONS), revision="head")
         with db.engine.connect() as connection:
             diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
         db.engine.dispose()

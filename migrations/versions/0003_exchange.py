@@ -1,7 +1,7 @@
 """exchange: listings (offers and requests), matches, messages, suggestions, reports
 
 Revision ID: 0003_exchange
-Revises: 0001_foundation
+Revises: 0002_assessment
 Create Date: 2026-11-26 23:55:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_exchange"
-down_revision = "0001_foundation"
+down_revision = "0002_assessment"
 branch_labels = None
 depends_on = None
 

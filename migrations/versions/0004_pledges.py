@@ -1,7 +1,7 @@
 """pledges: charter principles, measure catalogue, proxy values, pledges and progress updates
 
 Revision ID: 0004_pledges
-Revises: 0001_foundation
+Revises: 0003_exchange (pledge_exchange_links refers to exchange_matches)
 Create Date: 2026-11-26 23:50:00
 
 """
@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_pledges"
-down_revision = "0001_foundation"
+down_revision = "0003_exchange"
 branch_labels = None
-depends_on = "0003_exchange"  # pledge_exchange_links refers to exchange_matches
+depends_on = None
 
 QUANTITY = sa.Numeric(precision=14, scale=2)
 

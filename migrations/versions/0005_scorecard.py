@@ -1,14 +1,14 @@
 """scorecard: indicators, values by period and breakdown, ward deprivation, CSV imports
 
 Revision ID: 0005_scorecard
-Revises: 0001_foundation
+Revises: 0004_pledges
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_scorecard"
-down_revision = "0001_foundation"
+down_revision = "0004_pledges"
 branch_labels = None
 depends_on = None
 

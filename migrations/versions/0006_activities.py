@@ -1,17 +1,16 @@
 """activities: activities with partners, goals, wards, pledge and exchange links; CSV imports
 
 Revision ID: 0006_activities
-Revises: 0001_foundation
+Revises: 0005_scorecard (after exchange and pledges: activity links refer to their tables)
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_activities"
-down_revision = "0001_foundation"
+down_revision = "0005_scorecard"
 branch_labels = None
-# activity_pledges and activity_exchange_matches refer to their tables.
-depends_on = ("0003_exchange", "0004_pledges")
+depends_on = None
 
 
 def upgrade():

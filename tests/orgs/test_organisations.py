@@ -187,3 +187,13 @@ def test_user_text_is_escaped(client, login):
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;" in page
     assert "<b>bold</b>" not in page
+
+
+def test_profile_website_is_a_working_link_with_the_address_escaped(client):
+    organisation = OrganisationFactory(website='https://pantry.example.org/?a="b"&c=<d>')
+    page = client.get(f"/organisations/{organisation.id}").get_data(as_text=True)
+    assert (
+        '<a class="govuk-link" rel="nofollow noopener" '
+        'href="https://pantry.example.org/?a=&#34;b&#34;&amp;c=&lt;d&gt;">'
+    ) in page
+    assert "&lt;a class" not in page
