@@ -108,6 +108,12 @@ def _empty_database() -> None:
     db.session.commit()
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Tests marked `postgres` need the PostgreSQL pass (TEST_DATABASE_URL)."""
+    if item.get_closest_marker("postgres") and BACKEND != "postgres":
+        needs("needs PostgreSQL: set TEST_DATABASE_URL (the second pass of `make test`)")
+
+
 @pytest.fixture(autouse=True)
 def app_context(app: Flask, smtp_server: tuple[str, int, SmtpSink]) -> Iterator[None]:
     """Each test starts with reference data only, an empty outbox, rate limits and queue reset."""

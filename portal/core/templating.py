@@ -35,6 +35,12 @@ def format_number(value: float | Decimal | int | None, places: int = 0) -> str:
     return f"{float(value):,.{places}f}"
 
 
+def count_of(count: int, singular: str, plural: str | None = None) -> str:
+    """'1 open listing', '3 open listings': the number with the noun in the right form."""
+    noun = singular if count == 1 else (plural or f"{singular}s")
+    return f"{format_number(count)} {noun}"
+
+
 def page_url(page: int) -> str:
     """The current URL with `page` replaced, keeping every filter."""
     args = request.args.to_dict(flat=False)
@@ -94,6 +100,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["count_of"] = count_of
     app.jinja_env.globals["navigation_items"] = navigation_items
     app.jinja_env.globals["page_url"] = page_url
 

@@ -347,7 +347,10 @@ def check_deprivation_csv(
     if missing_wards and not errors:
         errors.append(
             RowError(
-                None, "ward", f"Every ward needs a row: {len(missing_wards)} ward(s) are missing"
+                None,
+                "ward",
+                f"Every ward needs a row: {len(missing_wards)} "
+                f"{'ward is' if len(missing_wards) == 1 else 'wards are'} missing",
             )
         )
     return rows, errors

@@ -20,6 +20,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from ..accounts.access import convenor_required, platform_admin_required
+from ..core.templating import count_of
 from ..extensions import db
 from . import services
 from .breakdowns import BREAKDOWN_LABELS, CITYWIDE, categories_for, category_label
@@ -295,7 +296,7 @@ def upload_ward_figures():
             rows, problems = check_deprivation_csv(text, services.ward_lookup())
             if problems:
                 form.file.errors.append(
-                    f"The file has {len(problems)} problem(s): nothing was changed. "
+                    f"The file has {count_of(len(problems), 'problem')}: nothing was changed. "
                     "See the list below."
                 )
             else:
