@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -10,7 +9,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
-    GovDateInput,
     GovFileInput,
     GovRadioInput,
     GovSelect,
@@ -20,7 +18,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    DateField,
     RadioField,
     SelectField,
     StringField,
@@ -29,19 +26,8 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from ..core.forms import MultiCheckboxField
+from ..core.forms import GovDateField, MultiCheckboxField, int_or_none, strip_text
 from . import rules
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
-def _optional_int(value: Any) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
 
 
 class Checkboxes(MultiCheckboxField):
@@ -55,41 +41,13 @@ class Checkboxes(MultiCheckboxField):
             raise ValueError("Choose from the options given") from error
 
 
-class DayMonthYearField(DateField):
-    """GOV.UK day, month and year boxes; a missing or impossible date is a message, not a 500."""
-
-    widget = GovDateInput()
-
-    def __init__(self, label: str, validators: list | None = None, **kwargs: Any) -> None:
-        super().__init__(label, validators, format="%d %m %Y", **kwargs)
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        parts = [str(part).strip()[:8] for part in [*valuelist, "", "", ""][:3]]
-        self.raw_data = parts  # the widget redraws exactly three boxes
-        self.data = None
-        if not any(parts):
-            return
-        try:
-            day, month, year = (int(part) for part in parts)
-            value = date(year, month, day)
-        except (TypeError, ValueError) as error:
-            raise ValueError(
-                f"{self.label.text} must be a real date, for example 31 3 2026"
-            ) from error
-        if not rules.EARLIEST_YEAR <= value.year <= rules.LATEST_YEAR:
-            raise ValueError(
-                f"{self.label.text} must be between {rules.EARLIEST_YEAR} and {rules.LATEST_YEAR}"
-            )
-        self.data = value
-
-
 class TextNumberField(StringField):
     """A number typed as text and checked by `rules`, so '£1,200' or '1e999' never crash."""
 
     widget = GovTextInput()
 
     def __init__(self, label: str, parse: Any, **kwargs: Any) -> None:
-        super().__init__(label, filters=[_strip], **kwargs)
+        super().__init__(label, filters=[strip_text], **kwargs)
         self.parse = parse
         self.number: Any = None
 
@@ -110,7 +68,7 @@ class ActivityForm(FlaskForm):
     title = StringField(
         "Title",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(message="Enter the activity's title"),
             Length(
@@ -123,7 +81,7 @@ class ActivityForm(FlaskForm):
         "Description",
         widget=GovTextArea(),
         description="What the activity is and who it is for.",
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(message="Describe the activity"),
             Length(
@@ -144,12 +102,12 @@ class ActivityForm(FlaskForm):
     goals = Checkboxes("Goals", description="Choose every goal the activity works towards.")
     citywide = BooleanField("The activity reaches the whole city", widget=GovCheckboxInput())
     wards = Checkboxes("Wards", description="Choose the wards, or tick citywide above.")
-    start_date = DayMonthYearField(
+    start_date = GovDateField(
         "Start date",
         description="For example, 1 4 2026",
         validators=[InputRequired(message="Enter the start date")],
     )
-    end_date = DayMonthYearField(
+    end_date = GovDateField(
         "End date",
         description="The same as or after the start date. For example, 31 3 2027",
         validators=[InputRequired(message="Enter the end date")],
@@ -181,7 +139,7 @@ class ActivityForm(FlaskForm):
         "Outcomes (optional)",
         widget=GovTextArea(),
         description="What changed because of the activity.",
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             Optional(),
             Length(
@@ -226,7 +184,7 @@ class ActivityForm(FlaskForm):
         if not self.citywide.data and not field.data:
             raise ValidationError("Choose at least one ward, or say the activity is citywide")
 
-    def validate_end_date(self, field: DayMonthYearField) -> None:
+    def validate_end_date(self, field: GovDateField) -> None:
         problem = rules.check_dates(self.start_date.data, field.data)
         if problem:
             raise ValidationError(problem)
@@ -269,15 +227,15 @@ class ActivityFilterForm(FlaskForm):
         csrf = False  # a GET filter changes nothing
 
     ambition = SelectField(
-        "Ambition", widget=GovSelect(), coerce=_optional_int, validate_choice=False
+        "Ambition", widget=GovSelect(), coerce=int_or_none, validate_choice=False
     )
-    goal = SelectField("Goal", widget=GovSelect(), coerce=_optional_int, validate_choice=False)
-    ward = SelectField("Ward", widget=GovSelect(), coerce=_optional_int, validate_choice=False)
+    goal = SelectField("Goal", widget=GovSelect(), coerce=int_or_none, validate_choice=False)
+    ward = SelectField("Ward", widget=GovSelect(), coerce=int_or_none, validate_choice=False)
     organisation = SelectField(
-        "Organisation", widget=GovSelect(), coerce=_optional_int, validate_choice=False
+        "Organisation", widget=GovSelect(), coerce=int_or_none, validate_choice=False
     )
     period = SelectField(
-        "Running during", widget=GovSelect(), coerce=_optional_int, validate_choice=False
+        "Running during", widget=GovSelect(), coerce=int_or_none, validate_choice=False
     )
     submit = SubmitField("Filter", widget=GovSubmitInput())
 

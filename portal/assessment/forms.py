@@ -28,15 +28,12 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
+from ..core.forms import strip_text
 from .models import ACTION_STATUSES, LEVELS, Dimension
 
 MAX_EVIDENCE = 5000
 MAX_LINKS = 10
 MAX_LINK_LENGTH = 500
-
-
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
 
 
 class Links:
@@ -146,7 +143,7 @@ def dimension_form(dimension: Dimension, **kwargs: Any) -> FlaskForm:
                 f"Evidence for {criterion.title.lower()} (optional)",
                 widget=GovTextArea(),
                 description="What you do now, and how you know",
-                filters=[_strip],
+                filters=[strip_text],
                 validators=[
                     Optional(),
                     Length(
@@ -245,7 +242,7 @@ class ActionForm(FlaskForm):
     description = TextAreaField(
         "What will you do?",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(message="Enter what you will do to reach the next level"),
             Length(max=2000, message="The action must be 2,000 characters or fewer"),
@@ -255,7 +252,7 @@ class ActionForm(FlaskForm):
         "Who owns this action?",
         widget=GovTextInput(),
         description="A name or a role, for example Head of HR",
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(message="Enter who owns this action, for example Head of HR"),
             Length(max=120, message="The owner must be 120 characters or fewer"),

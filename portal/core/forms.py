@@ -1,12 +1,59 @@
-"""Form pieces shared by features: GOV.UK widgets for multi-choice fields and common choices."""
+"""Form pieces shared by features: GOV.UK date and multi-choice fields, filters, common choices."""
 
 from __future__ import annotations
 
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput
-from wtforms import SelectMultipleField
+from datetime import date
+from typing import Any
+
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovDateInput
+from wtforms import DateField, SelectMultipleField
 from wtforms.validators import ValidationError
 
 from .reference import all_ambitions, all_goals, all_wards
+
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
+def strip_text(value: Any) -> Any:
+    """A WTForms filter: surrounding spaces never count as an answer."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def int_or_none(value: Any) -> int | None:
+    """Coerce a submitted choice; anything that is not a whole number becomes None."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class GovDateField(DateField):
+    """Day, month and year boxes; a missing or impossible date gets a message, never a crash."""
+
+    widget = GovDateInput()
+
+    def __init__(self, label: str, validators: list | None = None, **kwargs: Any) -> None:
+        super().__init__(label, validators, format="%d %m %Y", **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        parts = [str(part).strip()[:8] for part in [*valuelist, "", "", ""][:3]]
+        # The GOV.UK widget unpacks exactly three raw values when it redraws the form.
+        self.raw_data = parts
+        self.data = None
+        if not any(parts):
+            return
+        try:
+            day, month, year = (int(part) for part in parts)
+            value = date(year, month, day)
+        except (TypeError, ValueError) as error:
+            raise ValueError(
+                f"{self.label.text} must be a real date, for example 27 3 2027"
+            ) from error
+        if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+            raise ValueError(
+                f"{self.label.text} must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}"
+            )
+        self.data = value
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -18,7 +16,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    DateField,
     RadioField,
     SelectField,
     StringField,
@@ -27,50 +24,12 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from ..core.forms import MultiCheckboxField
+from ..core.forms import GovDateField, MultiCheckboxField, int_or_none, strip_text
 from ..orgs.models import ORGANISATION_KINDS
 from .models import RESOURCE_TYPES, SIDE_OFFER, URGENCIES
 from .services import SORTS
 
 MAX_QUANTITY = Decimal("9999999999.99")  # Numeric(12, 2)
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
-def _int_or_none(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-class GovDateField(DateField):
-    """Day, month and year boxes; a missing or impossible date gets a message, never a crash."""
-
-    widget = GovDateInput()
-
-    def __init__(self, label: str, validators: list | None = None, **kwargs: Any) -> None:
-        super().__init__(label, validators, format="%d %m %Y", **kwargs)
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        parts = [str(part).strip()[:8] for part in [*valuelist, "", "", ""][:3]]
-        # The GOV.UK widget unpacks exactly three raw values when it redraws the form.
-        self.raw_data = parts
-        self.data = None
-        if not any(parts):
-            return
-        try:
-            day, month, year = (int(part) for part in parts)
-            value = date(year, month, day)
-        except (TypeError, ValueError) as error:
-            raise ValueError(
-                f"{self.label.text} must be a real date, for example 27 3 2027"
-            ) from error
-        if not 2000 <= value.year <= 2100:
-            raise ValueError(f"{self.label.text} must be between the years 2000 and 2100")
-        self.data = value
 
 
 class QuantityField(StringField):
@@ -120,7 +79,7 @@ class ListingForm(FlaskForm):
         "Title",
         widget=GovTextInput(),
         description="A short summary, for example 'Meeting room for 20 people on weekday evenings'",
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             DataRequired(message="Enter a title"),
             Length(min=5, max=120, message="Title must be between 5 and 120 characters"),
@@ -130,7 +89,7 @@ class ListingForm(FlaskForm):
         "Description",
         widget=GovTextArea(),
         description="What it is, who it is for and anything the other side needs to know.",
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             DataRequired(message="Enter a description"),
             Length(max=3000, message="Description must be 3,000 characters or fewer"),
@@ -145,7 +104,7 @@ class ListingForm(FlaskForm):
         "Unit (optional)",
         widget=GovTextInput(),
         description="For example hours, laptops, sessions or £",
-        filters=[_strip],
+        filters=[strip_text],
         validators=[Optional(), Length(max=40, message="Unit must be 40 characters or fewer")],
     )
     citywide = BooleanField("Available across the whole city", widget=GovCheckboxInput())
@@ -211,7 +170,7 @@ class BrowseForm(FlaskForm):
     q = StringField(
         "Search",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[Optional(), Length(max=100, message="Search must be 100 characters or fewer")],
     )
     side = SelectField(
@@ -226,9 +185,9 @@ class BrowseForm(FlaskForm):
         choices=[("", "All types")] + list(RESOURCE_TYPES.items()),
         validators=[Optional()],
     )
-    ward = SelectField("Ward", widget=GovSelect(), coerce=_int_or_none, validators=[Optional()])
+    ward = SelectField("Ward", widget=GovSelect(), coerce=int_or_none, validators=[Optional()])
     ambition = SelectField(
-        "Ambition", widget=GovSelect(), coerce=_int_or_none, validators=[Optional()]
+        "Ambition", widget=GovSelect(), coerce=int_or_none, validators=[Optional()]
     )
     kind = SelectField(
         "Organisation kind",
@@ -246,7 +205,7 @@ class InterestForm(FlaskForm):
     own_listing = RadioField(
         "Which of your listings is this about?",
         widget=GovRadioInput(),
-        coerce=_int_or_none,
+        coerce=int_or_none,
         validators=[InputRequired(message="Choose one of your listings")],
     )
     committed_quantity = QuantityField(
@@ -257,7 +216,7 @@ class InterestForm(FlaskForm):
     note = TextAreaField(
         "Message to the other organisation",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             DataRequired(message="Write a short message to the other organisation"),
             Length(max=2000, message="Message must be 2,000 characters or fewer"),
@@ -276,7 +235,7 @@ class DeliverForm(FlaskForm):
         "Unit",
         widget=GovTextInput(),
         description="For example hours, laptops or £",
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             DataRequired(message="Enter the unit, for example hours"),
             Length(max=40, message="Unit must be 40 characters or fewer"),
@@ -289,7 +248,7 @@ class MessageForm(FlaskForm):
     body = TextAreaField(
         "Your message",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             DataRequired(message="Write your message"),
             Length(max=2000, message="Message must be 2,000 characters or fewer"),
@@ -302,7 +261,7 @@ class ReportForm(FlaskForm):
     reason = TextAreaField(
         "What is wrong with this listing?",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             DataRequired(message="Tell us what is wrong with this listing"),
             Length(max=1000, message="Your report must be 1,000 characters or fewer"),
@@ -316,7 +275,7 @@ class HideForm(FlaskForm):
         "Why is it being hidden?",
         widget=GovTextInput(),
         description="The listing's organisation sees this reason.",
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             DataRequired(message="Enter why the listing is being hidden"),
             Length(max=300, message="Reason must be 300 characters or fewer"),

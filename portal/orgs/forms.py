@@ -24,7 +24,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from ..core.forms import MultiCheckboxField
+from ..core.forms import MultiCheckboxField, strip_text
 from .models import ORGANISATION_KINDS, SIZE_BANDS
 
 # Charity Commission for England and Wales numbers are 6 to 8 digits; Scottish (SC) and Northern
@@ -38,15 +38,11 @@ def _upper_strip(value: str | None) -> str | None:
     return value.strip().upper().replace(" ", "") if isinstance(value, str) else value
 
 
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
-
-
 class OrganisationForm(FlaskForm):
     name = StringField(
         "Organisation name",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(message="Enter the organisation's name"),
             Length(
@@ -78,7 +74,7 @@ class OrganisationForm(FlaskForm):
         "Website (optional)",
         widget=GovTextInput(),
         description="For example, https://www.example.org",
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             Optional(),
             Length(max=300, message="Website address must be 300 characters or fewer"),
@@ -87,7 +83,7 @@ class OrganisationForm(FlaskForm):
     description = TextAreaField(
         "What does the organisation do?",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(message="Describe what the organisation does"),
             Length(max=3000, message="Description must be 3,000 characters or fewer"),
@@ -147,7 +143,7 @@ class DirectoryFilterForm(FlaskForm):
     q = StringField(
         "Search by name",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[Optional(), Length(max=100, message="Search must be 100 characters or fewer")],
     )
     kind = SelectField(

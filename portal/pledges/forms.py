@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -19,7 +17,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    DateField,
     Field,
     RadioField,
     SelectField,
@@ -29,7 +26,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
-from ..core.forms import MultiCheckboxField
+from ..core.forms import GovDateField, MultiCheckboxField, int_or_none, strip_text
 from ..core.models import utcnow
 from ..orgs.models import ORGANISATION_KINDS
 from .models import SocialValueMeasure
@@ -37,44 +34,6 @@ from .models import SocialValueMeasure
 # Large enough for any real pledge (a trillion units or pounds), small enough for Numeric(14, 2).
 MAX_QUANTITY = Decimal("999999999999")
 URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]{2,}$")
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
-def _int_or_none(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-class GovDateField(DateField):
-    """Day, month and year boxes; a missing or impossible date gets a message, never a crash."""
-
-    widget = GovDateInput()
-
-    def __init__(self, label: str, validators: list | None = None, **kwargs: Any) -> None:
-        super().__init__(label, validators, format="%d %m %Y", **kwargs)
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        parts = [str(part).strip()[:8] for part in [*valuelist, "", "", ""][:3]]
-        # The GOV.UK widget unpacks exactly three raw values when it redisplays the form.
-        self.raw_data = parts
-        self.data = None
-        if not any(parts):
-            return
-        try:
-            day, month, year = (int(part) for part in parts)
-            value = date(year, month, day)
-        except (TypeError, ValueError) as error:
-            raise ValueError(
-                f"{self.label.text} must be a real date, for example 27 3 2026"
-            ) from error
-        if not 2000 <= value.year <= 2100:
-            raise ValueError(f"{self.label.text} must be between the years 2000 and 2100")
-        self.data = value
 
 
 class DateRequired:
@@ -142,7 +101,7 @@ class ChoiceField(SelectField):
     widget = GovSelect()
 
     def __init__(self, label: str, *, message: str, **kwargs: Any) -> None:
-        kwargs.setdefault("coerce", _int_or_none)
+        kwargs.setdefault("coerce", int_or_none)
         super().__init__(label, **kwargs)
         self.message = message
 
@@ -165,7 +124,7 @@ class PledgeForm(FlaskForm):
         "Pledge title",
         widget=GovTextInput(),
         description="For example, 40 apprenticeships for young people in east Leeds",
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(message="Enter a title for the pledge"),
             Length(min=5, max=160, message="Title must be between 5 and 160 characters"),
@@ -174,7 +133,7 @@ class PledgeForm(FlaskForm):
     description = TextAreaField(
         "What will you do?",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(message="Describe what you will do"),
             Length(max=3000, message="Description must be 3,000 characters or fewer"),
@@ -296,14 +255,14 @@ class ProgressUpdateForm(FlaskForm):
     note = TextAreaField(
         "What happened? (optional)",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[Optional(), Length(max=2000, message="Note must be 2,000 characters or fewer")],
     )
     evidence_url = StringField(
         "Link to evidence (optional)",
         widget=GovTextInput(),
         description="A web page, report or photo album, starting with https://",
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             Optional(),
             Length(max=300, message="Evidence link must be 300 characters or fewer"),
@@ -349,7 +308,7 @@ class ProxyValueForm(FlaskForm):
         "Year",
         widget=GovTextInput(),
         description="The value applies from this year until a later year's value replaces it.",
-        filters=[_strip],
+        filters=[strip_text],
         validators=[InputRequired(message="Enter the year, for example 2027")],
     )
     value = QuantityField(
@@ -361,7 +320,7 @@ class ProxyValueForm(FlaskForm):
         "Public source",
         widget=GovTextInput(),
         description="The publication and year the figure comes from",
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(message="Enter the public source of the value"),
             Length(max=300, message="Source must be 300 characters or fewer"),
@@ -370,7 +329,7 @@ class ProxyValueForm(FlaskForm):
     method = TextAreaField(
         "How the value was worked out (optional)",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[Optional(), Length(max=500, message="Method must be 500 characters or fewer")],
     )
     submit = SubmitField("Save proxy value", widget=GovSubmitInput())
@@ -389,10 +348,10 @@ class WallFilterForm(FlaskForm):
         csrf = False  # a GET filter changes nothing
 
     ambition = SelectField(
-        "Ambition", widget=GovSelect(), coerce=_int_or_none, validators=[Optional()]
+        "Ambition", widget=GovSelect(), coerce=int_or_none, validators=[Optional()]
     )
     principle = SelectField(
-        "Charter principle", widget=GovSelect(), coerce=_int_or_none, validators=[Optional()]
+        "Charter principle", widget=GovSelect(), coerce=int_or_none, validators=[Optional()]
     )
     kind = SelectField(
         "Organisation kind",
@@ -400,7 +359,7 @@ class WallFilterForm(FlaskForm):
         choices=[("", "All kinds"), *ORGANISATION_KINDS.items()],
         validators=[Optional()],
     )
-    ward = SelectField("Ward", widget=GovSelect(), coerce=_int_or_none, validators=[Optional()])
+    ward = SelectField("Ward", widget=GovSelect(), coerce=int_or_none, validators=[Optional()])
     submit = SubmitField("Filter", widget=GovSubmitInput())
 
 
@@ -414,7 +373,7 @@ class LinkExchangeForm(FlaskForm):
     match = MatchField(
         "Which delivered exchange counts towards this pledge?",
         widget=GovRadioInput(),
-        coerce=_int_or_none,
+        coerce=int_or_none,
         validators=[InputRequired(message="Choose a delivered exchange")],
     )
     quantity = QuantityField(

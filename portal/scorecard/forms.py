@@ -14,14 +14,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from ..core.forms import strip_text
 from .csv_import import MAX_IMPORT_BYTES, parse_value
 from .periods import Period, period_error
 
 MAX_IMPORT_MB = MAX_IMPORT_BYTES // (1024 * 1024)
-
-
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
 
 
 class ValueForm(FlaskForm):
@@ -30,27 +27,27 @@ class ValueForm(FlaskForm):
     period = StringField(
         "Period",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[InputRequired(message="Enter the period, for example 2025")],
     )
     category = SelectField("Category", widget=GovSelect(), validate_choice=False)
     value = StringField(
         "Value",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[InputRequired(message="Enter the value, for example 42.5")],
     )
     source = StringField(
         "Source",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         description="Where the figure comes from, for example ONS Annual Population Survey",
         validators=[Length(max=200, message="Source must be 200 characters or fewer")],
     )
     notes = TextAreaField(
         "Notes (optional)",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[Length(max=2000, message="Notes must be 2,000 characters or fewer")],
     )
     submit = SubmitField("Save value", widget=GovSubmitInput())
