@@ -116,8 +116,15 @@ def login():
             session.clear()
             login_user(user)
             target = request.args.get("next")
-            return redirect(target if is_safe_local_path(target) else url_for("accounts.account"))
+            return redirect(target if is_safe_local_path(target) else _landing_page(user))
     return render_template("accounts/login.html", form=form)
+
+
+def _landing_page(user: User) -> str:
+    """Where a sign-in without `next` goes: the user's organisation home, else their account."""
+    if user.memberships:
+        return url_for("orgs.home", org_id=user.memberships[0].organisation_id)
+    return url_for("accounts.account")
 
 
 @bp.get("/sign-out")

@@ -11,7 +11,7 @@ from portal.accounts.models import Invitation, Membership, User
 from portal.core.models import AuditLog
 from portal.extensions import db
 from tests.conftest import Outbox
-from tests.factories import PASSWORD, UserFactory, admin_of, member_of
+from tests.factories import PASSWORD, OrganisationFactory, UserFactory, admin_of, member_of
 
 STRONG = "lantern-meadow-copper-91"
 
@@ -264,3 +264,11 @@ def test_inactive_account_cannot_sign_in(client):
     response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 200
     assert "Enter a correct email address and password" in response.get_data(as_text=True)
+
+
+def test_signing_in_lands_on_the_organisation_home_when_the_user_has_one(client):
+    organisation = OrganisationFactory(name="Harehills Pantry")
+    member_of(organisation, email="member@example.org")
+    response = client.post("/sign-in", data={"email": "member@example.org", "password": PASSWORD})
+    assert response.headers["Location"].endswith(f"/orgs/{organisation.id}")
+    assert "Harehills Pantry" in client.get(response.headers["Location"]).get_data(as_text=True)
