@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
+from sqlalchemy import select
+
+from ..core.models import utcnow
 from ..extensions import db
+from ..jobs import enqueue
 from . import csv_import, services
-from .models import IMPORT_CHECKING, IMPORT_FAILED, ActivityImport
+from .models import IMPORT_CHECKING, IMPORT_FAILED, IMPORT_QUEUED, ActivityImport
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 500  # rows between progress commits, so the progress page moves
+# A 10,000-row import takes seconds; one unfinished after this long lost its job.
+STALLED_AFTER = timedelta(minutes=15)
 
 
 def run_activity_import(import_id: int) -> None:
@@ -46,6 +53,11 @@ def run_activity_import(import_id: int) -> None:
         db.session.commit()
         log.info("Activity import %s rejected with %d errors", import_id, len(errors))
         return
+    # Lock the row and look again: a duplicate run that finished meanwhile must not insert twice.
+    db.session.refresh(activity_import, with_for_update=True)
+    if activity_import.is_finished:
+        db.session.rollback()
+        return
     try:
         created = services.apply_import(activity_import, checked)
         db.session.commit()
@@ -56,3 +68,24 @@ def run_activity_import(import_id: int) -> None:
         db.session.commit()
         raise
     log.info("Activity import %s applied: %d activities", import_id, created)
+
+
+def resume_stalled_activity_imports() -> int:
+    """Re-enqueue imports whose job was lost (Redis down at upload, a worker killed mid-run).
+
+    The file is kept in the database until it is applied, so nothing the user uploaded is lost.
+    """
+    cutoff = utcnow() - STALLED_AFTER
+    stalled = list(
+        db.session.scalars(
+            select(ActivityImport.id).where(
+                ActivityImport.status.in_([IMPORT_QUEUED, IMPORT_CHECKING]),
+                ActivityImport.created_at < cutoff,
+            )
+        )
+    )
+    for import_id in stalled:
+        enqueue(run_activity_import, import_id)
+    if stalled:
+        log.info("Re-enqueued %d stalled activity imports", len(stalled))
+    return len(stalled)

@@ -37,6 +37,12 @@ def periodic_job_definitions() -> list[PeriodicJob]:
             "Re-enqueue scorecard CSV imports whose job was lost or stopped part way.",
         ),
         PeriodicJob(
+            "resume-stalled-activity-imports",
+            "portal.activities.jobs.resume_stalled_activity_imports",
+            timedelta(minutes=15),
+            "Re-enqueue activity CSV imports whose job was lost or stopped part way.",
+        ),
+        PeriodicJob(
             "exchange-lapse-interests",
             "portal.exchange.jobs.lapse_overdue_interests",
             timedelta(hours=1),

@@ -307,3 +307,30 @@ def test_a_file_with_too_many_rows_is_refused(importer, monkeypatch):
     assert response.status_code == 200
     assert "The file has more than 5 rows: split it up" in response.text
     assert db.session.scalar(select(func.count(ActivityImport.id))) == 0
+
+
+def test_an_import_whose_job_was_lost_is_resumed_by_the_sweep(importer, run_jobs):
+    """Redis was down at upload: the file waits in the database and the sweep re-enqueues it."""
+    from datetime import timedelta
+
+    from portal.activities.jobs import resume_stalled_activity_imports
+    from portal.core.models import utcnow
+
+    def waiting_import(minutes_ago: int) -> ActivityImport:
+        activity_import = ActivityImport(
+            organisation_id=importer.organisation.id,
+            content=csv_bytes([row(title=f"Lost {minutes_ago}")]).decode(),
+            total_rows=1,
+            created_at=utcnow() - timedelta(minutes=minutes_ago),
+        )
+        db.session.add(activity_import)
+        return activity_import
+
+    lost, recent = waiting_import(20), waiting_import(1)
+    db.session.commit()
+    assert resume_stalled_activity_imports() == 1
+    run_jobs()
+    db.session.expire_all()
+    assert lost.status == "completed" and recent.status == "queued"
+    assert db.session.scalars(select(Activity.title)).all() == ["Lost 20"]
+    assert resume_stalled_activity_imports() == 0  # finished imports are left alone
