@@ -5,11 +5,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import select
-
-from ..core.models import utcnow
 from ..extensions import db
-from ..jobs import enqueue
+from ..jobs import requeue_stalled
 from . import csv_import, services
 from .models import IMPORT_CHECKING, IMPORT_FAILED, IMPORT_QUEUED, ActivityImport
 
@@ -75,17 +72,9 @@ def resume_stalled_activity_imports() -> int:
 
     The file is kept in the database until it is applied, so nothing the user uploaded is lost.
     """
-    cutoff = utcnow() - STALLED_AFTER
-    stalled = list(
-        db.session.scalars(
-            select(ActivityImport.id).where(
-                ActivityImport.status.in_([IMPORT_QUEUED, IMPORT_CHECKING]),
-                ActivityImport.created_at < cutoff,
-            )
-        )
+    return requeue_stalled(
+        ActivityImport,
+        run_activity_import,
+        statuses=[IMPORT_QUEUED, IMPORT_CHECKING],
+        older_than=STALLED_AFTER,
     )
-    for import_id in stalled:
-        enqueue(run_activity_import, import_id)
-    if stalled:
-        log.info("Re-enqueued %d stalled activity imports", len(stalled))
-    return len(stalled)

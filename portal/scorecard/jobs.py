@@ -70,24 +70,13 @@ def resume_stalled_imports() -> int:
     """Re-enqueue imports whose job was lost (Redis down at upload, a worker killed mid-run)."""
     from datetime import timedelta
 
-    from sqlalchemy import select
-
-    from ..core.models import utcnow
-    from ..jobs import enqueue
+    from ..jobs import requeue_stalled
     from .models import IMPORT_PENDING
 
     # A running import updates its row every 1,000 rows, well inside this window.
-    cutoff = utcnow() - timedelta(minutes=15)
-    stalled = list(
-        db.session.scalars(
-            select(ScorecardImport.id).where(
-                ScorecardImport.status.in_([IMPORT_PENDING, IMPORT_RUNNING]),
-                ScorecardImport.created_at < cutoff,
-            )
-        )
+    return requeue_stalled(
+        ScorecardImport,
+        run_import,
+        statuses=[IMPORT_PENDING, IMPORT_RUNNING],
+        older_than=timedelta(minutes=15),
     )
-    for import_id in stalled:
-        enqueue(run_import, import_id)
-    if stalled:
-        log.info("Re-enqueued %d stalled scorecard imports", len(stalled))
-    return len(stalled)
