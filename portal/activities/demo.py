@@ -11,7 +11,8 @@ from sqlalchemy import select
 from ..core.models import Ambition, Goal, Ward
 from ..demo.people import demo_organisations
 from ..extensions import db
-from .models import Activity
+from .links import lead_matches, lead_pledges
+from .models import Activity, activity_exchange_matches, activity_pledges
 
 DEMO_ACTIVITY_COUNT = 400
 # Believable activity names for each Ambition; a place is added to each.
@@ -123,4 +124,37 @@ def seed_demo() -> None:
                 is_public=is_public,
             )
         )
+    db.session.flush()
+    _link_demo_pledges_and_exchanges(organisations)
+
+
+def _link_demo_pledges_and_exchanges(organisations: list) -> None:
+    """Link each organisation's first public activity to one of its pledges and exchanges.
+
+    Only where that activity has no links yet, so a re-run adds nothing.
+    """
+    linked = set(db.session.scalars(select(activity_pledges.c.activity_id))) | set(
+        db.session.scalars(select(activity_exchange_matches.c.activity_id))
+    )
+    for organisation in organisations:
+        activity = db.session.scalar(
+            select(Activity)
+            .where(Activity.lead_organisation_id == organisation.id, Activity.is_public)
+            .order_by(Activity.start_date.desc(), Activity.id)
+            .limit(1)
+        )
+        if activity is None or activity.id in linked:
+            continue
+        pledges = lead_pledges(organisation.id)
+        if pledges:
+            db.session.execute(
+                activity_pledges.insert().values(activity_id=activity.id, pledge_id=pledges[0].id)
+            )
+        matches = lead_matches(organisation.id)
+        if matches:
+            db.session.execute(
+                activity_exchange_matches.insert().values(
+                    activity_id=activity.id, match_id=matches[0].id
+                )
+            )
     db.session.flush()

@@ -19,7 +19,7 @@ from .models import Activity, activity_exchange_matches, activity_pledges
 from .rules import ActivityValues
 
 
-def _lead_pledges(lead_organisation_id: int) -> list[Pledge]:
+def lead_pledges(lead_organisation_id: int) -> list[Pledge]:
     return list(
         db.session.scalars(
             select(Pledge)
@@ -29,7 +29,7 @@ def _lead_pledges(lead_organisation_id: int) -> list[Pledge]:
     )
 
 
-def _lead_matches(lead_organisation_id: int) -> list[ExchangeMatch]:
+def lead_matches(lead_organisation_id: int) -> list[ExchangeMatch]:
     offer, request = aliased(Listing), aliased(Listing)
     return list(
         db.session.scalars(
@@ -56,11 +56,11 @@ def match_label(match: ExchangeMatch) -> str:
 
 
 def pledge_choices(lead_organisation_id: int) -> list[tuple[int, str]]:
-    return [(p.id, p.title) for p in _lead_pledges(lead_organisation_id)]
+    return [(p.id, p.title) for p in lead_pledges(lead_organisation_id)]
 
 
 def match_choices(lead_organisation_id: int) -> list[tuple[int, str]]:
-    return [(m.id, match_label(m)) for m in _lead_matches(lead_organisation_id)]
+    return [(m.id, match_label(m)) for m in lead_matches(lead_organisation_id)]
 
 
 def linked_pledge_ids(activity: Activity) -> list[int]:
@@ -86,8 +86,8 @@ def linked_match_ids(activity: Activity) -> list[int]:
 def set_links(activity: Activity, values: ActivityValues) -> None:
     """Replace the activity's links with `values`' (only the lead's own pledges and matches)."""
     lead_id = activity.lead_organisation_id
-    allowed_pledges = {p.id for p in _lead_pledges(lead_id)} if values.pledge_ids else set()
-    allowed_matches = {m.id for m in _lead_matches(lead_id)} if values.match_ids else set()
+    allowed_pledges = {p.id for p in lead_pledges(lead_id)} if values.pledge_ids else set()
+    allowed_matches = {m.id for m in lead_matches(lead_id)} if values.match_ids else set()
     clear_links(activity)
     pledge_rows = [
         {"activity_id": activity.id, "pledge_id": pledge_id}

@@ -46,3 +46,29 @@ def test_seed_demo_creates_several_hundred_varied_activities_once(client):
     )
     assert db.session.scalar(untagged) == 0
     assert client.get("/activities").status_code == 200
+
+
+def test_demo_activities_link_to_their_organisations_pledges_and_exchanges(client):
+    from portal.activities.models import activity_exchange_matches, activity_pledges
+    from portal.exchange.demo import seed_demo as seed_exchange
+    from portal.pledges.demo import seed_demo as seed_pledges
+    from portal.pledges.models import Pledge
+
+    seed_people_and_organisations()
+    db.session.commit()
+    seed_exchange()
+    seed_pledges()
+    db.session.commit()
+    seed_demo()
+    db.session.commit()
+    links = db.session.execute(
+        select(Activity.lead_organisation_id, Pledge.organisation_id)
+        .join(activity_pledges, activity_pledges.c.activity_id == Activity.id)
+        .join(Pledge, Pledge.id == activity_pledges.c.pledge_id)
+    ).all()
+    assert len(links) >= 20 and all(lead == owner for lead, owner in links)
+    exchange_links = db.session.scalar(select(func.count()).select_from(activity_exchange_matches))
+    assert exchange_links >= 5
+    seed_demo()
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(activity_pledges)) == len(links)
