@@ -492,6 +492,14 @@ def pledge_panel_summary(organisation_id: int, public_only: bool = False) -> ser
     return services.totals(services.progress_for(pledges))
 
 
+@bp.app_template_filter("in_unit")
+def format_in_unit(value: Decimal | int | float | None, measure: SocialValueMeasure) -> str:
+    """A quantity with its measure's unit: '£1,300,000' for money, '110 weeks' otherwise."""
+    if measure.unit == "gbp":
+        return f"£{format_units(value)}"
+    return f"{format_units(value)} {measure.unit_label}"
+
+
 @bp.app_template_filter("units")
 def format_units(value: Decimal | int | float | None) -> str:
     """A quantity with thousands separators and decimals only when it has them: 1,250 or 12.5."""

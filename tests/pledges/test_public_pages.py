@@ -176,3 +176,16 @@ def test_json_api_lists_public_pledges_only_with_filters(client):
     assert record["ambitions"] == ["HEALTHY"]
     everything = client.get("/pledges.json").get_data(as_text=True)
     assert "Secret promise" not in everything and "Pending promise" not in everything
+
+
+def test_money_pledges_read_as_pounds_and_others_with_their_unit(client):
+    spend = make_pledge(title="Spend with local firms", measure_code="GROW-1", target=1300000)
+    report(spend, 250000, period_end=date(2026, 3, 31))
+    hours = make_pledge(title="Volunteering hours", target=1200)
+    wall = client.get("/pledges").get_data(as_text=True)
+    assert "£1,300,000" in wall and "£250,000 (19%)" in wall
+    assert "1,300,000 £" not in wall
+    assert "1,200 hours" in wall
+    detail = client.get(f"/pledges/{spend.id}").get_data(as_text=True)
+    assert "£1,300,000" in detail and "1,300,000 £" not in detail
+    assert client.get(f"/pledges/{hours.id}").status_code == 200
