@@ -25,6 +25,7 @@ class ChartPoint:
 class LineChart:
     points: list[ChartPoint]
     ticks: list[tuple[float, float]]  # (y position, value)
+    tick_places: int = 0  # decimal places that tell every tick apart (0.05 steps need 2)
     width: int = WIDTH
     height: int = HEIGHT
     left: int = LEFT
@@ -82,4 +83,5 @@ def line_chart(series: list[tuple[str, float]]) -> LineChart:
     while tick <= axis_high + step / 2:
         ticks.append((y_for(tick), round(tick, 10)))
         tick += step
-    return LineChart(points=points, ticks=ticks)
+    places = max(0, -math.floor(math.log10(step) + 1e-9))
+    return LineChart(points=points, ticks=ticks, tick_places=places)

@@ -114,3 +114,12 @@ def test_line_chart_copes_with_one_point_and_flat_series():
     flat = line_chart([("2024", 5.0), ("2025", 5.0)])
     assert flat.points[0].y == flat.points[1].y
     assert line_chart([]).points == []
+
+
+def test_line_chart_tick_labels_have_enough_decimals_to_differ():
+    narrow = line_chart([("2024", 82.1), ("2025", 82.0), ("2026", 82.0)])
+    labels = [f"{value:.{narrow.tick_places}f}" for _, value in narrow.ticks]
+    assert narrow.tick_places == 2 and len(set(labels)) == len(labels)
+    assert labels[0] == "82.00" and labels[-1] == "82.10"
+    assert line_chart([("2024", 100.0), ("2025", 900.0)]).tick_places == 0
+    assert line_chart([("2024", 1.0), ("2025", 3.0)]).tick_places == 1
