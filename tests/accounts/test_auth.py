@@ -272,3 +272,25 @@ def test_signing_in_lands_on_the_organisation_home_when_the_user_has_one(client)
     response = client.post("/sign-in", data={"email": "member@example.org", "password": PASSWORD})
     assert response.headers["Location"].endswith(f"/orgs/{organisation.id}")
     assert "Harehills Pantry" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_convenors_account_page_leads_to_their_ambitions_work(client, login):
+    from portal.core.models import Ambition
+    from tests.factories import convenor
+
+    login(convenor("HEALTHY"))
+    healthy = db.session.scalar(select(Ambition).where(Ambition.code == "HEALTHY"))
+    page = client.get("/account").get_data(as_text=True)
+    assert "Your Ambitions as convenor" in page
+    assert f'href="/activities?ambition={healthy.id}"' in page
+    assert f'href="/pledges?ambition={healthy.id}"' in page
+    assert 'href="/scorecard/#healthy"' in page
+    assert "Inclusive Growth scorecard" not in page  # only the Ambitions they convene
+    for link in (f"/activities?ambition={healthy.id}", f"/pledges?ambition={healthy.id}"):
+        assert client.get(link).status_code == 200
+
+
+def test_members_without_platform_roles_see_no_convenor_section(client, login):
+    login(member_of())
+    page = client.get("/account").get_data(as_text=True)
+    assert "Your Ambitions as convenor" not in page and "Administration</a>" not in page

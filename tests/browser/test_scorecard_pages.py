@@ -64,6 +64,7 @@ def test_convenor_pages_pass_axe_including_errors(browser, live_server):
         "/scorecard/import",
         f"/scorecard/imports/{failed.id}",
         f"/scorecard/imports/{running.id}",
+        "/account",  # the convenor's links to their Ambitions' work
     ):
         assert_accessible(browser, live_server + path)
 
@@ -73,4 +74,5 @@ def test_admin_ward_upload_page_passes_axe(browser, live_server):
     admin = platform_admin()
     browser_login(browser, live_server, admin.email, PASSWORD)
     assert_accessible(browser, live_server + "/scorecard/wards/upload")
+    assert_accessible(browser, live_server + "/account")
     assert db.session.scalar(select(ScorecardImport)) is None
