@@ -43,7 +43,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        message = error.description if error.code in (403, 413, 429) else None
+        message = error.description if error.code in (400, 403, 413, 429) else None
         if error.code == 429:
             message = "You have tried too many times. Wait a minute and try again."
         return render_error(error.code or 500, message)

@@ -19,12 +19,17 @@ def strip_text(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
+# The range of an INTEGER column: a larger id in a URL would make PostgreSQL fail the query.
+LARGEST_ID = 2**31 - 1
+
+
 def int_or_none(value: Any) -> int | None:
-    """Coerce a submitted choice; anything that is not a whole number becomes None."""
+    """Coerce a submitted choice; anything that is not a whole number an id could be is None."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if -LARGEST_ID <= number <= LARGEST_ID else None
 
 
 class GovDateField(DateField):

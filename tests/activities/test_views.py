@@ -335,3 +335,15 @@ def test_the_organisation_home_links_to_its_activities(client, login):
     text = client.get(f"/orgs/{organisation.id}").text
     assert f"/orgs/{organisation.id}/activities/new" in text
     assert f"/orgs/{organisation.id}/activities/import" in text
+
+
+def test_out_of_range_or_junk_filter_values_are_ignored_not_a_500(client):
+    """An id beyond the INTEGER range made PostgreSQL fail the query; it is now no filter."""
+    for query in (
+        "goal=2147483648",
+        "organisation=99999999999999999999",
+        "ambition=1e999&ward=%3Cscript%3E&period=-1",
+    ):
+        response = client.get(f"/activities?{query}")
+        assert response.status_code == 200, query
+        assert "<script>" not in response.get_data(as_text=True)

@@ -40,3 +40,25 @@ def test_unknown_page_is_a_friendly_404(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404
     assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_nul_bytes_anywhere_are_refused_with_a_400_and_nothing_saved(client, login):
+    """PostgreSQL cannot store a NUL byte in text: refuse it up front instead of failing with 500."""
+    from sqlalchemy import func, select
+
+    from portal.extensions import db
+    from portal.orgs.models import Organisation
+    from tests.factories import UserFactory
+
+    for url in ("/organisations?q=a%00b", "/scorecard/indicators/a%00b"):
+        response = client.get(url)
+        assert response.status_code == 400
+        assert "character that is not allowed" in response.get_data(as_text=True)
+    login(UserFactory())
+    before = db.session.scalar(select(func.count(Organisation.id)))
+    response = client.post(
+        "/organisations/register",
+        data={"name": "Pantry\x00", "kind": "vcse", "description": "x", "size_band": "micro"},
+    )
+    assert response.status_code == 400
+    assert db.session.scalar(select(func.count(Organisation.id))) == before
