@@ -43,7 +43,7 @@ def test_unknown_page_is_a_friendly_404(client):
 
 
 def test_nul_bytes_anywhere_are_refused_with_a_400_and_nothing_saved(client, login):
-    """PostgreSQL cannot store a NUL byte in text: refuse it up front instead of failing with 500."""
+    """PostgreSQL cannot store a NUL byte in text: refuse it up front, never a 500."""
     from sqlalchemy import func, select
 
     from portal.extensions import db
