@@ -5,10 +5,18 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from ..extensions import db
 from ..jobs import requeue_stalled
 from . import csv_import, services
-from .models import IMPORT_CHECKING, IMPORT_FAILED, IMPORT_QUEUED, ActivityImport
+from .models import (
+    IMPORT_CHECKING,
+    IMPORT_FAILED,
+    IMPORT_FINISHED,
+    IMPORT_QUEUED,
+    ActivityImport,
+)
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 500  # rows between progress commits, so the progress page moves
@@ -51,8 +59,11 @@ def run_activity_import(import_id: int) -> None:
         log.info("Activity import %s rejected with %d errors", import_id, len(errors))
         return
     # Lock the row and look again: a duplicate run that finished meanwhile must not insert twice.
-    db.session.refresh(activity_import, with_for_update=True)
-    if activity_import.is_finished:
+    # (Only the status column: the row's joined organisation cannot be locked by an outer join.)
+    status = db.session.scalar(
+        select(ActivityImport.status).where(ActivityImport.id == import_id).with_for_update()
+    )
+    if status in IMPORT_FINISHED:
         db.session.rollback()
         return
     try:
