@@ -5,30 +5,14 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovPasswordInput,
-    GovRadioInput,
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitField
-from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+from wtforms import PasswordField, StringField, SubmitField
+from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
-from .models import ROLE_ADMIN, ROLE_MEMBER
+from ..core.forms import email_field
 from .passwords import MAX_PASSWORD_LENGTH, password_problem
-
-EMAIL_MESSAGE = "Enter an email address in the correct format, like name@example.org"
-
-
-def email_field(label: str = "Email address") -> EmailField:
-    return EmailField(
-        label,
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message="Enter your email address"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-            Email(message=EMAIL_MESSAGE, check_deliverability=False),
-        ],
-        filters=[lambda value: value.strip().lower() if isinstance(value, str) else value],
-    )
 
 
 class NewPasswordMixin:
@@ -89,21 +73,6 @@ class ResetPasswordForm(NewPasswordMixin, FlaskForm):
     submit = SubmitField("Save new password", widget=GovSubmitInput())
 
 
-class InviteForm(FlaskForm):
-    email = email_field("Colleague's email address")
-    role = RadioField(
-        "Role",
-        widget=GovRadioInput(),
-        choices=[
-            (ROLE_MEMBER, "Member: can edit the organisation's assessments, pledges and listings"),
-            (ROLE_ADMIN, "Administrator: can also manage members and the organisation's profile"),
-        ],
-        default=ROLE_MEMBER,
-        validators=[InputRequired(message="Choose a role")],
-    )
-    submit = SubmitField("Send invitation", widget=GovSubmitInput())
-
-
 class AcceptInvitationForm(NewPasswordMixin, FlaskForm):
     """For an invited person who has no account yet."""
 
@@ -116,13 +85,3 @@ class AcceptInvitationForm(NewPasswordMixin, FlaskForm):
         ],
     )
     submit = SubmitField("Create account and join", widget=GovSubmitInput())
-
-
-class MemberRoleForm(FlaskForm):
-    role = RadioField(
-        "Role",
-        widget=GovRadioInput(),
-        choices=[(ROLE_MEMBER, "Member"), (ROLE_ADMIN, "Administrator")],
-        validators=[InputRequired(message="Choose a role")],
-    )
-    submit = SubmitField("Save role", widget=GovSubmitInput())

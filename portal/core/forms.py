@@ -5,13 +5,32 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovDateInput
-from wtforms import DateField, SelectMultipleField
-from wtforms.validators import ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovDateInput, GovTextInput
+from wtforms import DateField, EmailField, SelectMultipleField
+from wtforms.validators import Email, InputRequired, Length, ValidationError
 
 from .reference import all_ambitions, all_goals, all_wards
 
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
+EMAIL_MESSAGE = "Enter an email address in the correct format, like name@example.org"
+
+
+def email_field(
+    label: str = "Email address", *, missing: str = "Enter your email address"
+) -> EmailField:
+    """An email address, trimmed and lower-cased, with GOV.UK messages."""
+    return EmailField(
+        label,
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message=missing),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+            Email(message=EMAIL_MESSAGE, check_deliverability=False),
+        ],
+        filters=[lambda value: value.strip().lower() if isinstance(value, str) else value],
+    )
 
 
 def strip_text(value: Any) -> Any:

@@ -24,7 +24,8 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from ..core.forms import MultiCheckboxField, strip_text
+from ..accounts.models import ROLE_ADMIN, ROLE_MEMBER
+from ..core.forms import MultiCheckboxField, email_field, strip_text
 from .models import ORGANISATION_KINDS, SIZE_BANDS
 
 # Charity Commission for England and Wales numbers are 6 to 8 digits; Scottish (SC) and Northern
@@ -165,3 +166,28 @@ class DirectoryFilterForm(FlaskForm):
         validators=[Optional()],
     )
     submit = SubmitField("Filter", widget=GovSubmitInput())
+
+
+class InviteForm(FlaskForm):
+    email = email_field("Colleague's email address", missing="Enter your colleague's email address")
+    role = RadioField(
+        "Role",
+        widget=GovRadioInput(),
+        choices=[
+            (ROLE_MEMBER, "Member: can edit the organisation's assessments, pledges and listings"),
+            (ROLE_ADMIN, "Administrator: can also manage members and the organisation's profile"),
+        ],
+        default=ROLE_MEMBER,
+        validators=[InputRequired(message="Choose a role")],
+    )
+    submit = SubmitField("Send invitation", widget=GovSubmitInput())
+
+
+class MemberRoleForm(FlaskForm):
+    role = RadioField(
+        "Role",
+        widget=GovRadioInput(),
+        choices=[(ROLE_MEMBER, "Member"), (ROLE_ADMIN, "Administrator")],
+        validators=[InputRequired(message="Choose a role")],
+    )
+    submit = SubmitField("Save role", widget=GovSubmitInput())

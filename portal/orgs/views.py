@@ -7,7 +7,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..accounts import services as account_services
-from ..accounts.forms import InviteForm, MemberRoleForm
 from ..accounts.models import ROLE_ADMIN, Invitation, Membership
 from ..core.forms import ward_choices
 from ..core.models import utcnow
@@ -15,7 +14,13 @@ from ..core.pagination import paginate
 from ..extensions import db
 from . import services
 from .access import is_org_member, org_member_required, public_org_page
-from .forms import DirectoryFilterForm, NetworkRequestForm, OrganisationForm
+from .forms import (
+    DirectoryFilterForm,
+    InviteForm,
+    MemberRoleForm,
+    NetworkRequestForm,
+    OrganisationForm,
+)
 from .models import Network, Organisation
 
 bp = Blueprint("orgs", __name__)

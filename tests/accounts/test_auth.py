@@ -294,3 +294,16 @@ def test_members_without_platform_roles_see_no_convenor_section(client, login):
     login(member_of())
     page = client.get("/account").get_data(as_text=True)
     assert "Your Ambitions as convenor" not in page and "Administration</a>" not in page
+
+
+def test_invitation_form_errors_speak_of_the_colleague_and_send_nothing(client, login, outbox):
+    inviter = admin_of()
+    organisation = inviter.memberships[0].organisation
+    login(inviter)
+    url = f"/orgs/{organisation.id}/members/invite"
+    page = client.post(url, data={"email": "", "role": "member"}).get_data(as_text=True)
+    assert "Enter your colleague&#39;s email address" in page
+    page = client.post(url, data={"email": "not-an-email", "role": "owner"}).get_data(as_text=True)
+    assert "Enter an email address in the correct format" in page
+    assert db.session.scalar(select(func.count(Invitation.id))) == 0
+    assert outbox.messages == []
