@@ -90,3 +90,9 @@ def browser_login(driver: Any, base_url: str, email: str, password: str) -> None
     driver.find_element(
         By.CSS_SELECTOR, "form button[type=submit], form input[type=submit]"
     ).click()
+    # click() returns before the POST completes; a following get() could cancel the sign-in.
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 15).until(
+        lambda d: "/sign-in" not in d.current_url, message=f"{email} could not sign in"
+    )
