@@ -81,6 +81,27 @@ def assert_accessible(driver: Any, url: str) -> None:
     assert not violations, f"axe found accessibility problems on {url}:\n{report}"
 
 
+def click_and_wait(driver: Any, element: Any) -> None:
+    """Click something that submits a form, and wait until the next page has replaced this one."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(page))
+
+
+def submit_form(driver: Any) -> None:
+    """Press the form's submit button and wait for the response page."""
+    from selenium.webdriver.common.by import By
+
+    click_and_wait(
+        driver,
+        driver.find_element(By.CSS_SELECTOR, "form button[type=submit], form input[type=submit]"),
+    )
+
+
 def browser_login(driver: Any, base_url: str, email: str, password: str) -> None:
     from selenium.webdriver.common.by import By
 

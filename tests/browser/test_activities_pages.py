@@ -7,7 +7,7 @@ from sqlalchemy import select
 from portal.activities.models import Activity, ActivityImport
 from portal.extensions import db
 from tests.activities.factories import ActivityFactory, goal, ward
-from tests.browser.axe import assert_accessible, browser_login
+from tests.browser.axe import assert_accessible, browser_login, submit_form
 from tests.factories import PASSWORD, OrganisationFactory, member_of
 
 
@@ -80,9 +80,7 @@ def test_a_member_fixes_an_error_and_records_an_activity(browser, live_server):
     browser.get(f"{live_server}/orgs/{lead.id}/activities/new")
     browser.find_element(By.ID, "title").send_keys("Axe reading buddies")
     browser.find_element(By.ID, "description").send_keys("Reading with pupils.")
-    browser.find_element(
-        By.CSS_SELECTOR, "form button[type=submit], form input[type=submit]"
-    ).click()
+    submit_form(browser)
     summary = browser.find_element(By.CSS_SELECTOR, ".govuk-error-summary")
     assert "Choose at least one goal" in summary.text
     assert_accessible(browser, browser.current_url)  # reloads the empty form
@@ -101,9 +99,7 @@ def test_a_member_fixes_an_error_and_records_an_activity(browser, live_server):
             box = browser.find_element(By.ID, f"{name}-{part}")
             box.clear()
             box.send_keys(value)
-    browser.find_element(
-        By.CSS_SELECTOR, "form button[type=submit], form input[type=submit]"
-    ).click()
+    submit_form(browser)
     assert "has been recorded" in browser.find_element(By.TAG_NAME, "main").text
     db.session.expire_all()
     assert db.session.scalar(select(Activity).where(Activity.title == "Axe reading buddies"))

@@ -10,7 +10,7 @@ from portal.assessment.services import current_year
 from portal.core.models import utcnow
 from portal.extensions import db
 from tests.assessment.factories import join_network, make_assessment, network_peers
-from tests.browser.axe import assert_accessible, browser_login
+from tests.browser.axe import assert_accessible, browser_login, click_and_wait
 from tests.factories import PASSWORD, admin_of
 
 YEAR = current_year()
@@ -81,7 +81,7 @@ def test_dimension_errors_pass_axe(browser, live_server):
     browser.get(f"{live_server}/orgs/{organisation.id}/assessment/{YEAR}/employment")
     links = browser.find_element(By.ID, f"links_{criterion.id}")
     links.send_keys("not a web address")
-    browser.find_element(By.ID, "save_continue").click()
+    click_and_wait(browser, browser.find_element(By.ID, "save_continue"))
     summary = browser.find_element(By.CSS_SELECTOR, ".govuk-error-summary")
     assert "Enter each link on its own line" in summary.text
     assert_accessible(browser, browser.current_url)

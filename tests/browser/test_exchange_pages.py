@@ -7,7 +7,7 @@ from decimal import Decimal
 from portal.exchange.models import MATCH_ACCEPTED
 from portal.exchange.services import recompute_all_suggestions
 from portal.extensions import db
-from tests.browser.axe import assert_accessible, browser_login
+from tests.browser.axe import assert_accessible, browser_login, submit_form
 from tests.exchange.factories import ListingReportFactory, MatchFactory, offer, request
 from tests.factories import PASSWORD, OrganisationFactory, admin_of, platform_admin, vcse
 
@@ -61,9 +61,7 @@ def test_listing_form_errors_pass_axe(browser, live_server):
     user = admin_of(group, email="axe-exchange-errors@example.org")
     browser_login(browser, live_server, user.email, PASSWORD)
     browser.get(f"{live_server}/orgs/{group.id}/exchange/request/new")
-    browser.find_element(
-        By.CSS_SELECTOR, "form button[type=submit], form input[type=submit]"
-    ).click()
+    submit_form(browser)
     summary = browser.find_element(By.CSS_SELECTOR, ".govuk-error-summary")
     assert "Enter a title" in summary.text
     assert_accessible(browser, browser.current_url)

@@ -10,20 +10,10 @@ from sqlalchemy import select
 from portal.core.models import Ward
 from portal.extensions import db
 from portal.orgs.models import Organisation
-from tests.browser.axe import assert_accessible
+from tests.browser.axe import assert_accessible, submit_form
 from tests.conftest import Outbox
 
 PASSWORD = "lantern-meadow-copper-91"
-
-
-def _submit(browser) -> None:
-    """Submit the page's form and wait for the next page to load."""
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    page = browser.find_element(By.TAG_NAME, "html")
-    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
 
 
 def test_new_person_signs_up_confirms_and_registers_an_organisation(browser, live_server, outbox):
@@ -32,7 +22,7 @@ def test_new_person_signs_up_confirms_and_registers_an_organisation(browser, liv
     browser.find_element(By.ID, "email").send_keys("rosa@example.org")
     browser.find_element(By.ID, "password").send_keys(PASSWORD)
     browser.find_element(By.ID, "confirm_password").send_keys(PASSWORD)
-    _submit(browser)
+    submit_form(browser)
     assert "Check your email" in browser.find_element(By.TAG_NAME, "h1").text
 
     body = Outbox.body(outbox.to("rosa@example.org")[0])
@@ -42,7 +32,7 @@ def test_new_person_signs_up_confirms_and_registers_an_organisation(browser, liv
 
     browser.find_element(By.ID, "email").send_keys("rosa@example.org")
     browser.find_element(By.ID, "password").send_keys(PASSWORD)
-    _submit(browser)
+    submit_form(browser)
     assert "Your account" in browser.find_element(By.TAG_NAME, "h1").text
 
     browser.get(live_server + "/organisations/register")
@@ -52,7 +42,7 @@ def test_new_person_signs_up_confirms_and_registers_an_organisation(browser, liv
     browser.find_element(By.CSS_SELECTOR, "select#size_band option[value=micro]").click()
     ward_id = db.session.scalar(select(Ward.id).where(Ward.name == "Killingbeck & Seacroft"))
     browser.find_element(By.CSS_SELECTOR, f"input[name=wards][value='{ward_id}']").click()
-    _submit(browser)
+    submit_form(browser)
     summary = browser.find_elements(By.CSS_SELECTOR, ".govuk-error-summary")
     assert not summary, summary[0].text if summary else ""
     assert "Organisation registered" in browser.page_source

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser.axe import assert_accessible, browser_login
+from tests.browser.axe import assert_accessible, browser_login, submit_form
 from tests.factories import PASSWORD, admin_of, platform_admin
 
 PUBLIC_PAGES = [
@@ -26,9 +26,7 @@ def test_sign_up_errors_pass_axe_and_show_the_error_summary(browser, live_server
     from selenium.webdriver.common.by import By
 
     browser.get(live_server + "/sign-up")
-    browser.find_element(
-        By.CSS_SELECTOR, "form button[type=submit], form input[type=submit]"
-    ).click()
+    submit_form(browser)
     summary = browser.find_element(By.CSS_SELECTOR, ".govuk-error-summary")
     assert "Enter your full name" in summary.text
     assert_accessible(browser, browser.current_url)

@@ -5,14 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
 
 from portal.core.models import utcnow
 from portal.extensions import db
 from portal.pledges.catalogue import load_catalogue
 from portal.pledges.links import link_exchange
-from tests.browser.axe import assert_accessible, axe_violations, browser_login
+from tests.browser.axe import assert_accessible, axe_violations, browser_login, submit_form
 from tests.factories import PASSWORD, OrganisationFactory, admin_of, platform_admin
 from tests.pledges.factories import make_pledge, report
 from tests.pledges.test_exchange_links import delivered_match
@@ -90,12 +88,6 @@ def test_admin_pledge_pages_pass_axe(browser, live_server):
         assert_accessible(browser, live_server + path)
 
 
-def _submit(browser) -> None:
-    page = browser.find_element(By.TAG_NAME, "html")
-    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
-
-
 def test_member_makes_a_pledge_fixing_an_error_on_the_way(browser, live_server):
     load_catalogue()
     db.session.commit()
@@ -116,7 +108,7 @@ def test_member_makes_a_pledge_fixing_an_error_on_the_way(browser, live_server):
     browser.find_element(By.ID, "citywide").click()
     browser.find_element(By.CSS_SELECTOR, "input[name=ambitions]").click()
     browser.find_element(By.CSS_SELECTOR, "input[name=visibility][value=public]").click()
-    _submit(browser)
+    submit_form(browser)
     summary = browser.find_element(By.CSS_SELECTOR, ".govuk-error-summary")
     assert "End date must be after the start date" in summary.text
     # Check the error page as it stands (reloading it would drop what was typed).
@@ -127,7 +119,7 @@ def test_member_makes_a_pledge_fixing_an_error_on_the_way(browser, live_server):
     year = browser.find_element(By.ID, "end_date-year")
     year.clear()
     year.send_keys("2027")
-    _submit(browser)
+    submit_form(browser)
     errors = browser.find_elements(By.CSS_SELECTOR, ".govuk-error-summary")
     assert not errors, errors[0].text
     assert "Sixty apprenticeship weeks" in browser.find_element(By.TAG_NAME, "h1").text

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.scorecard.demo import seed_demo
 from portal.scorecard.models import IMPORT_FAILED, ScorecardImport
-from tests.browser.axe import assert_accessible, axe_violations, browser_login
+from tests.browser.axe import assert_accessible, axe_violations, browser_login, submit_form
 from tests.factories import PASSWORD, convenor, platform_admin
 
 
@@ -48,15 +48,7 @@ def test_convenor_pages_pass_axe_including_errors(browser, live_server):
         browser, live_server + "/scorecard/indicators/low-birth-weight/values/new?breakdown=ward"
     )
     browser.find_element(By.ID, "value").send_keys("lots")
-    browser.find_element(
-        By.CSS_SELECTOR, "form button[type=submit], form input[type=submit]"
-    ).click()
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    # Wait for the response page: the click returns before the browser has loaded it.
-    WebDriverWait(browser, 10).until(
-        lambda driver: driver.find_elements(By.CLASS_NAME, "govuk-error-summary")
-    )
+    submit_form(browser)
     assert "as a number" in browser.page_source
     assert axe_violations(browser) == []  # the page with the error summary, as submitted
     for path in (
