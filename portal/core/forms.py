@@ -11,9 +11,9 @@ from wtforms.validators import Email, InputRequired, Length, ValidationError
 
 from .reference import all_ambitions, all_goals, all_wards
 
-EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
-
-
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100  # the dates a form accepts
+# The range of an INTEGER column: a larger id in a URL would make PostgreSQL fail the query.
+LARGEST_ID = 2**31 - 1
 EMAIL_MESSAGE = "Enter an email address in the correct format, like name@example.org"
 
 
@@ -29,17 +29,13 @@ def email_field(
             Length(max=254, message="Email address must be 254 characters or fewer"),
             Email(message=EMAIL_MESSAGE, check_deliverability=False),
         ],
-        filters=[lambda value: value.strip().lower() if isinstance(value, str) else value],
+        filters=[strip_text, lambda value: value.lower() if isinstance(value, str) else value],
     )
 
 
 def strip_text(value: Any) -> Any:
     """A WTForms filter: surrounding spaces never count as an answer."""
     return value.strip() if isinstance(value, str) else value
-
-
-# The range of an INTEGER column: a larger id in a URL would make PostgreSQL fail the query.
-LARGEST_ID = 2**31 - 1
 
 
 def int_or_none(value: Any) -> int | None:
