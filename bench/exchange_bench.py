@@ -51,7 +51,7 @@ def main() -> None:
     from sqlalchemy import select
 
     from portal.demo.people import seed_people_and_organisations
-    from portal.exchange import services
+    from portal.exchange import suggestions
     from portal.exchange.demo import seed_demo
     from portal.exchange.matching import ListingFacts, score_match
     from portal.exchange.models import SIDE_REQUEST, Listing
@@ -85,10 +85,10 @@ def main() -> None:
     print(f"{'score_match (pure, one pair)':48} {pure:10.0f} calls/s")
     with app.app_context():
         request = db.session.scalar(select(Listing).where(Listing.side == SIDE_REQUEST).limit(1))
-        offers = services._open_listings("offer")
+        offers = suggestions._open_listings("offer")
 
         def rerank() -> None:
-            services.recompute_suggestions_for(request, offers)
+            suggestions.recompute_suggestions_for(request, offers)
             db.session.rollback()
 
         report(

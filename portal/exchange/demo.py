@@ -30,7 +30,7 @@ from .models import (
     Listing,
 )
 from .rules import add_working_days, listing_expiry
-from .services import recompute_all_suggestions
+from .suggestions import recompute_all_suggestions
 
 # (kind, index among demo organisations of that kind, type, title, description, quantity, unit,
 #  wards (empty: citywide), Ambition codes)

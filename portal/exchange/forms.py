@@ -26,8 +26,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from ..core.forms import GovDateField, MultiCheckboxField, int_or_none, strip_text
 from ..orgs.models import ORGANISATION_KINDS
+from .listings import SORTS
 from .models import RESOURCE_TYPES, SIDE_OFFER, URGENCIES
-from .services import SORTS
 
 MAX_QUANTITY = Decimal("9999999999.99")  # Numeric(12, 2)
 

@@ -1,8 +1,13 @@
-"""Dates the exchange works to: response deadlines in working days, listing lifetimes."""
+"""The exchange's rules: response deadlines in working days, listing lifetimes, refusals."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+
+
+class ExchangeError(Exception):
+    """A rule of the exchange stops this action; the message is written for the person."""
+
 
 RESPONSE_WORKING_DAYS = 5
 LISTING_LIFETIME_DAYS = 90

@@ -27,7 +27,7 @@ from ..orgs.access import (
     require_can_publish,
     require_org_member,
 )
-from . import services
+from . import matches, overview
 from .forms import (
     BrowseForm,
     DeliverForm,
@@ -37,6 +37,20 @@ from .forms import (
     MessageForm,
     ReportForm,
 )
+from .impact import ambition_impact, delivered_totals
+from .listings import (
+    SORTS,
+    browse_query,
+    change_listing_status,
+    create_listing,
+    open_listing_count,
+    open_listings_of,
+    organisation_listings_query,
+    public_listings_of,
+    update_listing,
+)
+from .matches import accept_match, decline_match, deliver_match, matches_for_listing, withdraw_match
+from .messages import match_messages, post_message
 from .models import (
     LISTING_MATCHED,
     LISTING_OPEN,
@@ -49,6 +63,19 @@ from .models import (
     ExchangeMatch,
     Listing,
 )
+from .moderation import (
+    dismiss_reports,
+    hidden_listings,
+    hide_listing,
+    open_reports,
+    report_listing,
+    restore_listing,
+)
+from .notifications import organisation_contact
+from .overview import HISTORY_LIMIT
+from .progress import request_progress
+from .rules import ExchangeError
+from .suggestions import suggestions_for
 
 bp = Blueprint("exchange", __name__)
 
@@ -72,14 +99,14 @@ def _message_limit() -> str:
 def exchange_template_helpers() -> dict[str, object]:
     return {
         "exchange_home_summary": _home_summary,
-        "exchange_public_listings": services.public_listings_of,
+        "exchange_public_listings": public_listings_of,
     }
 
 
 def _home_summary(organisation_id: int) -> dict[str, object]:
     return {
-        "open_listings": services.open_listing_count(organisation_id),
-        "mine": services.my_exchange(organisation_id),
+        "open_listings": open_listing_count(organisation_id),
+        "mine": overview.my_exchange(organisation_id),
     }
 
 
@@ -102,9 +129,9 @@ def browse():
             "kind": form.kind.data or None,
             "q": form.q.data or None,
         }
-    sort = form.sort.data if form.sort.data in services.SORTS else "newest"
-    page = paginate(services.browse_query(**filters, sort=sort), per_page=20)
-    progress = services.request_progress(page.items)
+    sort = form.sort.data if form.sort.data in SORTS else "newest"
+    page = paginate(browse_query(**filters, sort=sort), per_page=20)
+    progress = request_progress(page.items)
     return render_template(
         "exchange/browse.html",
         form=form,
@@ -135,14 +162,14 @@ def listing(listing_id: int):
     if not _can_see(item):
         abort(404)
     is_owner = is_org_member(item.organisation_id)
-    matches = services.matches_for_listing(item.id) if is_owner else []
+    matches = matches_for_listing(item.id) if is_owner else []
     return render_template(
         "exchange/listing.html",
         listing=item,
         is_owner=is_owner,
         acting_for=current_organisation(),
-        progress=services.request_progress([item]).get(item.id),
-        suggestions=services.suggestions_for(item) if is_owner and item.is_open else [],
+        progress=request_progress([item]).get(item.id),
+        suggestions=suggestions_for(item) if is_owner and item.is_open else [],
         matches=matches,
         # Suggested listings already in an open conversation with this one.
         in_conversation={
@@ -160,14 +187,14 @@ def listing(listing_id: int):
 @bp.get("/orgs/<int:org_id>/exchange")
 @org_member_required()
 def my_exchange(org_id: int):
-    listings = paginate(services.organisation_listings_query(org_id), per_page=20)
+    listings = paginate(organisation_listings_query(org_id), per_page=20)
     return render_template(
         "exchange/my_exchange.html",
         organisation=g.org,
-        mine=services.my_exchange(org_id),
+        mine=overview.my_exchange(org_id),
         listings=listings,
-        progress=services.request_progress(listings.items),
-        history_limit=services.HISTORY_LIMIT,
+        progress=request_progress(listings.items),
+        history_limit=HISTORY_LIMIT,
     )
 
 
@@ -188,7 +215,7 @@ def new_listing(org_id: int, side: str):
     require_can_publish(g.org)
     form = _listing_form(side)
     if form.validate_on_submit():
-        item = services.create_listing(g.org, side, form.data, current_user)
+        item = create_listing(g.org, side, form.data, current_user)
         db.session.commit()
         flash(
             f"Your {side} '{item.title}' is published. Suggested matches will appear on it soon.",
@@ -214,7 +241,7 @@ def edit_listing(org_id: int, listing_id: int):
     form = _listing_form(item.side, obj=item)
     form.submit.label.text = "Save changes"
     if form.validate_on_submit():
-        services.update_listing(item, form.data, current_user)
+        update_listing(item, form.data, current_user)
         db.session.commit()
         flash(f"Your {item.side} '{item.title}' has been saved.", "success")
         return redirect(url_for("exchange.listing", listing_id=item.id))
@@ -229,7 +256,7 @@ def change_status(org_id: int, listing_id: int, change: str):
     item = _own_listing(org_id, listing_id)
     if change == "reopen":
         require_can_publish(g.org)
-    services.change_listing_status(item, change, current_user)
+    change_listing_status(item, change, current_user)
     db.session.commit()
     flash(f"Your {item.side} '{item.title}' is now {item.status_label.lower()}.", "success")
     return redirect(url_for("exchange.listing", listing_id=item.id))
@@ -246,7 +273,7 @@ def express_interest(org_id: int, listing_id: int):
         abort(404)
     require_can_publish(g.org)
     own_side = SIDE_OFFER if other.is_request else SIDE_REQUEST
-    own_listings = services.open_listings_of(org_id, own_side)
+    own_listings = open_listings_of(org_id, own_side)
     form = InterestForm()
     form.own_listing.choices = [(item.id, item.title) for item in own_listings]
     if request.method == "GET" and request.args.get("own", "").isdigit():
@@ -254,14 +281,14 @@ def express_interest(org_id: int, listing_id: int):
     if own_listings and form.validate_on_submit():
         own = next(item for item in own_listings if item.id == form.own_listing.data)
         try:
-            match = services.express_interest(
+            match = matches.express_interest(
                 own,
                 other,
                 current_user,
                 note=form.note.data,
                 committed_quantity=form.committed_quantity.data,
             )
-        except services.ExchangeError as error:
+        except ExchangeError as error:
             form.own_listing.errors.append(str(error))
         else:
             db.session.commit()
@@ -328,8 +355,8 @@ def match(match_id: int):
         party = _require_party(item)
         if form.validate_on_submit():
             try:
-                services.post_message(item, party, current_user, form.body.data)
-            except services.ExchangeError as error:
+                post_message(item, party, current_user, form.body.data)
+            except ExchangeError as error:
                 form.body.errors.append(str(error))
             else:
                 db.session.commit()
@@ -340,8 +367,8 @@ def match(match_id: int):
         match=item,
         party=party,
         form=form,
-        messages=services.match_messages(item.id),
-        progress=services.request_progress([item.request]).get(item.request_id),
+        messages=match_messages(item.id),
+        progress=request_progress([item.request]).get(item.request_id),
         can_answer=party is not None
         and item.status == MATCH_INTERESTED
         and party == item.responder_organisation_id,
@@ -355,7 +382,7 @@ def _contacts(match: ExchangeMatch) -> list[dict[str, object]]:
     """Who to talk to on each side: shown only once the match is accepted."""
     rows = []
     for listing in (match.offer, match.request):
-        person = listing.created_by or services.organisation_contact(listing.organisation_id)
+        person = listing.created_by or organisation_contact(listing.organisation_id)
         rows.append(
             {
                 "organisation": listing.organisation,
@@ -373,12 +400,12 @@ def _answer(match_id: int, action: str):
         abort(403, "Only the organisation that was asked can answer.")
     try:
         if action == "accept":
-            services.accept_match(item, current_user)
+            accept_match(item, current_user)
             message = "You have accepted. Contact details are now shared with both sides."
         else:
-            services.decline_match(item, current_user)
+            decline_match(item, current_user)
             message = "You have declined. We have told the other organisation."
-    except services.ExchangeError as error:
+    except ExchangeError as error:
         flash(str(error), "info")
     else:
         db.session.commit()
@@ -404,8 +431,8 @@ def withdraw(match_id: int):
     item = _match_or_404(match_id)
     party = _require_party(item)
     try:
-        services.withdraw_match(item, party, current_user)
-    except services.ExchangeError as error:
+        withdraw_match(item, party, current_user)
+    except ExchangeError as error:
         flash(str(error), "info")
     else:
         db.session.commit()
@@ -424,8 +451,8 @@ def deliver(match_id: int):
         form.unit.data = item.request.unit or item.offer.unit
     if form.validate_on_submit():
         try:
-            services.deliver_match(item, form.quantity.data, form.unit.data, current_user, party)
-        except services.ExchangeError as error:
+            deliver_match(item, form.quantity.data, form.unit.data, current_user, party)
+        except ExchangeError as error:
             form.quantity.errors.append(str(error))
         else:
             db.session.commit()
@@ -443,8 +470,8 @@ def impact():
     )
     return render_template(
         "exchange/impact.html",
-        impacts=services.ambition_impact(list(ambitions)),
-        overall=services.delivered_totals(),
+        impacts=ambition_impact(list(ambitions)),
+        overall=delivered_totals(),
         type_labels=RESOURCE_TYPES,
     )
 
@@ -462,7 +489,7 @@ def report(listing_id: int):
         abort(404)
     form = ReportForm()
     if form.validate_on_submit():
-        services.report_listing(item, current_user, form.reason.data)
+        report_listing(item, current_user, form.reason.data)
         db.session.commit()
         flash("Thank you. A platform administrator will look at this listing.", "success")
         return redirect(url_for("exchange.listing", listing_id=item.id))
@@ -474,8 +501,8 @@ def report(listing_id: int):
 def moderation():
     return render_template(
         "exchange/moderation.html",
-        reports=services.open_reports(),
-        hidden=services.hidden_listings(),
+        reports=open_reports(),
+        hidden=hidden_listings(),
     )
 
 
@@ -485,7 +512,7 @@ def hide(listing_id: int):
     item = _listing_or_404(listing_id)
     form = HideForm()
     if form.validate_on_submit():
-        services.hide_listing(item, current_user, form.reason.data)
+        hide_listing(item, current_user, form.reason.data)
         db.session.commit()
         flash(f"'{item.title}' is hidden from the exchange.", "success")
         return redirect(url_for("exchange.moderation"))
@@ -496,7 +523,7 @@ def hide(listing_id: int):
 @platform_admin_required
 def restore(listing_id: int):
     item = _listing_or_404(listing_id)
-    services.restore_listing(item, current_user)
+    restore_listing(item, current_user)
     db.session.commit()
     flash(f"'{item.title}' is visible on the exchange again.", "success")
     return redirect(url_for("exchange.moderation"))
@@ -506,7 +533,7 @@ def restore(listing_id: int):
 @platform_admin_required
 def dismiss(listing_id: int):
     item = _listing_or_404(listing_id)
-    services.dismiss_reports(item, current_user)
+    dismiss_reports(item, current_user)
     db.session.commit()
     flash(f"Reports about '{item.title}' are dismissed; it stays visible.", "success")
     return redirect(url_for("exchange.moderation"))

@@ -38,7 +38,9 @@ def run_job(path: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
     func = resolve(path)
     with _app().app_context():
         try:
-            return func(*args, **kwargs)
+            result = func(*args, **kwargs)
+            db.session.commit()  # the runner is the job's caller: a service function flushes only
+            return result
         except Exception:
             db.session.rollback()
             raise
@@ -55,6 +57,7 @@ def run_in_process(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict
         with app.app_context():
             try:
                 func(*args, **kwargs)
+                db.session.commit()
                 return
             except Exception:
                 db.session.rollback()

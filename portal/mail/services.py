@@ -6,13 +6,12 @@ from flask import render_template
 
 from ..extensions import db
 from ..jobs import enqueue_after_commit
+from .delivery import deliver_email
 from .models import OutboundEmail
 
 
 def send_email(to: str, subject: str, template: str, **context: object) -> OutboundEmail:
     """Render `templates/<template>` as the plain-text body and queue it for delivery."""
-    from .jobs import deliver_email
-
     body = render_template(template, **context)
     email = OutboundEmail(to=to, subject=subject, body=body)
     db.session.add(email)

@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from ..core import audit
 from ..core.models import utcnow
+from ..exchange.impact import delivered_matches_for_organisation
 from ..exchange.models import MATCH_DELIVERED, ExchangeMatch
-from ..exchange.services import delivered_matches_for_organisation
 from ..extensions import db
 from .models import Pledge, PledgeExchangeLink
 

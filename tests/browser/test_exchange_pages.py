@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from portal.exchange.models import MATCH_ACCEPTED
-from portal.exchange.services import recompute_all_suggestions
+from portal.exchange.suggestions import recompute_all_suggestions
 from portal.extensions import db
 from tests.browser.axe import assert_accessible, browser_login, submit_form
 from tests.exchange.factories import ListingReportFactory, MatchFactory, offer, request

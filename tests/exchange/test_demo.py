@@ -58,7 +58,7 @@ def test_the_harehills_request_is_suggested_the_harehills_hall_first():
     )
     from portal.exchange.matching import rank_offers
     from portal.exchange.neighbours import ward_neighbours
-    from portal.exchange.services import _open_listings, listing_facts
+    from portal.exchange.suggestions import _open_listings, listing_facts
 
     ranked = rank_offers(
         listing_facts(need),

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from portal.exchange import services
+from portal.exchange.impact import delivered_matches_for_organisation, delivered_totals
+from portal.exchange.matches import accept_match, deliver_match, withdraw_match
 from portal.exchange.models import (
     LISTING_MATCHED,
     LISTING_OPEN,
@@ -18,6 +19,9 @@ from portal.exchange.models import (
     ExchangeMatch,
     ExchangeMessage,
 )
+from portal.exchange.overview import my_exchange
+from portal.exchange.progress import request_progress
+from portal.exchange.rules import ExchangeError
 from portal.extensions import db
 from tests.exchange.factories import MatchFactory, offer, request
 from tests.factories import OrganisationFactory, admin_of, member_of, platform_admin, vcse
@@ -103,9 +107,9 @@ def test_interest_accept_message_deliver_with_emails(client, login, outbox):
     assert match.status == MATCH_DELIVERED
     assert match.delivered_quantity == Decimal("12.50") and match.delivered_unit == "hours"
     assert match.delivered_at is not None
-    assert services.delivered_matches_for_organisation(anchor.id) == [match]
-    assert services.delivered_matches_for_organisation(group.id) == []
-    assert services.delivered_totals(organisation_id=anchor.id) == [
+    assert delivered_matches_for_organisation(anchor.id) == [match]
+    assert delivered_matches_for_organisation(group.id) == []
+    assert delivered_totals(organisation_id=anchor.id) == [
         ("volunteer_time", "hours", Decimal("12.50"))
     ]
     assert "An exchange has been marked delivered" in [
@@ -136,22 +140,20 @@ def test_partial_fulfilment_from_several_offers(client, login):
     need = request(quantity=Decimal(40), unit="hours", resource_type="volunteer_time")
     first = MatchFactory(request=need, committed_quantity=Decimal(25))
     second = MatchFactory(request=need, committed_quantity=Decimal(15))
-    services.accept_match(first, platform_admin())
+    accept_match(first, platform_admin())
     db.session.commit()
-    progress = services.request_progress([need])[need.id]
+    progress = request_progress([need])[need.id]
     assert (progress.needed, progress.committed, progress.delivered) == (40, 25, 0)
     assert progress.remaining == 15 and need.status == LISTING_OPEN
 
-    services.accept_match(second, platform_admin())
+    accept_match(second, platform_admin())
     db.session.commit()
-    assert services.request_progress([need])[need.id].is_met
+    assert request_progress([need])[need.id].is_met
     assert need.status == LISTING_MATCHED
 
-    services.deliver_match(
-        first, Decimal(20), "hours", platform_admin(), first.offer_organisation_id
-    )
+    deliver_match(first, Decimal(20), "hours", platform_admin(), first.offer_organisation_id)
     db.session.commit()
-    progress = services.request_progress([need])[need.id]
+    progress = request_progress([need])[need.id]
     # A delivered match counts what was delivered (20), not what was promised (25).
     assert (progress.committed, progress.delivered) == (35, 20)
     assert need.status == LISTING_OPEN  # 5 hours still to find
@@ -165,7 +167,7 @@ def test_partial_fulfilment_from_several_offers(client, login):
 def test_either_side_can_withdraw_before_delivery(client, login, outbox):
     group, anchor, group_admin, _anchor_admin, need, give = setup_pair()
     match = MatchFactory(offer=give, request=need, initiated_by_organisation_id=anchor.id)
-    services.accept_match(match, group_admin)
+    accept_match(match, group_admin)
     db.session.commit()
     login(group_admin)
     assert client.post(f"/exchange/matches/{match.id}/withdraw").status_code == 302
@@ -182,8 +184,8 @@ def test_either_side_can_withdraw_before_delivery(client, login, outbox):
 def test_a_delivered_match_cannot_be_withdrawn():
     match = MatchFactory(status=MATCH_DELIVERED)
     try:
-        services.withdraw_match(match, match.offer_organisation_id, platform_admin())
-    except services.ExchangeError as error:
+        withdraw_match(match, match.offer_organisation_id, platform_admin())
+    except ExchangeError as error:
         assert "delivered" in str(error)
     else:
         raise AssertionError("withdrawing a delivered match must fail")
@@ -276,9 +278,9 @@ def test_my_exchange_sorts_matches_into_what_needs_doing(client, login):
         initiated_by_organisation_id=anchor.id,
         status=MATCH_ACCEPTED,
     )
-    mine = services.my_exchange(group.id)
+    mine = my_exchange(group.id)
     assert mine.waiting_for_us == [waiting] and mine.to_deliver == [agreed]
-    assert services.my_exchange(anchor.id).waiting_for_them == [waiting]
+    assert my_exchange(anchor.id).waiting_for_them == [waiting]
     login(group_admin)
     page = client.get(f"/orgs/{group.id}/exchange").data.decode()
     assert page.index("Waiting for your answer") < page.index("Staff volunteering days")

@@ -7,7 +7,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from portal.core.models import utcnow
-from portal.exchange import jobs, services
+from portal.exchange import jobs
+from portal.exchange.matches import express_interest
 from portal.exchange.models import (
     CLOSED_EXPIRED,
     LISTING_CLOSED,
@@ -17,6 +18,12 @@ from portal.exchange.models import (
     MATCH_INTERESTED,
     MATCH_LAPSED,
     ExchangeSuggestion,
+)
+from portal.exchange.suggestions import (
+    recompute_all_suggestions,
+    recompute_suggestions_for,
+    rerank_listing,
+    suggestions_for,
 )
 from portal.extensions import db
 from portal.jobs.schedule import periodic_job_definitions
@@ -89,7 +96,7 @@ def test_unanswered_interest_lapses_after_the_deadline_and_the_asker_is_told(out
 def test_interest_deadline_is_five_working_days(client, login):
     need = request(resource_type="food")
     give = offer(resource_type="food")
-    match = services.express_interest(give, need, member_of(give.organisation), note="Hi")
+    match = express_interest(give, need, member_of(give.organisation), note="Hi")
     db.session.commit()
     waited = match.respond_by - match.created_at
     # Five working days: a week, or more over bank holidays (the deadline is set a moment before
@@ -100,7 +107,7 @@ def test_interest_deadline_is_five_working_days(client, login):
 def test_recompute_replaces_old_suggestions_and_drops_closed_listings():
     need = request(resource_type="space", ward_names=["Gipton & Harehills"])
     venue = offer(resource_type="space", ward_names=["Gipton & Harehills"])
-    services.recompute_all_suggestions()
+    recompute_all_suggestions()
     db.session.commit()
     [suggestion] = db.session.scalars(select(ExchangeSuggestion)).all()
     assert (suggestion.request_id, suggestion.offer_id) == (need.id, venue.id)
@@ -109,9 +116,10 @@ def test_recompute_replaces_old_suggestions_and_drops_closed_listings():
     assert len(db.session.scalars(select(ExchangeSuggestion)).all()) == 1
     venue.status = LISTING_CLOSED
     db.session.commit()
-    jobs.recompute_suggestions(venue.id)
+    assert rerank_listing(venue.id) == 0
+    db.session.commit()
     assert db.session.scalars(select(ExchangeSuggestion)).all() == []
-    jobs.recompute_suggestions(999999)  # a deleted listing is not an error
+    assert rerank_listing(999999) == 0  # a deleted listing is not an error
 
 
 def test_hidden_listings_are_not_suggested():
@@ -121,16 +129,16 @@ def test_hidden_listings_are_not_suggested():
 
     venue.hidden_at = datetime(2027, 1, 1)
     db.session.commit()
-    services.recompute_suggestions_for(need)
+    recompute_suggestions_for(need)
     db.session.commit()
-    assert services.suggestions_for(need) == []
+    assert suggestions_for(need) == []
 
 
 def test_editing_a_listing_re_ranks_its_suggestions(client, login, run_jobs):
     need = request(resource_type="space", ward_names=["Gipton & Harehills"])
     venue = offer(resource_type="space", ward_names=["Otley & Yeadon"], title="Our venue")
     assert need.is_open
-    services.recompute_all_suggestions()
+    recompute_all_suggestions()
     db.session.commit()
     before = db.session.scalar(select(ExchangeSuggestion)).score
     login(member_of(venue.organisation))

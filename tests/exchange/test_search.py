@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, text
 
-from portal.exchange import services
+from portal.exchange.listings import browse_query
 from portal.exchange.models import Listing
+from portal.exchange.search import keyword_condition
 from portal.extensions import db
 from tests.conftest import BACKEND
 from tests.exchange.factories import offer, request
@@ -14,7 +15,7 @@ from tests.factories import OrganisationFactory, vcse
 
 
 def search(**filters) -> list[str]:
-    return [item.title for item in db.session.scalars(services.browse_query(**filters))]
+    return [item.title for item in db.session.scalars(browse_query(**filters))]
 
 
 def test_keywords_match_title_or_description_and_all_words_must_appear():
@@ -89,7 +90,7 @@ def test_postgres_full_text_search_stems_words_and_uses_the_gin_index():
     assert "gin" in indexdef and "to_tsvector" in indexdef
     # With sequential scans off, the planner must be able to use the GIN index for a search.
     db.session.execute(text("SET LOCAL enable_seqscan = off"))
-    condition = services.keyword_condition("volunteer", "postgresql")
+    condition = keyword_condition("volunteer", "postgresql")
     sql = (
         select(Listing.id)
         .where(condition)

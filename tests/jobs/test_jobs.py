@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from portal.core.models import AuditLog
 from portal.extensions import db
 from portal.jobs import enqueue, enqueue_after_commit
-from portal.mail.jobs import deliver_email, resend_unsent_emails
+from portal.mail.delivery import deliver_email
+from portal.mail.jobs import resend_unsent_emails
 from portal.mail.models import OutboundEmail
 from portal.mail.services import send_email
 from tests.conftest import BACKEND, IN_CI, TEST_REDIS_URL

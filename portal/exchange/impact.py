@@ -1,0 +1,110 @@
+"""What the exchange delivered: for an organisation's social value and for each Ambition."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from ..core.models import Ambition
+from ..extensions import db
+from .models import (
+    LISTING_OPEN,
+    MATCH_DELIVERED,
+    SIDE_OFFER,
+    SIDE_REQUEST,
+    ExchangeMatch,
+    Listing,
+    exchange_listing_ambitions,
+)
+
+
+def delivered_matches_for_organisation(organisation_id: int) -> list[ExchangeMatch]:
+    """Matches delivered where `organisation_id` was the offering side, newest first."""
+    return list(
+        db.session.scalars(
+            select(ExchangeMatch)
+            .join(Listing, ExchangeMatch.offer_id == Listing.id)
+            .where(
+                Listing.organisation_id == organisation_id,
+                ExchangeMatch.status == MATCH_DELIVERED,
+            )
+            .order_by(ExchangeMatch.delivered_at.desc(), ExchangeMatch.id.desc())
+        ).unique()
+    )
+
+
+def delivered_totals(
+    *, organisation_id: int | None = None, ambition_id: int | None = None
+) -> list[tuple[str, str, Decimal]]:
+    """Delivered quantities as (resource type, unit, total), for social value and convenors.
+
+    `organisation_id` counts what that organisation gave; `ambition_id` what was delivered
+    against requests tagged with that Ambition.
+    """
+    offer = aliased(Listing)
+    statement = (
+        select(
+            offer.resource_type,
+            ExchangeMatch.delivered_unit,
+            func.sum(ExchangeMatch.delivered_quantity),
+        )
+        .join(offer, ExchangeMatch.offer_id == offer.id)
+        .where(ExchangeMatch.status == MATCH_DELIVERED)
+        .group_by(offer.resource_type, ExchangeMatch.delivered_unit)
+        .order_by(offer.resource_type, ExchangeMatch.delivered_unit)
+    )
+    if organisation_id is not None:
+        statement = statement.where(offer.organisation_id == organisation_id)
+    if ambition_id is not None:
+        statement = statement.where(
+            ExchangeMatch.request_id.in_(
+                select(exchange_listing_ambitions.c.listing_id).where(
+                    exchange_listing_ambitions.c.ambition_id == ambition_id
+                )
+            )
+        )
+    return [(row[0], row[1], Decimal(row[2] or 0)) for row in db.session.execute(statement)]
+
+
+@dataclass
+class AmbitionImpact:
+    ambition: Ambition
+    open_requests: int
+    open_offers: int
+    delivered_matches: int
+    totals: list[tuple[str, str, Decimal]]
+
+
+def ambition_impact(ambitions: list[Ambition]) -> list[AmbitionImpact]:
+    """What the exchange did for each Ambition: open listings, delivered matches and amounts."""
+    tags = exchange_listing_ambitions
+    listing_counts = {
+        (row[0], row[1]): row[2]
+        for row in db.session.execute(
+            select(tags.c.ambition_id, Listing.side, func.count(Listing.id))
+            .join(Listing, Listing.id == tags.c.listing_id)
+            .where(Listing.status == LISTING_OPEN, Listing.hidden_at.is_(None))
+            .group_by(tags.c.ambition_id, Listing.side)
+        )
+    }
+    delivered_counts = dict(
+        db.session.execute(
+            select(tags.c.ambition_id, func.count(ExchangeMatch.id))
+            .join(ExchangeMatch, ExchangeMatch.request_id == tags.c.listing_id)
+            .where(ExchangeMatch.status == MATCH_DELIVERED)
+            .group_by(tags.c.ambition_id)
+        ).all()
+    )
+    return [
+        AmbitionImpact(
+            ambition=ambition,
+            open_requests=listing_counts.get((ambition.id, SIDE_REQUEST), 0),
+            open_offers=listing_counts.get((ambition.id, SIDE_OFFER), 0),
+            delivered_matches=delivered_counts.get(ambition.id, 0),
+            totals=delivered_totals(ambition_id=ambition.id),
+        )
+        for ambition in ambitions
+    ]
