@@ -9,14 +9,14 @@ from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.models import Ambition, utcnow
-from ..extensions import db
+from ..extensions import Model
 
 ROLE_MEMBER = "member"
 ROLE_ADMIN = "admin"
 ORG_ROLES = (ROLE_MEMBER, ROLE_ADMIN)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,7 +55,7 @@ class User(UserMixin, db.Model):
         return self.name
 
 
-class Membership(db.Model):
+class Membership(Model):
     __tablename__ = "memberships"
     __table_args__ = (UniqueConstraint("user_id", "organisation_id"),)
 
@@ -73,7 +73,7 @@ class Membership(db.Model):
         return self.role == ROLE_ADMIN
 
 
-class ConvenorAssignment(db.Model):
+class ConvenorAssignment(Model):
     """A convenor's scope: the Ambitions whose aggregated data they see and steward."""
 
     __tablename__ = "convenor_assignments"
@@ -82,7 +82,7 @@ class ConvenorAssignment(db.Model):
     ambition_id: Mapped[int] = mapped_column(ForeignKey("ambitions.id"), primary_key=True)
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     __tablename__ = "invitations"
 
     id: Mapped[int] = mapped_column(primary_key=True)

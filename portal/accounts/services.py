@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app, url_for
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from ..core import audit
 from ..core.models import Ambition, utcnow
@@ -220,9 +220,7 @@ def set_platform_roles(user: User, *, is_admin: bool, ambition_ids: list[int]) -
     """Grant or revoke platform admin, and set the Ambitions a convenor is scoped to."""
     before = (user.is_platform_admin, sorted(a.id for a in user.convenor_ambitions))
     user.is_platform_admin = is_admin
-    db.session.execute(
-        ConvenorAssignment.__table__.delete().where(ConvenorAssignment.user_id == user.id)
-    )
+    db.session.execute(delete(ConvenorAssignment).where(ConvenorAssignment.user_id == user.id))
     for ambition_id in ambition_ids:
         db.session.add(ConvenorAssignment(user_id=user.id, ambition_id=ambition_id))
     db.session.flush()

@@ -10,7 +10,7 @@ from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, Numeric, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.models import Ambition, Goal, Ward, utcnow
-from ..extensions import db
+from ..extensions import Model, db
 from ..orgs.models import Organisation
 
 activity_partners = Table(
@@ -52,7 +52,7 @@ activity_exchange_matches = Table(
 )
 
 
-class Activity(db.Model):
+class Activity(Model):
     """One piece of work led by an organisation, with partners, tagged to goals and wards."""
 
     __tablename__ = "activities"
@@ -128,7 +128,7 @@ IMPORT_STATUSES = {
 IMPORT_FINISHED = (IMPORT_COMPLETED, IMPORT_REJECTED, IMPORT_FAILED)
 
 
-class ActivityImport(db.Model):
+class ActivityImport(Model):
     """A CSV file of activities, checked and applied by a background job, all or nothing."""
 
     __tablename__ = "activity_imports"

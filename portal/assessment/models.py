@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.models import utcnow
-from ..extensions import db
+from ..extensions import Model
 
 VARIANT_ANCHOR = "anchor"
 VARIANT_BUSINESS = "business"
@@ -34,7 +34,7 @@ ACTION_STATUSES = {
 }
 
 
-class Framework(db.Model):
+class Framework(Model):
     """One published version of one variant of the framework; never edited once loaded."""
 
     __tablename__ = "assessment_frameworks"
@@ -70,7 +70,7 @@ class Framework(db.Model):
         return f"{self.title} (version {self.version})"
 
 
-class Dimension(db.Model):
+class Dimension(Model):
     __tablename__ = "assessment_dimensions"
     __table_args__ = (UniqueConstraint("framework_id", "code"),)
 
@@ -90,7 +90,7 @@ class Dimension(db.Model):
     )
 
 
-class Criterion(db.Model):
+class Criterion(Model):
     __tablename__ = "assessment_criteria"
     __table_args__ = (UniqueConstraint("dimension_id", "code"),)
 
@@ -112,7 +112,7 @@ class Criterion(db.Model):
         return getattr(self, f"level_{level}", "") if level in LEVELS else ""
 
 
-class Assessment(db.Model):
+class Assessment(Model):
     """One organisation's self-assessment for one year: a draft until submitted, then fixed."""
 
     __tablename__ = "assessments"
@@ -150,7 +150,7 @@ class Assessment(db.Model):
         return {a.criterion_id: a for a in self.answers}
 
 
-class Answer(db.Model):
+class Answer(Model):
     __tablename__ = "assessment_answers"
     __table_args__ = (UniqueConstraint("assessment_id", "criterion_id"),)
 
@@ -170,7 +170,7 @@ class Answer(db.Model):
         return [line for line in self.links.splitlines() if line.strip()]
 
 
-class EvidenceFile(db.Model):
+class EvidenceFile(Model):
     """An uploaded file, stored under UPLOAD_FOLDER by a random name, never under static/."""
 
     __tablename__ = "assessment_evidence_files"
@@ -189,7 +189,7 @@ class EvidenceFile(db.Model):
     criterion: Mapped[Criterion] = relationship(lazy="joined")
 
 
-class Action(db.Model):
+class Action(Model):
     """The organisation's plan to move one criterion towards its target level."""
 
     __tablename__ = "assessment_actions"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import joinedload, lazyload
 from werkzeug.utils import secure_filename
 
@@ -228,7 +228,7 @@ def _claim_version(assessment: Assessment, expected_version: int) -> None:
         .values(version=Assessment.version + 1, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if cast(CursorResult[Any], result).rowcount != 1:
         db.session.refresh(assessment)
         raise ConflictError(
             "Someone else in your organisation saved this assessment while you were editing it. "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -27,7 +27,7 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz"
 
 
-def render_error(code: int, message: str | None = None) -> tuple[str, int]:
+def render_error(code: int, message: str | None = None) -> tuple[str | Response, int]:
     title = TITLES.get(code, "Something went wrong")
     if _wants_json():
         return jsonify(error=title, status=code), code

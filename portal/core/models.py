@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 
 
 def utcnow() -> datetime:
@@ -15,7 +15,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-class Ambition(db.Model):
+class Ambition(Model):
     __tablename__ = "ambitions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,7 +33,7 @@ class Ambition(db.Model):
         return self.name
 
 
-class Goal(db.Model):
+class Goal(Model):
     __tablename__ = "goals"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,7 +48,7 @@ class Goal(db.Model):
         return self.title
 
 
-class Ward(db.Model):
+class Ward(Model):
     __tablename__ = "wards"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -61,7 +61,7 @@ class Ward(db.Model):
         return self.name
 
 
-class AuditLog(db.Model):
+class AuditLog(Model):
     """Who changed what and when. Written by `core.audit.record` inside the same transaction."""
 
     __tablename__ = "audit_log"

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from flask import Flask, request, url_for
 from flask_login import current_user
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from werkzeug.routing import BuildError
 
 
@@ -43,15 +46,18 @@ def count_of(count: int, singular: str, plural: str | None = None) -> str:
 
 def page_url(page: int) -> str:
     """The current URL with `page` replaced, keeping every filter."""
-    args = request.args.to_dict(flat=False)
+    args: dict[str, Any] = request.args.to_dict(flat=False)
     args["page"] = [str(page)]
     return url_for(request.endpoint or "core.home", **(request.view_args or {}), **args)
 
 
-def navigation_items() -> list[dict[str, object]]:
-    """The service navigation, shaped by who is signed in."""
-    from ..orgs.access import current_organisation
+@pass_context
+def navigation_items(context: Context) -> list[dict[str, object]]:
+    """The service navigation, shaped by who is signed in.
 
+    `current_organisation` comes from the template context, where the orgs feature puts it.
+    """
+    current_organisation = context.get("current_organisation")
     endpoint = request.endpoint or ""
     items = [
         ("Directory", "orgs.directory", "orgs."),
@@ -62,7 +68,7 @@ def navigation_items() -> list[dict[str, object]]:
     ]
     nav = []
     if current_user.is_authenticated:
-        organisation = current_organisation()
+        organisation = current_organisation() if current_organisation else None
         if organisation is not None:
             nav.append(
                 {
@@ -103,9 +109,3 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["count_of"] = count_of
     app.jinja_env.globals["navigation_items"] = navigation_items
     app.jinja_env.globals["page_url"] = page_url
-
-    @app.context_processor
-    def inject_current_organisation() -> dict[str, object]:
-        from ..orgs.access import current_organisation
-
-        return {"current_organisation": current_organisation}

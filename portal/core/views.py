@@ -3,16 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
 from ..extensions import db
-from ..orgs.models import (
-    REQUEST_ACCEPTED,
-    STATUS_APPROVED,
-    Network,
-    NetworkMembership,
-    Organisation,
-)
 from .reference import all_ambitions, mission_statement
 
 bp = Blueprint("core", __name__)
@@ -20,25 +13,10 @@ bp = Blueprint("core", __name__)
 
 @bp.get("/")
 def home():
-    organisation_count = db.session.scalar(
-        select(func.count(Organisation.id)).where(Organisation.status == STATUS_APPROVED)
-    )
-    network_counts = db.session.execute(
-        select(Network, func.count(NetworkMembership.id))
-        .outerjoin(
-            NetworkMembership,
-            (NetworkMembership.network_id == Network.id)
-            & (NetworkMembership.status == REQUEST_ACCEPTED),
-        )
-        .group_by(Network.id)
-        .order_by(Network.name)
-    ).all()
     return render_template(
         "core/home.html",
         mission=mission_statement(),
         ambitions=all_ambitions(),
-        organisation_count=organisation_count,
-        network_counts=network_counts,
     )
 
 

@@ -90,7 +90,7 @@ def ambition_impact(ambitions: list[Ambition]) -> list[AmbitionImpact]:
             .group_by(tags.c.ambition_id, Listing.side)
         )
     }
-    delivered_counts = dict(
+    delivered_counts: dict[int, int] = dict(
         db.session.execute(
             select(tags.c.ambition_id, func.count(ExchangeMatch.id))
             .join(ExchangeMatch, ExchangeMatch.request_id == tags.c.listing_id)

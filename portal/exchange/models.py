@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -28,11 +29,11 @@ from sqlalchemy import (
     literal,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement, Grouping
 
 from ..core.models import Ambition, Ward, utcnow
-from ..extensions import db
+from ..extensions import Model, db
 
 SIDE_OFFER = "offer"
 SIDE_REQUEST = "request"
@@ -116,7 +117,7 @@ exchange_listing_ambitions = Table(
 )
 
 
-class Listing(db.Model):
+class Listing(Model):
     """An offer of, or a request for, a resource."""
 
     __tablename__ = "exchange_listings"
@@ -204,7 +205,10 @@ class Listing(db.Model):
         return self.title
 
 
-def search_document(title: ColumnElement, description: ColumnElement) -> ColumnElement:
+def search_document(
+    title: ColumnElement[str] | InstrumentedAttribute[str],
+    description: ColumnElement[str] | InstrumentedAttribute[str],
+) -> ColumnElement[Any]:
     """The tsvector PostgreSQL full-text search matches: title, a space, description.
 
     The GIN index below and every search use this one expression, so the planner can use the
@@ -224,7 +228,7 @@ Index(
 ).ddl_if(dialect="postgresql")
 
 
-class ExchangeMatch(db.Model):
+class ExchangeMatch(Model):
     """An offer and a request brought together, from first interest to delivery."""
 
     __tablename__ = "exchange_matches"
@@ -311,7 +315,7 @@ class ExchangeMatch(db.Model):
         return quantity_label(self.committed_quantity, self.request.unit)
 
 
-class ExchangeMessage(db.Model):
+class ExchangeMessage(Model):
     """One message in a match's private thread between the two organisations."""
 
     __tablename__ = "exchange_messages"
@@ -328,7 +332,7 @@ class ExchangeMessage(db.Model):
     author = relationship("User", lazy="joined")
 
 
-class ExchangeSuggestion(db.Model):
+class ExchangeSuggestion(Model):
     """A ranked pairing the matching job proposes, with the reasons it gave."""
 
     __tablename__ = "exchange_suggestions"
@@ -349,7 +353,7 @@ class ExchangeSuggestion(db.Model):
         return json.loads(self.reasons_json or "[]")
 
 
-class ListingReport(db.Model):
+class ListingReport(Model):
     """Someone's report that a listing is inappropriate, for a platform admin to review."""
 
     __tablename__ = "exchange_listing_reports"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app, has_request_context, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -38,7 +40,7 @@ def organisation_contact(organisation_id: int) -> User | None:
     )
 
 
-def email_link(endpoint: str, **values: object) -> str:
+def email_link(endpoint: str, **values: Any) -> str:
     """An absolute link for an email, also from a job (which has no request)."""
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
     if has_request_context():

@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, Column, ForeignKey, String, Table, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.models import Ward, utcnow
-from ..extensions import db
+from ..extensions import Model, db
 
 KIND_PUBLIC_ANCHOR = "public_anchor"
 KIND_BUSINESS_ANCHOR = "business_anchor"
@@ -47,7 +47,7 @@ organisation_wards = Table(
 )
 
 
-class Network(db.Model):
+class Network(Model):
     __tablename__ = "networks"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -61,7 +61,7 @@ class Network(db.Model):
         return self.name
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     __tablename__ = "organisations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -128,7 +128,7 @@ class Organisation(db.Model):
         return self.name
 
 
-class NetworkMembership(db.Model):
+class NetworkMembership(Model):
     __tablename__ = "network_memberships"
     __table_args__ = (UniqueConstraint("organisation_id", "network_id"),)
 

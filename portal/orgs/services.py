@@ -200,3 +200,21 @@ def directory_query(
             )
         )
     return statement.order_by(Organisation.name)
+
+
+def partnership_figures() -> tuple[int, list[tuple[Network, int]]]:
+    """For the home page: approved organisations, and each network's accepted members."""
+    organisation_count = db.session.scalar(
+        select(func.count(Organisation.id)).where(Organisation.status == STATUS_APPROVED)
+    )
+    network_counts = db.session.execute(
+        select(Network, func.count(NetworkMembership.id))
+        .outerjoin(
+            NetworkMembership,
+            (NetworkMembership.network_id == Network.id)
+            & (NetworkMembership.status == REQUEST_ACCEPTED),
+        )
+        .group_by(Network.id)
+        .order_by(Network.name)
+    ).all()
+    return organisation_count or 0, [(network, count) for network, count in network_counts]

@@ -13,7 +13,7 @@ from ..core.models import utcnow
 from ..core.pagination import paginate
 from ..extensions import db
 from . import services
-from .access import is_org_member, org_member_required, public_org_page
+from .access import current_organisation, is_org_member, org_member_required, public_org_page
 from .forms import (
     DirectoryFilterForm,
     InviteForm,
@@ -24,6 +24,15 @@ from .forms import (
 from .models import Network, Organisation
 
 bp = Blueprint("orgs", __name__)
+
+
+@bp.app_context_processor
+def orgs_template_helpers() -> dict[str, object]:
+    """For shared templates (the header, navigation and home page), which core cannot import."""
+    return {
+        "current_organisation": current_organisation,
+        "partnership_figures": services.partnership_figures,
+    }
 
 
 @bp.get("/organisations")

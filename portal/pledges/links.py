@@ -47,6 +47,7 @@ def linked_deliveries(pledge_ids: Sequence[int]) -> dict[int, list]:
         )
     )
     for pledge_id, quantity, linked_at, delivered_at in rows:
+        assert delivered_at is not None  # the query keeps only delivered matches
         result.setdefault(pledge_id, []).append(
             Delivery(delivered_at.date(), quantity, linked_at.date(), EXCHANGE_NOTE)
         )

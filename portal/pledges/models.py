@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.models import Ambition, Goal, Ward, utcnow
-from ..extensions import db
+from ..extensions import Model, db
 
 DIRECTION_INCREASE = "increase"
 DIRECTION_DECREASE = "decrease"
@@ -75,7 +75,7 @@ pledge_goals = Table(
 )
 
 
-class CharterPrinciple(db.Model):
+class CharterPrinciple(Model):
     __tablename__ = "charter_principles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -88,7 +88,7 @@ class CharterPrinciple(db.Model):
         return self.name
 
 
-class SocialValueMeasure(db.Model):
+class SocialValueMeasure(Model):
     __tablename__ = "social_value_measures"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -124,7 +124,7 @@ class SocialValueMeasure(db.Model):
         return self.name
 
 
-class ProxyValue(db.Model):
+class ProxyValue(Model):
     """£ of social value per unit of a measure, from `year` until a later year's row replaces it."""
 
     __tablename__ = "proxy_values"
@@ -142,7 +142,7 @@ class ProxyValue(db.Model):
     measure: Mapped[SocialValueMeasure] = relationship(back_populates="proxies")
 
 
-class Pledge(db.Model):
+class Pledge(Model):
     __tablename__ = "pledges"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -193,7 +193,7 @@ class Pledge(db.Model):
         return self.title
 
 
-class ProgressUpdate(db.Model):
+class ProgressUpdate(Model):
     """Units delivered towards a pledge in one period (for a decrease, the reduction achieved)."""
 
     __tablename__ = "pledge_updates"
@@ -211,7 +211,7 @@ class ProgressUpdate(db.Model):
     pledge: Mapped[Pledge] = relationship(back_populates="updates")
 
 
-class PledgeExchangeLink(db.Model):
+class PledgeExchangeLink(Model):
     """A delivered exchange the offering organisation counts towards one of its pledges.
 
     `match_id` is unique: a delivery counts towards one pledge, once.

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable, Mapping
+from typing import TypeVar
 
 DECILES = range(1, 11)
+Ward = TypeVar("Ward", bound=Hashable)  # a ward id, code or name: whatever the caller keys by
 
 
-def derive_deciles(shares: Mapping[Hashable, float]) -> dict[Hashable, int]:
+def derive_deciles(shares: Mapping[Ward, float]) -> dict[Ward, int]:
     """Decile 1 to 10 for each ward, 1 being the tenth of wards with the highest share.
 
     Wards are ranked by share, highest first; a ward's decile is its rank's tenth of the list.
@@ -25,14 +27,14 @@ def derive_deciles(shares: Mapping[Hashable, float]) -> dict[Hashable, int]:
     if not count:
         return {}
     ordered = sorted(shares.values(), reverse=True)
-    first_rank = {}
+    first_rank: dict[float, int] = {}
     for rank, share in enumerate(ordered):
         first_rank.setdefault(share, rank)
     return {ward: first_rank[share] * 10 // count + 1 for ward, share in shares.items()}
 
 
 def values_by_decile(
-    ward_values: Mapping[Hashable, float], decile_of: Mapping[Hashable, int]
+    ward_values: Mapping[Ward, float], decile_of: Mapping[Ward, int]
 ) -> dict[int, float]:
     """The mean of the ward values in each deprivation decile (wards without a decile are left out).
 

@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.models import Ambition, Ward, utcnow
-from ..extensions import db
+from ..extensions import Model
 from .breakdowns import CITYWIDE
 from .periods import Period
 
@@ -30,7 +30,7 @@ IMPORT_STATUS_LABELS = {
 }
 
 
-class Indicator(db.Model):
+class Indicator(Model):
     """One scorecard indicator, loaded from `data/indicators.yaml` (reference data)."""
 
     __tablename__ = "scorecard_indicators"
@@ -59,7 +59,7 @@ class Indicator(db.Model):
         return self.title
 
 
-class IndicatorValue(db.Model):
+class IndicatorValue(Model):
     """A value of an indicator for one period, citywide or for one category of a breakdown."""
 
     __tablename__ = "scorecard_values"
@@ -84,7 +84,7 @@ class IndicatorValue(db.Model):
         return Period(self.year, self.quarter)
 
 
-class WardDeprivation(db.Model):
+class WardDeprivation(Model):
     """A ward's deprivation figures; shipped ones are illustrative until an admin replaces them."""
 
     __tablename__ = "scorecard_ward_deprivation"
@@ -101,7 +101,7 @@ class WardDeprivation(db.Model):
     ward: Mapped[Ward] = relationship(lazy="joined")
 
 
-class ScorecardImport(db.Model):
+class ScorecardImport(Model):
     """A CSV of values being checked and applied by a background job, with its progress."""
 
     __tablename__ = "scorecard_imports"
