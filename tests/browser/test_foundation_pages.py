@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.browser.axe import assert_accessible, browser_login, submit_form
 from tests.factories import PASSWORD, admin_of, platform_admin
 
@@ -13,13 +15,23 @@ PUBLIC_PAGES = [
     "/sign-in",
     "/sign-up",
     "/forgot-password",
-    "/no-such-page",
 ]
 
 
 def test_public_pages_pass_axe(browser, live_server):
     for path in PUBLIC_PAGES:
         assert_accessible(browser, live_server + path)
+    assert_accessible(browser, live_server + "/no-such-page", heading="Page not found")
+
+
+def test_the_audit_fails_when_the_page_meant_is_not_the_one_shown(browser, live_server):
+    """Signed out, a protected page redirects to sign-in: auditing that must not pass."""
+    with pytest.raises(AssertionError, match=r"the browser is on .*/sign-in"):
+        assert_accessible(browser, live_server + "/admin/")
+    with pytest.raises(AssertionError, match="shows an error page"):
+        assert_accessible(browser, live_server + "/no-such-page")
+    with pytest.raises(AssertionError, match="not 'Sign up'"):
+        assert_accessible(browser, live_server + "/sign-in", heading="Sign up")
 
 
 def test_sign_up_errors_pass_axe_and_show_the_error_summary(browser, live_server):
