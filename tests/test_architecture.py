@@ -1,59 +1,75 @@
-"""The layout STYLE.md asks for: no feature reaches into another feature's views or forms."""
+"""The layout STYLE.md asks for, checked by import-linter (`make lint` runs `lint-imports`).
+
+The contracts live in pyproject.toml: core imports no feature, no service imports a jobs module,
+and no feature imports another feature's views, forms or jobs. These tests run them with the
+suite too, and fail when a feature package has no contract (a new feature must be added there).
+"""
 
 from __future__ import annotations
 
-import ast
+import shutil
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
-PORTAL = Path(__file__).resolve().parent.parent / "portal"
-SHARED = {"core", "jobs", "mail"}  # packages every feature may use
+ROOT = Path(__file__).resolve().parent.parent
+PORTAL = ROOT / "portal"
+SHARED = {"core", "jobs", "mail", "demo"}  # not features: what features share, and the demo
 
 
-def imported_modules(source: str, relative_path: str) -> list[str]:
-    """Absolute dotted names of what the module at portal/`relative_path` imports."""
-    package = ["portal", *Path(relative_path).parent.parts]
-    names = []
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.ImportFrom):
-            base = package[: len(package) - node.level + 1] if node.level else []
-            module = ".".join([*base, *(node.module.split(".") if node.module else [])])
-            names += [module] + [f"{module}.{alias.name}" for alias in node.names]
-        elif isinstance(node, ast.Import):
-            names += [alias.name for alias in node.names]
-    return names
-
-
-def foreign_views_or_forms(names: list[str], feature: str | None) -> list[str]:
-    """The names that are another feature's views or forms module."""
-    return [
-        name
-        for name in names
-        if (bits := name.split("."))[0] == "portal"
-        and len(bits) >= 3
-        and bits[2] in ("views", "forms")
-        and bits[1] not in {feature, *SHARED}
-    ]
-
-
-def test_no_feature_imports_another_features_views_or_forms():
-    offences = []
-    for path in sorted(PORTAL.rglob("*.py")):
-        relative = path.relative_to(PORTAL)
-        feature = relative.parts[0] if len(relative.parts) > 1 else None
-        names = imported_modules(path.read_text(encoding="utf-8"), str(relative))
-        offences += [
-            f"{relative} imports {name}" for name in foreign_views_or_forms(names, feature)
-        ]
-    assert offences == []
-
-
-def test_the_check_resolves_relative_imports_and_allows_shared_packages():
-    names = imported_modules(
-        "from ..accounts.forms import InviteForm\nfrom ..core.forms import strip_text\n"
-        "from .forms import OrganisationForm\n",
-        "orgs/views.py",
+def features() -> list[str]:
+    """Every feature package: a package under portal/ with a blueprint, except the shared ones."""
+    return sorted(
+        path.parent.name for path in PORTAL.glob("*/views.py") if path.parent.name not in SHARED
     )
-    assert foreign_views_or_forms(names, "orgs") == [
-        "portal.accounts.forms",
-        "portal.accounts.forms.InviteForm",
+
+
+def contracts() -> list[dict]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return config["tool"]["importlinter"]["contracts"]
+
+
+def test_the_import_contracts_hold():
+    lint_imports = Path(sys.executable).parent / "lint-imports"
+    command = str(lint_imports) if lint_imports.exists() else shutil.which("lint-imports")
+    assert command, "import-linter is in the dev extras: pip install -e '.[dev]'"
+    result = subprocess.run(
+        [command, "--no-cache"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_core_may_import_no_feature():
+    [core] = [c for c in contracts() if c["source_modules"] == ["portal.core"]]
+    assert core["type"] == "forbidden"
+    assert {f"portal.{name}" for name in features()} <= set(core["forbidden_modules"])
+
+
+def test_every_features_views_and_forms_are_closed_to_the_others():
+    closed = {
+        module
+        for contract in contracts()
+        if contract["type"] == "forbidden"
+        for module in contract["forbidden_modules"]
+    }
+    missing = [
+        f"portal.{name}.{part}"
+        for name in features()
+        for part in ("views", "forms", "jobs")
+        if (PORTAL / name / f"{part}.py").exists() and f"portal.{name}.{part}" not in closed
+    ]
+    assert missing == [], "add a forbidden contract for these in pyproject.toml"
+
+
+def test_every_feature_is_found():
+    assert features() == [
+        "accounts",
+        "activities",
+        "admin",
+        "assessment",
+        "exchange",
+        "orgs",
+        "pledges",
+        "scorecard",
     ]

@@ -46,30 +46,30 @@ def _world():
 
 def test_public_activity_pages_pass_axe(browser, live_server):
     lead, _, activity, _, _ = _world()
-    for path in (
-        "/activities",
-        f"/activities?ambition={goal('HEALTHY-1').ambition_id}&period=2026",
-        "/activities?goal=999999",
-        f"/activities/{activity.id}",
-        f"/organisations/{lead.id}",
+    for path, heading in (
+        ("/activities", "Activities"),
+        (f"/activities?ambition={goal('HEALTHY-1').ambition_id}&period=2026", "Activities"),
+        ("/activities?goal=999999", "Activities"),
+        (f"/activities/{activity.id}", "Axe tree planting"),
+        (f"/organisations/{lead.id}", "Axe Lead Org"),
     ):
-        assert_accessible(browser, live_server + path)
+        assert_accessible(browser, live_server + path, heading)
 
 
 def test_member_activity_pages_pass_axe(browser, live_server):
     lead, user, activity, rejected, running = _world()
     browser_login(browser, live_server, user.email, PASSWORD)
-    for path in (
-        f"/orgs/{lead.id}",
-        f"/orgs/{lead.id}/activities",
-        f"/orgs/{lead.id}/activities/new",
-        f"/orgs/{lead.id}/activities/{activity.id}/edit",
-        f"/orgs/{lead.id}/activities/import",
-        f"/orgs/{lead.id}/activities/imports/{rejected.id}",
-        f"/orgs/{lead.id}/activities/imports/{running.id}",
-        f"/activities/{activity.id}",
+    for path, heading in (
+        (f"/orgs/{lead.id}", "Axe Lead Org"),
+        (f"/orgs/{lead.id}/activities", "Activities"),
+        (f"/orgs/{lead.id}/activities/new", "Record an activity"),
+        (f"/orgs/{lead.id}/activities/{activity.id}/edit", "Edit the activity"),
+        (f"/orgs/{lead.id}/activities/import", "Import activities from a CSV file"),
+        (f"/orgs/{lead.id}/activities/imports/{rejected.id}", "Nothing was imported"),
+        (f"/orgs/{lead.id}/activities/imports/{running.id}", "Importing your activities"),
+        (f"/activities/{activity.id}", "Axe tree planting"),
     ):
-        assert_accessible(browser, live_server + path)
+        assert_accessible(browser, live_server + path, heading)
 
 
 def test_a_member_fixes_an_error_and_records_an_activity(browser, live_server):
@@ -83,7 +83,7 @@ def test_a_member_fixes_an_error_and_records_an_activity(browser, live_server):
     submit_form(browser)
     summary = browser.find_element(By.CSS_SELECTOR, ".govuk-error-summary")
     assert "Choose at least one goal" in summary.text
-    assert_accessible(browser, browser.current_url)  # reloads the empty form
+    assert_accessible(browser, browser.current_url, "Record an activity")  # reloads the empty form
 
     browser.find_element(By.ID, "title").send_keys("Axe reading buddies")
     browser.find_element(By.ID, "description").send_keys("Reading with pupils.")

@@ -45,22 +45,22 @@ def test_assessment_pages_pass_axe(browser, live_server):
     user, organisation, criterion = _setup()
     browser_login(browser, live_server, user.email, PASSWORD)
     base = f"/orgs/{organisation.id}/assessment"
-    for path in (
-        f"/orgs/{organisation.id}",
-        base,
-        f"{base}/{YEAR}",
-        f"{base}/{YEAR}/employment",
-        f"{base}/{YEAR}/submit",
-        f"{base}/{YEAR}/evidence/{criterion.id}",
-        f"{base}/{YEAR - 1}/results",
-        f"{base}/{YEAR - 1}/actions",
-        f"{base}/{YEAR - 1}/actions/{criterion.id}",
-        f"{base}/{YEAR - 1}/print",
-        f"{base}/{YEAR - 1}/employment",
-        "/guides",
-        "/guides/inclusive-recruitment",
+    for path, heading in (
+        (f"/orgs/{organisation.id}", organisation.name),
+        (base, "Anchor self-assessment"),
+        (f"{base}/{YEAR}", "2026 self-assessment"),
+        (f"{base}/{YEAR}/employment", "Employment"),
+        (f"{base}/{YEAR}/submit", "Check your answers before you submit"),
+        (f"{base}/{YEAR}/evidence/{criterion.id}", "Evidence for Inclusive recruitment"),
+        (f"{base}/{YEAR - 1}/results", "2025 self-assessment results"),
+        (f"{base}/{YEAR - 1}/actions", "2025 action plan"),
+        (f"{base}/{YEAR - 1}/actions/{criterion.id}", "Inclusive recruitment"),
+        (f"{base}/{YEAR - 1}/print", "2025 anchor self-assessment"),
+        (f"{base}/{YEAR - 1}/employment", "Employment"),
+        ("/guides", "Good-practice guides"),
+        ("/guides/inclusive-recruitment", "Inclusive recruitment"),
     ):
-        assert_accessible(browser, live_server + path)
+        assert_accessible(browser, live_server + path, heading)
 
 
 def test_admin_framework_page_passes_axe(browser, live_server):
@@ -69,8 +69,11 @@ def test_admin_framework_page_passes_axe(browser, live_server):
     _setup()
     admin = platform_admin(email="axe-assessment-admin@example.org")
     browser_login(browser, live_server, admin.email, PASSWORD)
-    for path in ("/admin/assessment/frameworks", "/admin/"):
-        assert_accessible(browser, live_server + path)
+    for path, heading in (
+        ("/admin/assessment/frameworks", "Assessment framework versions"),
+        ("/admin/", "Administration"),
+    ):
+        assert_accessible(browser, live_server + path, heading)
 
 
 def test_dimension_errors_pass_axe(browser, live_server):
@@ -84,7 +87,7 @@ def test_dimension_errors_pass_axe(browser, live_server):
     click_and_wait(browser, browser.find_element(By.ID, "save_continue"))
     summary = browser.find_element(By.CSS_SELECTOR, ".govuk-error-summary")
     assert "Enter each link on its own line" in summary.text
-    assert_accessible(browser, browser.current_url)
+    assert_accessible(browser, browser.current_url, "Employment")
 
 
 def test_autosave_saves_while_typing(browser, live_server):

@@ -35,23 +35,23 @@ def test_exchange_pages_pass_axe(browser, live_server):
     db.session.commit()
     match = MatchFactory(offer=venue, request=need, status=MATCH_ACCEPTED)
     browser_login(browser, live_server, user.email, PASSWORD)
-    for path in (
-        "/exchange",
-        "/exchange?q=hall&side=offer",
-        "/exchange?q=nothing-matches-this",
-        f"/exchange/listings/{need.id}",
-        f"/exchange/listings/{venue.id}",
-        f"/orgs/{group.id}/exchange",
-        f"/orgs/{group.id}/exchange/request/new",
-        f"/orgs/{group.id}/exchange/offer/new",
-        f"/orgs/{group.id}/exchange/listings/{need.id}/edit",
-        f"/orgs/{group.id}/exchange/listings/{venue.id}/interest",
-        f"/exchange/matches/{match.id}",
-        f"/exchange/matches/{match.id}/deliver",
-        f"/exchange/listings/{venue.id}/report",
-        f"/orgs/{group.id}",
+    for path, heading in (
+        ("/exchange", "Resource exchange"),
+        ("/exchange?q=hall&side=offer", "Resource exchange"),
+        ("/exchange?q=nothing-matches-this", "Resource exchange"),
+        (f"/exchange/listings/{need.id}", "Meeting space in Harehills"),
+        (f"/exchange/listings/{venue.id}", "Hall for hire"),
+        (f"/orgs/{group.id}/exchange", "Your exchange"),
+        (f"/orgs/{group.id}/exchange/request/new", "Ask for something"),
+        (f"/orgs/{group.id}/exchange/offer/new", "Offer something"),
+        (f"/orgs/{group.id}/exchange/listings/{need.id}/edit", "Edit your request"),
+        (f"/orgs/{group.id}/exchange/listings/{venue.id}/interest", "Ask for this"),
+        (f"/exchange/matches/{match.id}", "Hall for hire"),
+        (f"/exchange/matches/{match.id}/deliver", "Mark as delivered"),
+        (f"/exchange/listings/{venue.id}/report", "Report this listing"),
+        (f"/orgs/{group.id}", "Axe Food Share"),
     ):
-        assert_accessible(browser, live_server + path)
+        assert_accessible(browser, live_server + path, heading)
 
 
 def test_listing_form_errors_pass_axe(browser, live_server):
@@ -64,7 +64,7 @@ def test_listing_form_errors_pass_axe(browser, live_server):
     submit_form(browser)
     summary = browser.find_element(By.CSS_SELECTOR, ".govuk-error-summary")
     assert "Enter a title" in summary.text
-    assert_accessible(browser, browser.current_url)
+    assert_accessible(browser, browser.current_url, "Ask for something")
 
 
 def test_moderation_pages_pass_axe(browser, live_server):
@@ -78,10 +78,10 @@ def test_moderation_pages_pass_axe(browser, live_server):
     hidden.hidden_reason = "Spam"
     db.session.commit()
     browser_login(browser, live_server, admin.email, PASSWORD)
-    for path in (
-        "/exchange/admin/moderation",
-        "/exchange/impact",
-        f"/exchange/admin/listings/{listing.id}/hide",
-        f"/exchange/listings/{hidden.id}",
+    for path, heading in (
+        ("/exchange/admin/moderation", "Exchange moderation"),
+        ("/exchange/impact", "Exchange impact by Ambition"),
+        (f"/exchange/admin/listings/{listing.id}/hide", "Hide this listing"),
+        (f"/exchange/listings/{hidden.id}", "Hidden listing"),
     ):
-        assert_accessible(browser, live_server + path)
+        assert_accessible(browser, live_server + path, heading)

@@ -46,7 +46,7 @@ def test_new_person_signs_up_confirms_and_registers_an_organisation(browser, liv
     summary = browser.find_elements(By.CSS_SELECTOR, ".govuk-error-summary")
     assert not summary, summary[0].text if summary else ""
     assert "Organisation registered" in browser.page_source
-    assert_accessible(browser, browser.current_url)
+    assert_accessible(browser, browser.current_url, "Register an organisation")
     organisation = db.session.scalar(
         select(Organisation).where(Organisation.name == "Seacroft Tenants Forum")
     )

@@ -44,13 +44,13 @@ def _pledges_with_progress():
 
 def test_public_pledge_pages_pass_axe(browser, live_server):
     _organisation, pledge = _pledges_with_progress()
-    for path in (
-        "/pledges",
-        "/pledges?kind=vcse",  # the empty state
-        f"/pledges/{pledge.id}",
-        "/pledges/how-we-calculate",
+    for path, heading in (
+        ("/pledges", "Social Value Charter pledges"),
+        ("/pledges?kind=vcse", "Social Value Charter pledges"),  # the empty state
+        (f"/pledges/{pledge.id}", "Two thousand volunteering hours"),
+        ("/pledges/how-we-calculate", "How we calculate pledge status and social value"),
     ):
-        assert_accessible(browser, live_server + path)
+        assert_accessible(browser, live_server + path, heading)
 
 
 def test_member_pledge_pages_pass_axe(browser, live_server):
@@ -61,16 +61,16 @@ def test_member_pledge_pages_pass_axe(browser, live_server):
     db.session.commit()
     browser_login(browser, live_server, user.email, PASSWORD)
     base = f"/orgs/{organisation.id}/pledges"
-    for path in (
-        base,
-        f"{base}/new",
-        f"{base}/{pledge.id}/edit",
-        f"{base}/{pledge.id}/progress",
-        f"{base}/{pledge.id}/exchanges",
-        f"/pledges/{pledge.id}",
-        f"/orgs/{organisation.id}",
+    for path, heading in (
+        (base, "Your Social Value Charter pledges"),
+        (f"{base}/new", "Make a pledge"),
+        (f"{base}/{pledge.id}/edit", "Edit pledge"),
+        (f"{base}/{pledge.id}/progress", "Report progress"),
+        (f"{base}/{pledge.id}/exchanges", "Count delivered exchanges towards this pledge"),
+        (f"/pledges/{pledge.id}", "Two thousand volunteering hours"),
+        (f"/orgs/{organisation.id}", "Aire Valley Test Trust"),
     ):
-        assert_accessible(browser, live_server + path)
+        assert_accessible(browser, live_server + path, heading)
 
 
 def test_admin_pledge_pages_pass_axe(browser, live_server):
@@ -80,12 +80,12 @@ def test_admin_pledge_pages_pass_axe(browser, live_server):
     from portal.pledges.services import all_measures
 
     measure_id = all_measures()[0].id
-    for path in (
-        "/pledges/admin/overdue",
-        "/pledges/admin/measures",
-        f"/pledges/admin/measures/{measure_id}/proxy",
+    for path, heading in (
+        ("/pledges/admin/overdue", "Pledges with an overdue progress report"),
+        ("/pledges/admin/measures", "Social value measures and proxy values"),
+        (f"/pledges/admin/measures/{measure_id}/proxy", "Set a proxy value"),
     ):
-        assert_accessible(browser, live_server + path)
+        assert_accessible(browser, live_server + path, heading)
 
 
 def test_member_makes_a_pledge_fixing_an_error_on_the_way(browser, live_server):

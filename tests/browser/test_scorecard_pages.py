@@ -18,15 +18,18 @@ def seed() -> None:
 
 def test_public_scorecard_pages_pass_axe(browser, live_server):
     seed()
-    for path in (
-        "/scorecard/",
-        "/scorecard/indicators/life-expectancy-female",
-        "/scorecard/indicators/life-expectancy-female?breakdown=deprivation_decile&period=2025",
-        "/scorecard/indicators/employment-rate?breakdown=sex",
-        "/scorecard/indicators/business-survival-5-year",
-        "/scorecard/wards",
+    for path, heading in (
+        ("/scorecard/", "Ambitions scorecard"),
+        ("/scorecard/indicators/life-expectancy-female", "Life expectancy at birth (female)"),
+        (
+            "/scorecard/indicators/life-expectancy-female?breakdown=deprivation_decile&period=2025",
+            "Life expectancy at birth (female)",
+        ),
+        ("/scorecard/indicators/employment-rate?breakdown=sex", "Employment rate (aged 16 to 64)"),
+        ("/scorecard/indicators/business-survival-5-year", "Businesses surviving five years"),
+        ("/scorecard/wards", "Ward deprivation"),
     ):
-        assert_accessible(browser, live_server + path)
+        assert_accessible(browser, live_server + path, heading)
 
 
 def test_convenor_pages_pass_axe_including_errors(browser, live_server):
@@ -45,26 +48,30 @@ def test_convenor_pages_pass_axe_including_errors(browser, live_server):
     db.session.commit()
     browser_login(browser, live_server, user.email, PASSWORD)
     assert_accessible(
-        browser, live_server + "/scorecard/indicators/low-birth-weight/values/new?breakdown=ward"
+        browser,
+        live_server + "/scorecard/indicators/low-birth-weight/values/new?breakdown=ward",
+        "Record a value by ward",
     )
     browser.find_element(By.ID, "value").send_keys("lots")
     submit_form(browser)
     assert "as a number" in browser.page_source
     assert axe_violations(browser) == []  # the page with the error summary, as submitted
-    for path in (
-        "/scorecard/indicators/low-birth-weight?breakdown=ward",
-        "/scorecard/import",
-        f"/scorecard/imports/{failed.id}",
-        f"/scorecard/imports/{running.id}",
-        "/account",  # the convenor's links to their Ambitions' work
+    for path, heading in (
+        ("/scorecard/indicators/low-birth-weight?breakdown=ward", "Low birth weight babies"),
+        ("/scorecard/import", "Import scorecard values"),
+        (f"/scorecard/imports/{failed.id}", "Nothing was imported"),
+        (f"/scorecard/imports/{running.id}", "Importing big.csv"),
+        ("/account", "Your account"),  # the convenor's links to their Ambitions' work
     ):
-        assert_accessible(browser, live_server + path)
+        assert_accessible(browser, live_server + path, heading)
 
 
 def test_admin_ward_upload_page_passes_axe(browser, live_server):
     seed()
     admin = platform_admin()
     browser_login(browser, live_server, admin.email, PASSWORD)
-    assert_accessible(browser, live_server + "/scorecard/wards/upload")
-    assert_accessible(browser, live_server + "/account")
+    assert_accessible(
+        browser, live_server + "/scorecard/wards/upload", "Replace the ward deprivation figures"
+    )
+    assert_accessible(browser, live_server + "/account", "Your account")
     assert db.session.scalar(select(ScorecardImport)) is None
