@@ -5,3 +5,45 @@ reasons), neighbours.py + data/ward_neighbours.csv (approximate ward adjacency),
 (PostgreSQL full-text search or SQLite LIKE), rules.py (working-day deadlines, expiry),
 services.py (state changes and queries), jobs.py (re-ranking, expiry, lapsing), views.py.
 """
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ..core.features import Feature, Panels, PeriodicJob
+
+
+def feature() -> Feature:
+    from . import demo, jobs, models, views
+
+    return Feature(
+        name="exchange",
+        blueprints=(views.bp,),
+        models=(models,),
+        periodic_jobs=(
+            PeriodicJob(
+                "exchange-lapse-interests",
+                jobs.lapse_overdue_interests,
+                timedelta(hours=1),
+                "Lapse exchange interests unanswered after five working days; tell who asked.",
+            ),
+            PeriodicJob(
+                "exchange-expire-listings",
+                jobs.expire_stale_listings,
+                timedelta(hours=24),
+                "Close exchange offers and requests past their expiry date; tell their owners.",
+            ),
+            PeriodicJob(
+                "exchange-recompute-suggestions",
+                jobs.recompute_all_suggestions,
+                timedelta(hours=24),
+                "Re-rank every exchange suggestion (a safety net for lost recompute jobs).",
+            ),
+        ),
+        demo_seeder=demo.seed_demo,
+        panels=Panels(
+            org_home=("exchange/_org_home_panel.html",),
+            org_profile=("exchange/_org_public_panel.html",),
+            admin_index=("exchange/_admin_links.html",),
+        ),
+    )
