@@ -138,7 +138,7 @@ class ProductionConfig(Config):
 
     @classmethod
     def init_app(cls, app: Flask) -> None:
-        """Refuse the development key, SQLite and a missing Redis in the config the app runs with."""
+        """Refuse the development key, SQLite or no Redis in the config the app will run with."""
         config = app.config
         missing = []
         if not config.get("SECRET_KEY") or config["SECRET_KEY"] == DEVELOPMENT_SECRET_KEY:

@@ -6,6 +6,7 @@ import logging
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
@@ -99,7 +100,7 @@ def configure_logging(app: Flask) -> None:
 class BoundedIntConverter(IntegerConverter):
     """`<int:...>` limited to the database's integer range, so a huge id is a 404, not a 500."""
 
-    def __init__(self, url_map: Map, *args: object, **kwargs: object) -> None:
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", 2**31 - 1)
         super().__init__(url_map, *args, **kwargs)
 

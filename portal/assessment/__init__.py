@@ -37,8 +37,7 @@ def feature() -> Feature:
                 "assessment-overdue-action-reminders",
                 jobs.send_overdue_action_reminders,
                 timedelta(hours=24),
-                "Email organisation admins once when a self-assessment action passes its due "
-                "date.",
+                "Email organisation admins once when a self-assessment action passes its due date.",
             ),
         ),
         reference_loaders=(ReferenceLoader("assessment-frameworks", _load_frameworks),),

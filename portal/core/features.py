@@ -32,7 +32,7 @@ class PeriodicJob:
 
 @dataclass(frozen=True)
 class ReferenceLoader:
-    """Loads shipped reference data idempotently; returns a line for the operator. Caller commits."""
+    """Loads shipped reference data idempotently; returns a line to print. The caller commits."""
 
     name: str
     load: Callable[[], str]

@@ -7,7 +7,12 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from . import redis_connection
-from .schedule import periodic_job_definitions, run_due_jobs, run_forever, start_background_scheduler
+from .schedule import (
+    periodic_job_definitions,
+    run_due_jobs,
+    run_forever,
+    start_background_scheduler,
+)
 
 
 @click.command("worker")
@@ -30,7 +35,7 @@ def worker_command(burst: bool, with_scheduler: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
 def serve_command(host: str, port: int) -> None:
-    """The development server; without REDIS_URL it also runs due periodic jobs in the background."""
+    """The development server; without REDIS_URL, due periodic jobs also run in the background."""
     from werkzeug.serving import run_simple
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..extensions import db
 
 
-class PeriodicJobRun(db.Model):
+class PeriodicJobRun(db.Model):  # type: ignore[name-defined]
     __tablename__ = "periodic_job_runs"
 
     name: Mapped[str] = mapped_column(String(80), primary_key=True)

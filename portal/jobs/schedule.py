@@ -14,7 +14,7 @@ import threading
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app
-from sqlalchemy import or_, update
+from sqlalchemy import Executable, or_, update
 
 from ..core.features import PeriodicJob
 from ..core.models import utcnow
@@ -37,13 +37,16 @@ def periodic_job_definitions(app: Flask | None = None) -> list[PeriodicJob]:
 
 
 def _ensure_rows(names: list[str]) -> None:
-    dialect = db.engine.dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    from sqlalchemy.dialects import postgresql, sqlite
+
     for name in names:
-        db.session.execute(insert(PeriodicJobRun).values(name=name).on_conflict_do_nothing())
+        if db.engine.dialect.name == "postgresql":
+            statement: Executable = (
+                postgresql.insert(PeriodicJobRun).values(name=name).on_conflict_do_nothing()
+            )
+        else:
+            statement = sqlite.insert(PeriodicJobRun).values(name=name).on_conflict_do_nothing()
+        db.session.execute(statement)
 
 
 def claim(job: PeriodicJob, now: datetime) -> bool:
@@ -98,10 +101,6 @@ def run_forever(app: Flask, stop: threading.Event | None = None) -> None:
 
 def start_background_scheduler(app: Flask) -> threading.Thread:
     """The embedded default's scheduler: a daemon thread beside the development server."""
-    thread = threading.Thread(
-        target=run_forever, args=(app,), name="portal-scheduler", daemon=True
-    )
+    thread = threading.Thread(target=run_forever, args=(app,), name="portal-scheduler", daemon=True)
     thread.start()
     return thread
-
-

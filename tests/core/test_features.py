@@ -74,7 +74,10 @@ def test_every_declared_panel_template_exists_and_renders(factories):
     db.session.commit()
     membership = user.memberships[0]
     declared = [
-        name for f in app_features(current_app) for page in PANEL_PAGES for name in getattr(f.panels, page)
+        name
+        for f in app_features(current_app)
+        for page in PANEL_PAGES
+        for name in getattr(f.panels, page)
     ]
     assert len(declared) == 11
     with current_app.test_request_context():
