@@ -46,27 +46,31 @@ def test_a_new_feature_is_a_package_and_one_line(app, tmp_path, factories):
         SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
         REDIS_URL=None,
     )
-    user = factories.admin_of(factories.vcse(name="Throwaway Trust"))
-    db.session.commit()
-    organisation_id = user.memberships[0].organisation_id
+    try:
+        user = factories.admin_of(factories.vcse(name="Throwaway Trust"))
+        db.session.commit()
+        organisation_id = user.memberships[0].organisation_id
 
-    test_app.test_client_class = CsrfClient
-    client = test_app.test_client()
-    assert client.get("/throwaway").get_data(as_text=True) == "Throwaway page"
-    client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
-    home = client.get(f"/orgs/{organisation_id}").get_data(as_text=True)
-    assert "Throwaway panel for Throwaway Trust" in home
-    assert "Resource exchange" in home  # the installed features' panels are still there
+        test_app.test_client_class = CsrfClient
+        client = test_app.test_client()
+        assert client.get("/throwaway").get_data(as_text=True) == "Throwaway page"
+        client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
+        home = client.get(f"/orgs/{organisation_id}").get_data(as_text=True)
+        assert "Throwaway panel for Throwaway Trust" in home
+        assert "Resource exchange" in home  # the installed features' panels are still there
 
-    THROWAWAY_TICKS.clear()
-    with test_app.app_context():
-        assert "throwaway-tick" in {job.name for job in periodic_job_definitions()}
-        assert "throwaway-tick" in run_due_jobs()
-        db.session.remove()
-    assert THROWAWAY_TICKS == ["tick"]
-    # The portal built without it knows nothing of it.
-    assert client.application is test_app
-    assert "throwaway" not in app.blueprints
+        THROWAWAY_TICKS.clear()
+        with test_app.app_context():
+            assert "throwaway-tick" in {job.name for job in periodic_job_definitions()}
+            assert "throwaway-tick" in run_due_jobs()
+        assert THROWAWAY_TICKS == ["tick"]
+        # The portal built without it knows nothing of it.
+        assert client.application is test_app
+        assert "throwaway" not in app.blueprints
+    finally:
+        with test_app.app_context():
+            db.session.remove()
+            db.engine.dispose()  # close its connections now, not when it is garbage collected
 
 
 def test_every_declared_panel_template_exists_and_renders(factories):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from flask import Flask
@@ -30,14 +32,21 @@ DAILY = {
 }
 
 
-def _same_database_app(app: Flask) -> Flask:
+@contextmanager
+def _same_database_app(app: Flask) -> Iterator[Flask]:
     """A second app (a restarted process, or another scheduler) on the same database."""
-    return create_app(
+    other = create_app(
         "testing",
         SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
         REDIS_URL=app.config["REDIS_URL"],
         RATELIMIT_STORAGE_URI=app.config["RATELIMIT_STORAGE_URI"],
     )
+    with other.app_context():
+        try:
+            yield other
+        finally:
+            db.session.remove()
+            db.engine.dispose()  # close its connections now, not when it is garbage collected
 
 
 def test_every_feature_job_is_scheduled_with_a_callable():
@@ -70,21 +79,17 @@ def test_a_daily_job_is_not_rerun_an_hour_later_but_the_hourly_one_is(run_jobs):
 def test_the_last_runs_survive_a_new_app(app, run_jobs):
     start = utcnow()
     assert set(run_due_jobs(start)) == EVERY_JOB
-    restarted = _same_database_app(app)
-    with restarted.app_context():
+    with _same_database_app(app):
         assert run_due_jobs(start + timedelta(minutes=1)) == []
         assert run_due_jobs(start + timedelta(minutes=11)) == ["resend-unsent-emails"]
-        db.session.remove()
     run_jobs()
 
 
 def test_two_schedulers_cannot_both_claim_the_same_run(app, run_jobs):
     now = utcnow()
-    other = _same_database_app(app)
     assert set(run_due_jobs(now)) == EVERY_JOB
-    with other.app_context():
+    with _same_database_app(app):
         assert run_due_jobs(now) == []
-        db.session.remove()
     run_jobs()
 
 
