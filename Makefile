@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 
-.PHONY: run install migrate demo test test-sqlite test-postgres lint fmt worker scheduler assets bench clean
+.PHONY: run install migrate demo test test-sqlite test-postgres install-check lint fmt worker scheduler assets bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,21 +18,22 @@ install: $(STAMP)
 migrate: install
 	mkdir -p instance
 	$(FLASK) db upgrade
-	$(FLASK) seed-reference
-	$(FLASK) assessment load-frameworks
-	$(FLASK) pledges load-catalogue
-	$(FLASK) scorecard load-reference
+	$(FLASK) load-reference
 
 demo: migrate
 	$(FLASK) demo-data
 
-## Serve on http://127.0.0.1:5000 with SQLite and in-process jobs.
+## Serve on http://127.0.0.1:5000 with SQLite and in-process jobs (periodic ones too, when due).
 run: demo
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) serve --host 127.0.0.1 --port 5000
 
 ## The whole suite on SQLite; again on PostgreSQL and Redis when TEST_DATABASE_URL/TEST_REDIS_URL are set.
 test: install
 	bash tests/run_suite.sh
+
+## Build and install into a fresh venv outside the checkout; migrate PostgreSQL; request pages.
+install-check:
+	.ci/install_check
 
 lint: install
 	$(BIN)/ruff check .
@@ -48,7 +49,7 @@ fmt: install
 worker: install
 	$(FLASK) worker
 
-## Enqueues the periodic jobs on their schedule (run exactly one of these).
+## Starts each periodic job when it is due (the last runs are kept in the database).
 scheduler: install
 	$(FLASK) jobs run-periodic --loop
 

@@ -4,36 +4,50 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.routing import IntegerConverter, Map
 
-from config import CONFIGS, INSTANCE_DIR
+from config import CONFIGS
 
+from .core.features import PANEL_PAGES, Feature
 from .extensions import csrf, db, limiter, login_manager, migrate
 
-# Feature blueprints, in navigation order. Each module exposes `bp`.
-BLUEPRINT_MODULES = [
-    "portal.core.views",
-    "portal.accounts.views",
-    "portal.orgs.views",
-    "portal.admin.views",
-    "portal.assessment.views",
-    "portal.pledges.views",
-    "portal.exchange.views",
-    "portal.activities.views",
-    "portal.scorecard.views",
-]
+PACKAGE_DIR = Path(__file__).resolve().parent
+FEATURES_KEY = "portal.features"
 
 
-def create_app(config_name: str | None = None, **overrides: object) -> Flask:
+def resource_dir(name: str) -> Path:
+    """templates/, static/ or migrations/: inside the installed package, else in the checkout."""
+    installed = PACKAGE_DIR / name
+    return installed if installed.is_dir() else PACKAGE_DIR.parent / name
+
+
+def instance_dir() -> str | None:
+    """PORTAL_INSTANCE_DIR, else instance/ in a checkout, else Flask's default for an install."""
+    if os.environ.get("PORTAL_INSTANCE_DIR"):
+        return str(Path(os.environ["PORTAL_INSTANCE_DIR"]).resolve())
+    if (PACKAGE_DIR.parent / "pyproject.toml").is_file():
+        return str(PACKAGE_DIR.parent / "instance")
+    return None  # <prefix>/var/portal-instance
+
+
+def create_app(
+    config_name: str | None = None,
+    *,
+    features: Sequence[Feature] | None = None,
+    **overrides: object,
+) -> Flask:
     """Build the app for `config_name` (development, testing, production).
 
-    `overrides` replace config values before extensions read them (tests use this to point the
-    app at PostgreSQL, Redis or a local SMTP server).
+    `features` defaults to every feature in `portal.features`. `overrides` replace config values
+    before extensions read them (tests use this to point the app at PostgreSQL, Redis or a local
+    SMTP server).
     """
     config_name = (
         config_name
@@ -42,15 +56,22 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     )
     app = Flask(
         __name__,
-        template_folder="../templates",
-        static_folder="../static",
-        instance_path=str(INSTANCE_DIR),
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(resource_dir("static")),
+        instance_path=instance_dir(),
     )
+    if features is None:
+        from .features import installed_features
+
+        features = installed_features()
+    app.extensions[FEATURES_KEY] = tuple(features)
+
     config_class = CONFIGS[config_name]
     app.config.from_object(config_class)
+    app.config.update(config_class.from_environment(os.environ, Path(app.instance_path)))
     app.config.update(overrides)
-    config_class.init_app(app)
     app.config["CONFIG_NAME"] = config_name
+    config_class.init_app(app)
 
     configure_logging(app)
     configure_url_converters(app)
@@ -63,6 +84,12 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     return app
 
 
+def app_features(app: Flask) -> tuple[Feature, ...]:
+    """The features `app` was built with, in order."""
+    features: tuple[Feature, ...] = app.extensions[FEATURES_KEY]
+    return features
+
+
 def configure_logging(app: Flask) -> None:
     if not app.debug and not app.testing:
         logging.basicConfig(
@@ -73,7 +100,7 @@ def configure_logging(app: Flask) -> None:
 class BoundedIntConverter(IntegerConverter):
     """`<int:...>` limited to the database's integer range, so a huge id is a 404, not a 500."""
 
-    def __init__(self, url_map: Map, *args: object, **kwargs: object) -> None:
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", 2**31 - 1)
         super().__init__(url_map, *args, **kwargs)
 
@@ -85,7 +112,7 @@ def configure_url_converters(app: Flask) -> None:
 def configure_templates(app: Flask) -> None:
     app.jinja_loader = ChoiceLoader(
         [
-            FileSystemLoader(str(Path(app.root_path).parent / "templates")),
+            FileSystemLoader(str(resource_dir("templates"))),
             PrefixLoader(
                 {
                     "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
@@ -96,6 +123,16 @@ def configure_templates(app: Flask) -> None:
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    panels = {
+        page: tuple(name for f in app_features(app) for name in getattr(f.panels, page))
+        for page in PANEL_PAGES
+    }
+
+    def feature_panels(page: str) -> tuple[str, ...]:
+        """The panel templates every feature adds to `page` (org_home, org_profile, admin_index)."""
+        return panels[page]
+
+    app.jinja_env.globals["feature_panels"] = feature_panels
     from .core import templating
 
     templating.register(app)
@@ -103,30 +140,24 @@ def configure_templates(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    migrate.init_app(app, db, directory=str(resource_dir("migrations")))
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     WTFormsHelpers(app)
-    # Import every model module so metadata is complete for Alembic and create_all.
-    from . import models  # noqa: F401
+    # Each feature's models were imported when it declared itself, so the metadata is complete.
 
 
 def register_blueprints(app: Flask) -> None:
-    from importlib import import_module
-
-    for module_name in BLUEPRINT_MODULES:
-        app.register_blueprint(import_module(module_name).bp)
+    for feature in app_features(app):
+        for blueprint in feature.blueprints:
+            app.register_blueprint(blueprint)
 
 
 def register_cli(app: Flask) -> None:
-    from .core.cli import register as register_core_cli
-    from .demo.cli import register as register_demo_cli
-    from .jobs.cli import register as register_jobs_cli
-
-    register_core_cli(app)
-    register_demo_cli(app)
-    register_jobs_cli(app)
+    for feature in app_features(app):
+        for command in feature.cli:
+            app.cli.add_command(command)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -3,43 +3,33 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import current_app
 
+from ..core.cli import load_all_reference_data
+from ..core.features import demo_seeding_order
 from ..extensions import db
 from .people import DEMO_PASSWORD, demo_logins, seed_people_and_organisations
 
-# Each feature adds its own seeder here, run in this order after organisations and people exist.
-FEATURE_SEEDERS: list[str] = [
-    "portal.assessment.demo.seed_demo",
-    "portal.exchange.demo.seed_demo",
-    "portal.pledges.demo.seed_demo",
-    "portal.scorecard.demo.seed_demo",
-    "portal.activities.demo.seed_demo",
-]
-
 
 def run_demo_seeders() -> None:
-    from importlib import import_module
+    """Reference data, people and organisations, then each feature's demo seeder."""
+    from .. import app_features
 
-    from ..core.reference import seed_reference_data
-    from ..orgs.services import seed_networks
-
-    seed_reference_data()
-    seed_networks()
+    load_all_reference_data()
     seed_people_and_organisations()
     db.session.commit()
-    for path in FEATURE_SEEDERS:
-        module_name, _, attr = path.rpartition(".")
-        getattr(import_module(module_name), attr)()
+    features = list(app_features(current_app._get_current_object()))  # type: ignore[attr-defined]
+    for feature in demo_seeding_order(features):
+        assert feature.demo_seeder is not None
+        feature.demo_seeder()
         db.session.commit()
 
 
-def register(app: Flask) -> None:
-    @app.cli.command("demo-data")
-    def demo_data() -> None:
-        """Create or top up the demonstration data and print the demo logins."""
-        run_demo_seeders()
-        click.echo("Demo data is loaded. Every demo login uses the password: " + DEMO_PASSWORD)
-        click.echo(f"{'Role':28} {'Organisation':42} Email")
-        for role, organisation, email in demo_logins():
-            click.echo(f"{role:28} {organisation:42} {email}")
+@click.command("demo-data")
+def demo_data_command() -> None:
+    """Create or top up the demonstration data and print the demo logins."""
+    run_demo_seeders()
+    click.echo("Demo data is loaded. Every demo login uses the password: " + DEMO_PASSWORD)
+    click.echo(f"{'Role':28} {'Organisation':42} Email")
+    for role, organisation, email in demo_logins():
+        click.echo(f"{role:28} {organisation:42} {email}")

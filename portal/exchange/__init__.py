@@ -8,3 +8,45 @@ messages.py, progress.py (committed against needed), suggestions.py (re-ranking,
 moderation.py, overview.py (an organisation's own exchange), impact.py, notifications.py;
 jobs.py (the scheduled expiry, lapsing and nightly re-rank), views.py.
 """
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ..core.features import Feature, Panels, PeriodicJob
+
+
+def feature() -> Feature:
+    from . import demo, jobs, models, views
+
+    return Feature(
+        name="exchange",
+        blueprints=(views.bp,),
+        models=(models,),
+        periodic_jobs=(
+            PeriodicJob(
+                "exchange-lapse-interests",
+                jobs.lapse_overdue_interests,
+                timedelta(hours=1),
+                "Lapse exchange interests unanswered after five working days; tell who asked.",
+            ),
+            PeriodicJob(
+                "exchange-expire-listings",
+                jobs.expire_stale_listings,
+                timedelta(hours=24),
+                "Close exchange offers and requests past their expiry date; tell their owners.",
+            ),
+            PeriodicJob(
+                "exchange-recompute-suggestions",
+                jobs.recompute_all_suggestions,
+                timedelta(hours=24),
+                "Re-rank every exchange suggestion (a safety net for lost recompute jobs).",
+            ),
+        ),
+        demo_seeder=demo.seed_demo,
+        panels=Panels(
+            org_home=("exchange/_org_home_panel.html",),
+            org_profile=("exchange/_org_public_panel.html",),
+            admin_index=("exchange/_admin_links.html",),
+        ),
+    )

@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from ..core.features import Feature
 from ..core.models import utcnow
 from ..extensions import db
 
@@ -104,3 +105,13 @@ def _enqueue_pending(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _drop_pending(session: Session) -> None:
     session.info.pop(_PENDING_KEY, None)
+
+
+def feature() -> Feature:
+    from . import cli, models
+
+    return Feature(
+        name="jobs",
+        models=(models,),
+        cli=(cli.worker_command, cli.serve_command, cli.jobs_group),
+    )

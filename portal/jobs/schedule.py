@@ -1,75 +1,106 @@
-"""Every periodic job, in one list, so an operator can see the whole schedule."""
+"""The periodic jobs every feature declares, and the claim that runs each only when it is due.
+
+Why not RQ's own scheduling: RQ 3's `CronScheduler` keeps each job's last enqueue time in the
+scheduler process (a restart runs every interval job again at once) and needs Redis, which the
+embedded default does not have; `enqueue_in`/`enqueue_at` schedule one run, not a series. So the
+last start of each job lives in the `periodic_job_runs` table, and one conditional UPDATE claims
+a due run: of two schedulers ticking together, only one updates the row.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import timedelta
-from importlib import import_module
-from typing import Any
+import logging
+import threading
+from datetime import datetime, timedelta
+
+from flask import Flask, current_app
+from sqlalchemy import Executable, or_, update
+
+from ..core.features import PeriodicJob
+from ..core.models import utcnow
+from ..extensions import db
+from . import enqueue
+from .models import PeriodicJobRun
+
+log = logging.getLogger(__name__)
+# A cron tick can start a moment early; a run this close to its interval counts as due.
+EARLY_TOLERANCE = timedelta(seconds=30)
 
 
-@dataclass(frozen=True)
-class PeriodicJob:
-    name: str
-    func_path: str
-    every: timedelta
-    description: str
+def periodic_job_definitions(app: Flask | None = None) -> list[PeriodicJob]:
+    """Every feature's periodic jobs, most frequent first, as `flask jobs list` shows them."""
+    from .. import app_features
 
-    @property
-    def func(self) -> Callable[..., Any]:
-        module_name, _, attr = self.func_path.rpartition(".")
-        return getattr(import_module(module_name), attr)
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    jobs = [job for feature in app_features(app) for job in feature.periodic_jobs]
+    return sorted(jobs, key=lambda job: job.every)
 
 
-def periodic_job_definitions() -> list[PeriodicJob]:
-    return [
-        PeriodicJob(
-            "resend-unsent-emails",
-            "portal.mail.jobs.resend_unsent_emails",
-            timedelta(minutes=10),
-            "Re-enqueue emails whose delivery job was lost (Redis or a worker died).",
-        ),
-        PeriodicJob(
-            "resume-stalled-scorecard-imports",
-            "portal.scorecard.jobs.resume_stalled_imports",
-            timedelta(minutes=15),
-            "Re-enqueue scorecard CSV imports whose job was lost or stopped part way.",
-        ),
-        PeriodicJob(
-            "resume-stalled-activity-imports",
-            "portal.activities.jobs.resume_stalled_activity_imports",
-            timedelta(minutes=15),
-            "Re-enqueue activity CSV imports whose job was lost or stopped part way.",
-        ),
-        PeriodicJob(
-            "exchange-lapse-interests",
-            "portal.exchange.jobs.lapse_overdue_interests",
-            timedelta(hours=1),
-            "Lapse exchange interests unanswered after five working days; tell who asked.",
-        ),
-        PeriodicJob(
-            "exchange-expire-listings",
-            "portal.exchange.jobs.expire_stale_listings",
-            timedelta(hours=24),
-            "Close exchange offers and requests past their expiry date; tell their owners.",
-        ),
-        PeriodicJob(
-            "exchange-recompute-suggestions",
-            "portal.exchange.jobs.recompute_all_suggestions",
-            timedelta(hours=24),
-            "Re-rank every exchange suggestion (a safety net for lost recompute jobs).",
-        ),
-        PeriodicJob(
-            "pledge-overdue-reminders",
-            "portal.pledges.jobs.send_overdue_update_reminders",
-            timedelta(hours=24),
-            "Email organisations about overdue pledge progress reports (once, then every 28 days).",
-        ),
-        PeriodicJob(
-            "assessment-overdue-action-reminders",
-            "portal.assessment.jobs.send_overdue_action_reminders",
-            timedelta(hours=24),
-            "Email organisation admins once when a self-assessment action passes its due date.",
-        ),
-    ]
+def _ensure_rows(names: list[str]) -> None:
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    for name in names:
+        if db.engine.dialect.name == "postgresql":
+            statement: Executable = (
+                postgresql.insert(PeriodicJobRun).values(name=name).on_conflict_do_nothing()
+            )
+        else:
+            statement = sqlite.insert(PeriodicJobRun).values(name=name).on_conflict_do_nothing()
+        db.session.execute(statement)
+
+
+def claim(job: PeriodicJob, now: datetime) -> bool:
+    """Record that `job` starts at `now` if it is due; False if it ran within its interval."""
+    cutoff = now - job.every + EARLY_TOLERANCE
+    result = db.session.execute(
+        update(PeriodicJobRun)
+        .where(
+            PeriodicJobRun.name == job.name,
+            or_(
+                PeriodicJobRun.last_started_at.is_(None),
+                PeriodicJobRun.last_started_at <= cutoff,
+            ),
+        )
+        .values(last_started_at=now)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def run_due_jobs(now: datetime | None = None) -> list[str]:
+    """Enqueue (or, without Redis, run) every periodic job that is due; returns their names."""
+    now = now or utcnow()
+    definitions = periodic_job_definitions()
+    _ensure_rows([job.name for job in definitions])
+    db.session.commit()
+    started = []
+    for job in definitions:
+        claimed = claim(job, now)
+        # Commit the claim before the job runs, so another scheduler sees it at once.
+        db.session.commit()
+        if claimed:
+            log.info("Starting periodic job %s", job.name)
+            enqueue(job.func)
+            started.append(job.name)
+    return started
+
+
+def run_forever(app: Flask, stop: threading.Event | None = None) -> None:
+    """Tick every SCHEDULER_TICK_SECONDS until `stop` is set; a failed tick is logged, not fatal."""
+    stop = stop or threading.Event()
+    while not stop.is_set():
+        with app.app_context():
+            try:
+                run_due_jobs()
+            except Exception:
+                db.session.rollback()
+                log.exception("Periodic job tick failed; trying again next tick")
+            finally:
+                db.session.remove()
+        stop.wait(app.config["SCHEDULER_TICK_SECONDS"])
+
+
+def start_background_scheduler(app: Flask) -> threading.Thread:
+    """The embedded default's scheduler: a daemon thread beside the development server."""
+    thread = threading.Thread(target=run_forever, args=(app,), name="portal-scheduler", daemon=True)
+    thread.start()
+    return thread

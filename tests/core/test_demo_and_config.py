@@ -52,7 +52,7 @@ def test_production_refuses_to_start_without_its_settings(monkeypatch):
 
 def test_production_cookies_are_secure(monkeypatch, app):
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
-    monkeypatch.setenv("DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
+    monkeypatch.setenv("DATABASE_URL", "postgresql://portal@127.0.0.1:1/never-connected")
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/14")
     production = create_app("production")
     assert production.config["SESSION_COOKIE_SECURE"] is True
@@ -60,3 +60,65 @@ def test_production_cookies_are_secure(monkeypatch, app):
     assert production.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     response = production.test_client().get("/about")
     assert "max-age" in response.headers["Strict-Transport-Security"]
+
+
+def test_production_reads_the_environment_set_after_config_is_imported(monkeypatch):
+    """The environment is read when the app is built, not when `config` is first imported."""
+    import config
+
+    assert config  # imported before the environment below is set
+    monkeypatch.setenv("SECRET_KEY", "a-real-production-key-" + "x" * 20)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://portal@db.example.org/portal")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/14")
+    production = create_app("production")
+    assert production.config["SECRET_KEY"] == "a-real-production-key-" + "x" * 20
+    assert production.config["SQLALCHEMY_DATABASE_URI"] == (
+        "postgresql+psycopg://portal@db.example.org/portal"
+    )
+    assert production.config["REDIS_URL"] == "redis://127.0.0.1:6379/14"
+    assert production.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/14"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SECRET_KEY", "development-only-secret-key-change-me"),
+        ("DATABASE_URL", "sqlite:////tmp/portal.sqlite"),
+        ("REDIS_URL", ""),
+    ],
+)
+def test_production_refuses_the_development_key_sqlite_and_no_redis(monkeypatch, name, value):
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://portal@db.example.org/portal")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/14")
+    monkeypatch.setenv(name, value)
+    with pytest.raises(RuntimeError, match=f"refuses to start without: {name}$"):
+        create_app("production")
+
+
+def test_production_guard_checks_the_config_the_app_runs_with(monkeypatch):
+    """Overrides count too: a production app pointed at SQLite is refused whatever the env says."""
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://portal@db.example.org/portal")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/14")
+    with pytest.raises(RuntimeError, match="DATABASE_URL"):
+        create_app("production", SQLALCHEMY_DATABASE_URI="sqlite://")
+
+
+def test_testing_config_ignores_a_developers_database_and_redis(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://portal@db.example.org/portal")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/14")
+    testing = create_app("testing")
+    assert testing.config["SQLALCHEMY_DATABASE_URI"] == "sqlite://"
+    assert testing.config["REDIS_URL"] is None
+
+
+def test_demo_data_is_seeded_in_dependency_order():
+    """Pledges link to demo exchanges and activities to both, so they are seeded after them."""
+    from flask import current_app
+
+    from portal import app_features
+    from portal.core.features import demo_seeding_order
+
+    order = [f.name for f in demo_seeding_order(list(app_features(current_app)))]
+    assert order == ["assessment", "exchange", "pledges", "scorecard", "activities"]
