@@ -260,7 +260,8 @@ def check_text(
             if progress is not None and done % progress_every == 0:
                 progress(done)
     except CsvFileError as error:
-        report.errors.append(RowError(None, "", str(error)))
+        # The whole file is refused: its row problems would only bury the reason.
+        report.records, report.errors = [], [RowError(None, "", str(error))]
     if report.ok and not report.records:
         report.errors.append(
             RowError(None, "", f"The file has no rows of {spec.what} under the column names")
