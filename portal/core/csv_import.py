@@ -193,7 +193,7 @@ def run_import(kind: ImportKind[Any, Any], import_id: int) -> None:
     """Check every row of the import; save all of them only if none has a problem. Idempotent."""
     if not _claim(kind, import_id):
         return  # already done (a retry or a duplicate enqueue): nothing to do
-    entry = db.session.get(kind.model, import_id)
+    entry: Any = db.session.get(kind.model, import_id)
 
     def progress(done: int) -> None:
         # Only the import row has changed so far, so committing publishes just the progress.
@@ -219,7 +219,7 @@ def _apply(kind: ImportKind[Any, Any], import_id: int, records: list[Any]) -> No
     if status in FINISHED:
         db.session.rollback()
         return
-    entry = db.session.get(kind.model, import_id)
+    entry: Any = db.session.get(kind.model, import_id)
     try:
         entry.imported_rows = kind.apply(entry, records)
         _finish(entry, ImportStatus.IMPORTED)

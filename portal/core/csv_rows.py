@@ -249,7 +249,8 @@ def check_text(
     duplicates = _Duplicates(spec)
     try:
         for done, (number, cells) in enumerate(iter_rows(spec, text), start=1):
-            record, errors = check_row(spec, number, cells, context)
+            checked = check_row(spec, number, cells, context)
+            record, errors = checked[0], checked[1]
             duplicate = duplicates.check(number, record) if record is not None else None
             if duplicate is not None:
                 errors = [duplicate]

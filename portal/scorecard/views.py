@@ -278,7 +278,7 @@ def ward_figures():
 def upload_ward_figures():
     form = UploadForm()
     form.submit.label.text = "Upload and replace"
-    problems = []
+    problems: list[csv_rows.RowError] = []
     if form.validate_on_submit():
         upload = form.file.data
         try:
