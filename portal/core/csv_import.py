@@ -99,16 +99,21 @@ class CsvImportMixin:
         return [RowError(*item) for item in json.loads(self.errors_json or "[]")]
 
     @property
+    def _status(self) -> ImportStatus:
+        # None until the row is flushed and the column default applies.
+        return ImportStatus(self.status or ImportStatus.QUEUED)
+
+    @property
     def is_finished(self) -> bool:
-        return ImportStatus(self.status).is_finished
+        return self._status.is_finished
 
     @property
     def status_label(self) -> str:
-        return ImportStatus(self.status).label
+        return self._status.label
 
     @property
     def status_colour(self) -> str:
-        return ImportStatus(self.status).colour
+        return self._status.colour
 
     @property
     def percent_done(self) -> int:
@@ -121,7 +126,7 @@ class CsvImportMixin:
     def progress(self) -> dict[str, Any]:
         """What the progress page's script polls for (one set of keys for every feature)."""
         return {
-            "status": str(self.status),
+            "status": str(self._status),
             "status_label": self.status_label,
             "finished": self.is_finished,
             "processed_rows": self.processed_rows,
