@@ -1,44 +1,17 @@
-"""Reading and checking a CSV file of activities. Pure: lookups come in as plain data."""
+"""The activities CSV file: its columns, how each cell is read, and the checks across cells.
+
+Pure: lookups come in as plain data; reading and checking the file is `core.csv_rows`.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from decimal import Decimal
+from collections.abc import Callable
+from dataclasses import dataclass
 
+from ..core.csv_rows import Column, CsvSpec, Row, RowCheck
+from ..core.csv_rows import template_csv as _template_csv
 from . import rules
 
-# (column, required, what goes in it). The template and the import page are built from this.
-COLUMNS: list[tuple[str, bool, str]] = [
-    ("title", True, f"The activity's name, up to {rules.TITLE_MAX} characters."),
-    ("description", False, "What the activity is and who it is for."),
-    (
-        "partners",
-        False,
-        "Partner organisations' names as listed in the directory, separated by semicolons.",
-    ),
-    (
-        "ambitions",
-        False,
-        "Ambition codes (HEALTHY, GROWING, THRIVING, RESILIENT) separated by semicolons. "
-        "Leave blank to take them from the goals.",
-    ),
-    ("goals", True, "Goal codes such as HEALTHY-1; GROWING-2 (at least one)."),
-    ("wards", True, "Ward names or ONS codes separated by semicolons, or the word citywide."),
-    ("start_date", True, "For example 2026-04-01 or 01/04/2026."),
-    ("end_date", True, "The same as or after the start date."),
-    ("people_reached", False, "A whole number, for example 250. Blank means 0."),
-    ("volunteer_hours", False, "A number, for example 12 or 7.5. Blank means 0."),
-    ("spend", False, "Pounds, for example 1500 or £1,500.00. Blank means 0."),
-    ("outcomes", False, "What changed because of the activity."),
-    ("visibility", False, "public or private. Blank means public."),
-]
-COLUMN_NAMES = [name for name, _, _ in COLUMNS]
-REQUIRED_COLUMNS = [name for name, required, _ in COLUMNS if required]
-MAX_ROWS = 20_000
-MAX_REPORTED_ERRORS = 1000
 EXAMPLE_ROWS = [
     {
         "title": "Holiday activities and food in Gipton",
@@ -73,10 +46,6 @@ EXAMPLE_ROWS = [
 ]
 
 
-class CsvFileError(ValueError):
-    """The file as a whole cannot be read; the message is for the person."""
-
-
 @dataclass
 class Lookups:
     """Reference data as plain values, so checking 10,000 rows needs no further queries."""
@@ -89,223 +58,201 @@ class Lookups:
     lead_organisation_id: int
 
 
-@dataclass
-class RowResult:
-    number: int  # the spreadsheet row: the header is row 1
-    values: rules.ActivityValues | None
-    errors: list[tuple[str, str]] = field(default_factory=list)
+ActivityRow = Row[Lookups]
 
 
-def decode(content: bytes, *, max_bytes: int) -> str:
-    """The file's text, or CsvFileError for an empty, oversized, binary or non-UTF-8 file."""
-    if not content:
-        raise CsvFileError("The selected file is empty")
-    if len(content) > max_bytes:
-        raise CsvFileError(f"The selected file must be smaller than {max_bytes // 1_000_000} MB")
-    if b"\x00" in content[:4096]:
-        raise CsvFileError("The selected file must be a CSV file, not a spreadsheet or other file")
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise CsvFileError(
-            "The selected file must be saved as ‘CSV UTF-8’: "
-            f"byte {error.start + 1} is not valid UTF-8 text"
-        ) from error
+def _text(maximum: int) -> Callable[[str, ActivityRow], str]:
+    def parse(text: str, row: ActivityRow) -> str:
+        if len(text) > maximum:
+            raise ValueError(f"Must be {maximum:,} characters or fewer")
+        return text
+
+    return parse
 
 
-def read_header(text: str) -> list[str]:
-    """The header row, checked: every required column present, no unknown or repeated ones."""
-    try:
-        header = next(csv.reader(io.StringIO(text)), None)
-    except csv.Error as error:
-        raise CsvFileError(f"The file could not be read as CSV: {error}") from error
-    if not header or not any(cell.strip() for cell in header):
-        raise CsvFileError("The first row of the file must name the columns, as in the template")
-    names = [cell.strip().lower() for cell in header]
-    missing = [name for name in REQUIRED_COLUMNS if name not in names]
-    if missing:
-        raise CsvFileError("The file is missing these columns: " + ", ".join(missing))
-    unknown = [name for name in names if name and name not in COLUMN_NAMES]
-    if unknown:
-        raise CsvFileError(
-            "The file has columns the import does not know: "
-            + ", ".join(unknown[:5])
-            + ". Use the column names from the template"
-        )
-    repeated = sorted({name for name in names if name and names.count(name) > 1})
-    if repeated:
-        raise CsvFileError("These columns appear more than once: " + ", ".join(repeated))
-    return names
-
-
-def iter_rows(text: str) -> Iterator[tuple[int, dict[str, str] | None]]:
-    """(row number, cells by column) for each data row; None for a row with too many cells.
-
-    Blank lines are skipped. Raises CsvFileError if the CSV itself is malformed or too long.
-    """
-    names = read_header(text)
-    reader = csv.reader(io.StringIO(text))
-    try:
-        next(reader)
-        for index, cells in enumerate(reader, start=2):
-            if index - 1 > MAX_ROWS:
-                raise CsvFileError(f"The file has more than {MAX_ROWS:,} rows: split it up")
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(cells) > len(names) and any(c.strip() for c in cells[len(names) :]):
-                yield index, None
-                continue
-            yield (
-                index,
-                {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(names)},
-            )
-    except csv.Error as error:
-        raise CsvFileError(f"The file could not be read as CSV: {error}") from error
-
-
-def count_rows(text: str) -> int:
-    return sum(1 for _ in iter_rows(text))
-
-
-def check_row(number: int, cells: dict[str, str] | None, lookups: Lookups) -> RowResult:
-    """Every problem with one row, by column; the values when there are none."""
-    if cells is None:
-        return RowResult(number, None, [("", "This row has more cells than there are columns")])
-    errors: list[tuple[str, str]] = []
-
-    def text(column: str, maximum: int) -> str:
-        value = (cells.get(column) or "").strip()
-        if len(value) > maximum:
-            errors.append((column, f"Must be {maximum:,} characters or fewer"))
-        return value
-
-    title = text("title", rules.TITLE_MAX)
-    if not title:
-        errors.append(("title", "Enter the activity's title"))
-    description = text("description", rules.DESCRIPTION_MAX)
-    outcomes = text("outcomes", rules.OUTCOMES_MAX)
-
-    partner_ids: list[int] = []
-    for name in rules.split_list(cells.get("partners", "")):
-        organisation_id = lookups.organisation_ids_by_name.get(name.lower())
+def _partners(text: str, row: ActivityRow) -> list[int]:
+    ids: list[int] = []
+    for name in rules.split_list(text):
+        organisation_id = row.context.organisation_ids_by_name.get(name.lower())
         if organisation_id is None:
-            errors.append(("partners", f"No approved organisation is called ‘{name[:80]}’"))
-        elif organisation_id == lookups.lead_organisation_id:
-            errors.append(("partners", "Your own organisation leads the activity: remove it"))
-        elif organisation_id not in partner_ids:
-            partner_ids.append(organisation_id)
+            row.fail("partners", f"No approved organisation is called ‘{name[:80]}’")
+        elif organisation_id == row.context.lead_organisation_id:
+            row.fail("partners", "Your own organisation leads the activity: remove it")
+        elif organisation_id not in ids:
+            ids.append(organisation_id)
+    return ids
 
-    ambition_ids: list[int] = []
-    for code in rules.split_list(cells.get("ambitions", "")):
-        ambition_id = lookups.ambition_ids_by_code.get(code.upper())
+
+def _ambitions(text: str, row: ActivityRow) -> list[int]:
+    ids: list[int] = []
+    for code in rules.split_list(text):
+        ambition_id = row.context.ambition_ids_by_code.get(code.upper())
         if ambition_id is None:
-            errors.append(
-                (
-                    "ambitions",
-                    f"‘{code[:40]}’ is not an Ambition code: use HEALTHY, GROWING, "
-                    "THRIVING or RESILIENT",
-                )
+            row.fail(
+                "ambitions",
+                f"‘{code[:40]}’ is not an Ambition code: use HEALTHY, GROWING, "
+                "THRIVING or RESILIENT",
             )
         else:
-            ambition_ids.append(ambition_id)
+            ids.append(ambition_id)
+    return ids
+
+
+def _goals(text: str, row: ActivityRow) -> list[rules.GoalInfo]:
     goals: list[rules.GoalInfo] = []
-    goal_codes_ok = True
-    for code in rules.split_list(cells.get("goals", "")):
-        goal = lookups.goals_by_code.get(code.upper())
+    for code in rules.split_list(text):
+        goal = row.context.goals_by_code.get(code.upper())
         if goal is None:
-            goal_codes_ok = False
-            errors.append(("goals", f"‘{code[:40]}’ is not a goal code, like HEALTHY-1"))
+            row.fail("goals", f"‘{code[:40]}’ is not a goal code, like HEALTHY-1")
         elif goal not in goals:
             goals.append(goal)
-    if goal_codes_ok:
-        errors.extend(rules.check_tags(ambition_ids, goals, lookups.ambition_names))
+    return goals
 
+
+def _wards(text: str, row: ActivityRow) -> tuple[bool, list[int]]:
+    """(citywide, ward ids)."""
     citywide = False
-    ward_ids: list[int] = []
-    for key in rules.split_list(cells.get("wards", "")):
+    ids: list[int] = []
+    for key in rules.split_list(text):
         if key.lower() == "citywide":
             citywide = True
             continue
-        ward_id = lookups.ward_ids_by_key.get(key.lower())
+        ward_id = row.context.ward_ids_by_key.get(key.lower())
         if ward_id is None:
-            errors.append(("wards", f"‘{key[:80]}’ is not a Leeds ward name or ONS code"))
-        elif ward_id not in ward_ids:
-            ward_ids.append(ward_id)
-    if citywide and ward_ids:
-        errors.append(("wards", "Give either wards or citywide, not both"))
-    elif not citywide and not ward_ids and not any(c == "wards" for c, _ in errors):
-        errors.append(("wards", "Enter at least one ward, or the word citywide"))
+            row.fail("wards", f"‘{key[:80]}’ is not a Leeds ward name or ONS code")
+        elif ward_id not in ids:
+            ids.append(ward_id)
+    if citywide and ids:
+        raise ValueError("Give either wards or citywide, not both")
+    if not citywide and not ids and not row.failed("wards"):
+        raise ValueError("Enter at least one ward, or the word citywide")
+    return citywide, ids
 
-    dates = {}
-    for column in ("start_date", "end_date"):
-        raw = (cells.get(column) or "").strip()
-        if not raw:
-            errors.append((column, f"Enter the {column.replace('_', ' ')}"))
-            continue
-        try:
-            dates[column] = rules.parse_date(raw)
-        except ValueError as error:
-            errors.append((column, str(error)))
-    date_problem = rules.check_dates(dates.get("start_date"), dates.get("end_date"))
-    if date_problem:
-        errors.append(("end_date", date_problem))
 
-    people_reached, volunteer_hours, spend = 0, Decimal(0), Decimal(0)
-    try:
-        people_reached = rules.parse_count(
-            cells.get("people_reached", ""), what="people reached", example="250"
-        )
-    except ValueError as error:
-        errors.append(("people_reached", str(error)))
-    try:
-        volunteer_hours = rules.parse_amount(
-            cells.get("volunteer_hours", ""),
-            maximum=rules.HOURS_MAX,
-            places=1,
-            what="volunteer hours",
-            example="12 or 7.5",
-        )
-    except ValueError as error:
-        errors.append(("volunteer_hours", str(error)))
-    try:
-        spend = rules.parse_amount(
-            cells.get("spend", ""),
-            maximum=rules.SPEND_MAX,
-            places=2,
-            what="spend",
-            example="1500 or 1500.50",
-        )
-    except ValueError as error:
-        errors.append(("spend", str(error)))
+def _date(text: str, row: ActivityRow) -> object:
+    return rules.parse_date(text)
 
-    visibility = (cells.get("visibility") or "").strip().lower() or "public"
+
+def _people(text: str, row: ActivityRow) -> int:
+    return rules.parse_count(text, what="people reached", example="250")
+
+
+def _hours(text: str, row: ActivityRow) -> object:
+    return rules.parse_amount(
+        text, maximum=rules.HOURS_MAX, places=1, what="volunteer hours", example="12 or 7.5"
+    )
+
+
+def _spend(text: str, row: ActivityRow) -> object:
+    return rules.parse_amount(
+        text, maximum=rules.SPEND_MAX, places=2, what="spend", example="1500 or 1500.50"
+    )
+
+
+def _visibility(text: str, row: ActivityRow) -> bool:
+    """True for public (the default)."""
+    visibility = text.lower() or "public"
     if visibility not in ("public", "private"):
-        errors.append(("visibility", "Enter public or private"))
+        raise ValueError("Enter public or private")
+    return visibility == "public"
 
-    if errors:
-        return RowResult(number, None, errors)
-    values = rules.ActivityValues(
-        title=title,
-        description=description,
-        start_date=dates["start_date"],
-        end_date=dates["end_date"],
-        goal_ids=[goal.id for goal in goals],
+
+def _check_tags(row: ActivityRow) -> None:
+    ambition_ids = row.values.get("ambitions") or []
+    for column, message in rules.check_tags(
+        ambition_ids, row.values["goals"], row.context.ambition_names
+    ):
+        row.fail(column, message)
+
+
+def _check_dates(row: ActivityRow) -> None:
+    problem = rules.check_dates(row.values["start_date"], row.values["end_date"])
+    if problem:
+        row.fail("end_date", problem)
+
+
+def _build(row: ActivityRow) -> rules.ActivityValues:
+    values = row.values
+    citywide, ward_ids = values["wards"]
+    return rules.ActivityValues(
+        title=values["title"],
+        description=values["description"],
+        start_date=values["start_date"],
+        end_date=values["end_date"],
+        goal_ids=[goal.id for goal in values["goals"]],
         citywide=citywide,
         ward_ids=ward_ids,
-        partner_ids=partner_ids,
-        people_reached=people_reached,
-        volunteer_hours=volunteer_hours,
-        spend=spend,
-        outcomes=outcomes,
-        is_public=visibility == "public",
+        partner_ids=values["partners"],
+        people_reached=values["people_reached"],
+        volunteer_hours=values["volunteer_hours"],
+        spend=values["spend"],
+        outcomes=values["outcomes"],
+        is_public=values["visibility"],
     )
-    return RowResult(number, values, [])
+
+
+SPEC: CsvSpec[Lookups, rules.ActivityValues] = CsvSpec(
+    columns=[
+        Column(
+            "title",
+            f"The activity's name, up to {rules.TITLE_MAX} characters.",
+            required=True,
+            parse=_text(rules.TITLE_MAX),
+            blank="Enter the activity's title",
+        ),
+        Column(
+            "description",
+            "What the activity is and who it is for.",
+            parse=_text(rules.DESCRIPTION_MAX),
+        ),
+        Column(
+            "partners",
+            "Partner organisations' names as listed in the directory, separated by semicolons.",
+            parse=_partners,
+        ),
+        Column(
+            "ambitions",
+            "Ambition codes (HEALTHY, GROWING, THRIVING, RESILIENT) separated by semicolons. "
+            "Leave blank to take them from the goals.",
+            parse=_ambitions,
+        ),
+        Column("goals", "Goal codes such as HEALTHY-1; GROWING-2 (at least one).", True, _goals),
+        Column(
+            "wards",
+            "Ward names or ONS codes separated by semicolons, or the word citywide.",
+            True,
+            _wards,
+        ),
+        Column(
+            "start_date",
+            "For example 2026-04-01 or 01/04/2026.",
+            True,
+            _date,
+            "Enter the start date",
+        ),
+        Column(
+            "end_date", "The same as or after the start date.", True, _date, "Enter the end date"
+        ),
+        Column("people_reached", "A whole number, for example 250. Blank means 0.", parse=_people),
+        Column("volunteer_hours", "A number, for example 12 or 7.5. Blank means 0.", parse=_hours),
+        Column("spend", "Pounds, for example 1500 or £1,500.00. Blank means 0.", parse=_spend),
+        Column(
+            "outcomes", "What changed because of the activity.", parse=_text(rules.OUTCOMES_MAX)
+        ),
+        Column("visibility", "public or private. Blank means public.", parse=_visibility),
+    ],
+    checks=[
+        RowCheck(("goals",), _check_tags),
+        RowCheck(("start_date", "end_date"), _check_dates),
+    ],
+    build=_build,
+    what="activities",
+)
+# (column, required, what goes in it), for the import page.
+COLUMNS: list[tuple[str, bool, str]] = [(c.name, c.required, c.help) for c in SPEC.columns]
+COLUMN_NAMES = SPEC.names
 
 
 def template_csv() -> str:
     """The downloadable template: the header and two example rows."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMN_NAMES, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(EXAMPLE_ROWS)
-    return out.getvalue()
+    return _template_csv(SPEC, EXAMPLE_ROWS)

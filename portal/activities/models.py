@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, Numeric, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.csv_import import CsvImportMixin
 from ..core.models import Ambition, Goal, Ward, utcnow
 from ..extensions import Model, db
 from ..orgs.models import Organisation
@@ -113,22 +113,7 @@ class Activity(Model):
         return self.title
 
 
-IMPORT_QUEUED = "queued"
-IMPORT_CHECKING = "checking"
-IMPORT_COMPLETED = "completed"
-IMPORT_REJECTED = "rejected"
-IMPORT_FAILED = "failed"
-IMPORT_STATUSES = {
-    IMPORT_QUEUED: ("Waiting to start", "grey"),
-    IMPORT_CHECKING: ("Checking rows", "blue"),
-    IMPORT_COMPLETED: ("Imported", "green"),
-    IMPORT_REJECTED: ("Not imported: fix the errors", "red"),
-    IMPORT_FAILED: ("Failed: try again", "red"),
-}
-IMPORT_FINISHED = (IMPORT_COMPLETED, IMPORT_REJECTED, IMPORT_FAILED)
-
-
-class ActivityImport(Model):
+class ActivityImport(CsvImportMixin, Model):
     """A CSV file of activities, checked and applied by a background job, all or nothing."""
 
     __tablename__ = "activity_imports"
@@ -136,41 +121,5 @@ class ActivityImport(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    filename: Mapped[str] = mapped_column(String(200), default="")
-    # The decoded file, kept in the database so an RQ worker on another host can read it.
-    content: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(12), default=IMPORT_QUEUED, index=True)
-    total_rows: Mapped[int] = mapped_column(Integer, default=0)
-    processed_rows: Mapped[int] = mapped_column(Integer, default=0)
-    created_count: Mapped[int] = mapped_column(Integer, default=0)
-    error_count: Mapped[int] = mapped_column(Integer, default=0)
-    # JSON list of [row number, column, message]; capped so a broken file stays readable.
-    errors_json: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    finished_at: Mapped[datetime | None]
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
-
-    @property
-    def errors(self) -> list[tuple[int, str, str]]:
-        return [tuple(item) for item in json.loads(self.errors_json)] if self.errors_json else []
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in IMPORT_FINISHED
-
-    @property
-    def status_label(self) -> str:
-        return IMPORT_STATUSES.get(self.status, (self.status, "grey"))[0]
-
-    @property
-    def status_colour(self) -> str:
-        return IMPORT_STATUSES.get(self.status, (self.status, "grey"))[1]
-
-    @property
-    def percent_done(self) -> int:
-        if self.is_finished:
-            return 100
-        if not self.total_rows:
-            return 0
-        return min(99, self.processed_rows * 100 // self.total_rows)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
@@ -11,14 +10,12 @@ from sqlalchemy.orm import selectinload
 
 from ..accounts.models import Membership, User
 from ..core.audit import record
+from ..core.csv_import import start_import as start_csv_import
 from ..core.models import Ambition, Goal, Ward, utcnow
 from ..extensions import db
-from ..jobs import enqueue_after_commit
 from ..orgs.models import STATUS_APPROVED, Organisation
 from . import csv_import, rules
 from .models import (
-    IMPORT_COMPLETED,
-    IMPORT_REJECTED,
     Activity,
     ActivityImport,
     activity_goals,
@@ -239,28 +236,17 @@ def start_import(
     organisation: Organisation, user: User | None, filename: str, text: str, total_rows: int
 ) -> ActivityImport:
     """Keep the file and queue the job that checks and applies it after the commit."""
-    from .jobs import run_activity_import
+    from .jobs import ACTIVITY_IMPORTS
 
-    activity_import = ActivityImport(
+    entry: ActivityImport = start_csv_import(
+        ACTIVITY_IMPORTS,
+        text,
+        total_rows,
         organisation_id=organisation.id,
         created_by_id=user.id if user else None,
-        filename=filename[:200],
-        content=text,
-        total_rows=total_rows,
+        filename=filename,
     )
-    db.session.add(activity_import)
-    db.session.flush()
-    enqueue_after_commit(run_activity_import, activity_import.id)
-    return activity_import
-
-
-def reject_import(activity_import: ActivityImport, errors: list[tuple[int, str, str]]) -> None:
-    """Mark the import as refused, keeping the first errors for the report."""
-    activity_import.status = IMPORT_REJECTED
-    activity_import.error_count = len(errors)
-    activity_import.errors_json = json.dumps(errors[: csv_import.MAX_REPORTED_ERRORS])
-    activity_import.processed_rows = activity_import.total_rows
-    activity_import.finished_at = utcnow()
+    return entry
 
 
 def apply_import(activity_import: ActivityImport, rows: list[rules.ActivityValues]) -> int:
@@ -308,11 +294,6 @@ def apply_import(activity_import: ActivityImport, rows: list[rules.ActivityValue
     ):
         if table_rows:
             db.session.execute(insert(table), table_rows)
-    activity_import.status = IMPORT_COMPLETED
-    activity_import.created_count = len(ids)
-    activity_import.processed_rows = activity_import.total_rows
-    activity_import.finished_at = now
-    activity_import.content = ""  # applied: the rows now live in the activities table
     record(
         "activity.imported",
         activity_import,

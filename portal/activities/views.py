@@ -20,6 +20,8 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..core import csv_rows
+from ..core.csv_rows import BYTES_PER_MB
 from ..core.forms import ambition_choices, ward_choices
 from ..core.pagination import paginate
 from ..core.reference import all_ambitions, all_goals
@@ -200,30 +202,27 @@ def import_upload(org_id: int):
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.file.data
-        content = upload.read(current_app.config["MAX_UPLOAD_BYTES"] + 1)
+        max_mb = current_app.config["MAX_UPLOAD_BYTES"] // BYTES_PER_MB
         try:
-            text = csv_import.decode(content, max_bytes=current_app.config["MAX_UPLOAD_BYTES"])
-            total = csv_import.count_rows(text)
-        except csv_import.CsvFileError as error:
+            text = csv_rows.decode(upload.read(max_mb * BYTES_PER_MB + 1), max_mb=max_mb)
+            total = csv_rows.count_rows(csv_import.SPEC, text)
+        except csv_rows.CsvFileError as error:
             form.file.errors.append(str(error))
         else:
-            if total == 0:
-                form.file.errors.append("The file has no rows of activities under the column names")
-            else:
-                activity_import = services.start_import(
-                    g.org, current_user, upload.filename or "", text, total
-                )
-                db.session.commit()
-                return redirect(
-                    url_for("activities.import_status", org_id=org_id, import_id=activity_import.id)
-                )
+            activity_import = services.start_import(
+                g.org, current_user, upload.filename or "", text, total
+            )
+            db.session.commit()
+            return redirect(
+                url_for("activities.import_status", org_id=org_id, import_id=activity_import.id)
+            )
     return render_template(
         "activities/import.html",
         form=form,
         organisation=g.org,
         columns=csv_import.COLUMNS,
         goals=all_goals(),
-        max_rows=csv_import.MAX_ROWS,
+        max_rows=csv_import.SPEC.max_rows,
     )
 
 
@@ -250,14 +249,7 @@ def import_status(org_id: int, import_id: int):
 @org_member_required()
 def import_progress(org_id: int, import_id: int):
     activity_import = _import_or_404(org_id, import_id)
-    return jsonify(
-        status=activity_import.status,
-        status_label=activity_import.status_label,
-        finished=activity_import.is_finished,
-        processed_rows=activity_import.processed_rows,
-        total_rows=activity_import.total_rows,
-        percent=activity_import.percent_done,
-    )
+    return jsonify(activity_import.progress())
 
 
 @bp.app_template_global("activity_panel_items")

@@ -1,4 +1,7 @@
-"""Checking a CSV of indicator values, row by row, before anything is saved (no database here)."""
+"""The scorecard values CSV file: its columns and how each cell is read (no database here).
+
+Reading and checking the file is `core.csv_rows`; the ward deprivation file is checked here too.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +9,15 @@ import csv
 import io
 import math
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from ..core.csv_rows import BYTES_PER_MB, Column, CsvSpec, Row, RowError, normalise_header
 from .breakdowns import BREAKDOWN_LABELS, CITYWIDE, categories_for, match_category
 from .periods import Period, period_error
 
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
-MAX_IMPORT_ROWS = 20_000
+MAX_IMPORT_MB = 5
+MAX_IMPORT_BYTES = MAX_IMPORT_MB * BYTES_PER_MB
 MAX_ABS_VALUE = 1e12
-COLUMNS = ["indicator", "period", "breakdown", "category", "value", "source", "notes"]
-REQUIRED_COLUMNS = ["indicator", "period", "value"]
 MAX_LENGTHS = {"source": 200, "notes": 2000}
 
 
@@ -31,13 +33,12 @@ class IndicatorRule:
 
 
 @dataclass(frozen=True)
-class RowError:
-    row: int | None  # the spreadsheet row (the header is row 1); None for the whole file
-    column: str
-    message: str
+class Lookups:
+    """What rows are checked against, as plain values."""
 
-    def as_dict(self) -> dict[str, object]:
-        return {"row": self.row, "column": self.column, "message": self.message}
+    indicators: Mapping[str, IndicatorRule]  # by lower-cased code
+    ward_names: Collection[str]
+    may_record: Callable[[int], bool]  # may the person importing record for this Ambition?
 
 
 @dataclass(frozen=True)
@@ -62,34 +63,7 @@ class ValueRow:
         )
 
 
-@dataclass
-class CheckResult:
-    rows: list[ValueRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    total_rows: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-def decode_upload(data: bytes) -> tuple[str | None, RowError | None]:
-    """The file's text, or a file-level error (too big, not UTF-8 text, empty)."""
-    if len(data) > MAX_IMPORT_BYTES:
-        return None, RowError(
-            None, "file", f"The file must be smaller than {MAX_IMPORT_BYTES // (1024 * 1024)} MB"
-        )
-    if not data.strip():
-        return None, RowError(None, "file", "The file is empty: add a header row and some values")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None, RowError(
-            None, "file", "The file must be saved as CSV UTF-8 (in Excel: Save as, CSV UTF-8)"
-        )
-    if "\x00" in text:
-        return None, RowError(None, "file", "The file must be a CSV text file, not a spreadsheet")
-    return text, None
+ValueCells = Row[Lookups]
 
 
 def parse_value(text: str, unit: str) -> tuple[float | None, str | None]:
@@ -110,162 +84,126 @@ def parse_value(text: str, unit: str) -> tuple[float | None, str | None]:
     return value, None
 
 
-def _normalise_header(name: str) -> str:
-    return "_".join((name or "").strip().lower().split())
+def _indicator(text: str, row: ValueCells) -> IndicatorRule:
+    code = text.lower()
+    rule = row.context.indicators.get(code)
+    if rule is None:
+        raise ValueError(f"There is no indicator with the code '{code[:60]}'")
+    if not row.context.may_record(rule.ambition_id):
+        # Reported, but the rest of the row is still checked against the indicator.
+        row.fail("indicator", "You can only record values for the Ambitions you convene")
+    return rule
 
 
-def check_csv(
-    text: str,
-    indicators: Mapping[str, IndicatorRule],
-    ward_names: Collection[str],
-    may_record: Callable[[int], bool],
-    progress: Callable[[int, int], None] | None = None,
-    progress_every: int = 1000,
-) -> CheckResult:
-    """Check every row of `text`; the result holds the clean rows and every problem found.
-
-    `may_record(ambition_id)` says whether the person importing may record values for an
-    Ambition's indicators. `progress(done, total)` is called every `progress_every` rows.
-    """
-    result = CheckResult()
-    try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as error:
-        result.errors.append(RowError(None, "file", f"The file is not a valid CSV file ({error})"))
-        return result
-    if not records:
-        result.errors.append(RowError(None, "file", "The file is empty: add a header row"))
-        return result
-    header = [_normalise_header(name) for name in records[0]]
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
-    if missing:
-        result.errors.append(
-            RowError(
-                1,
-                ", ".join(missing),
-                "The header row must include the columns "
-                + ", ".join(REQUIRED_COLUMNS)
-                + " (download the template to see them all)",
-            )
-        )
-        return result
-    body = [
-        (number, record)
-        for number, record in enumerate(records[1:], start=2)
-        if any(c.strip() for c in record)
-    ]
-    result.total_rows = len(body)
-    if len(body) > MAX_IMPORT_ROWS:
-        result.errors.append(
-            RowError(
-                None,
-                "file",
-                f"The file has {len(body):,} rows: split it into files of at most "
-                f"{MAX_IMPORT_ROWS:,} rows",
-            )
-        )
-        return result
-    seen: dict[tuple, int] = {}
-    for done, (number, record) in enumerate(body, start=1):
-        cells = {
-            name: (record[i].strip() if i < len(record) else "") for i, name in enumerate(header)
-        }
-        row = _check_row(number, cells, indicators, ward_names, may_record, result.errors)
-        if row is not None:
-            if row.key in seen:
-                result.errors.append(
-                    RowError(
-                        number,
-                        "period",
-                        f"This repeats row {seen[row.key]}: the same indicator, period, "
-                        "breakdown and category",
-                    )
-                )
-            else:
-                seen[row.key] = number
-                result.rows.append(row)
-        if progress and done % progress_every == 0:
-            progress(done, len(body))
-    return result
+def _rule(row: ValueCells) -> IndicatorRule | None:
+    rule = row.values.get("indicator")
+    return rule if isinstance(rule, IndicatorRule) else None
 
 
-def _check_row(
-    number: int,
-    cells: Mapping[str, str],
-    indicators: Mapping[str, IndicatorRule],
-    ward_names: Collection[str],
-    may_record: Callable[[int], bool],
-    errors: list[RowError],
-) -> ValueRow | None:
-    before = len(errors)
-
-    def fail(column: str, message: str) -> None:
-        errors.append(RowError(number, column, message))
-
-    code = cells.get("indicator", "").lower()
-    rule = indicators.get(code)
-    if not code:
-        fail("indicator", "Enter the indicator code, for example life-expectancy-female")
-    elif rule is None:
-        fail("indicator", f"There is no indicator with the code '{code[:60]}'")
-    elif not may_record(rule.ambition_id):
-        fail("indicator", "You can only record values for the Ambitions you convene")
-    period = None
-    breakdown = _normalise_header(cells.get("breakdown", "")) or CITYWIDE
-    category = cells.get("category", "")
-    if rule is not None:
-        period, message = period_error(cells.get("period"), rule.frequency)
-        if message:
-            fail("period", message)
-        if breakdown not in BREAKDOWN_LABELS:
-            fail("breakdown", "Enter a breakdown from the template: " + ", ".join(BREAKDOWN_LABELS))
-        elif breakdown != CITYWIDE and breakdown not in rule.breakdowns:
-            fail(
-                "breakdown",
-                f"This indicator is not broken down by {BREAKDOWN_LABELS[breakdown].lower()}",
-            )
-        elif breakdown == CITYWIDE:
-            if category:
-                fail("category", "Leave the category empty for a citywide value")
-        else:
-            matched = match_category(breakdown, category, ward_names)
-            if matched is None:
-                if not category:
-                    fail(
-                        "category",
-                        f"Enter the {BREAKDOWN_LABELS[breakdown].lower()} this value is for",
-                    )
-                else:
-                    options = categories_for(breakdown, ward_names)
-                    hint = (
-                        ", ".join(options)
-                        if len(options) <= 10
-                        else "a ward name as it appears on the portal"
-                    )
-                    fail(
-                        "category",
-                        f"'{category[:80]}' is not a "
-                        f"{BREAKDOWN_LABELS[breakdown].lower()}: use {hint}",
-                    )
-            category = matched or ""
-    value, message = parse_value(cells.get("value", ""), rule.unit if rule else "")
+def _period(text: str, row: ValueCells) -> Period | None:
+    rule = _rule(row)
+    if rule is None:
+        return None  # nothing to check the period against
+    period, message = period_error(text, rule.frequency)
     if message:
-        fail("value", message)
-    for column, limit in MAX_LENGTHS.items():
-        if len(cells.get(column, "")) > limit:
-            fail(column, f"{column.capitalize()} must be {limit} characters or fewer")
-    if len(errors) > before or rule is None or period is None or value is None:
-        return None
+        raise ValueError(message)
+    return period
+
+
+def _breakdown(text: str, row: ValueCells) -> str:
+    breakdown = normalise_header(text) or CITYWIDE
+    rule = _rule(row)
+    if rule is None:
+        return breakdown
+    if breakdown not in BREAKDOWN_LABELS:
+        raise ValueError("Enter a breakdown from the template: " + ", ".join(BREAKDOWN_LABELS))
+    if breakdown != CITYWIDE and breakdown not in rule.breakdowns:
+        raise ValueError(
+            f"This indicator is not broken down by {BREAKDOWN_LABELS[breakdown].lower()}"
+        )
+    return breakdown
+
+
+def _category(text: str, row: ValueCells) -> str:
+    breakdown = row.values.get("breakdown", CITYWIDE)
+    if _rule(row) is None or row.failed("breakdown"):
+        return text
+    if breakdown == CITYWIDE:
+        if text:
+            raise ValueError("Leave the category empty for a citywide value")
+        return ""
+    matched = match_category(breakdown, text, row.context.ward_names)
+    if matched is not None:
+        return matched
+    label = BREAKDOWN_LABELS[breakdown].lower()
+    if not text:
+        raise ValueError(f"Enter the {label} this value is for")
+    options = categories_for(breakdown, row.context.ward_names)
+    hint = ", ".join(options) if len(options) <= 10 else "a ward name as it appears on the portal"
+    raise ValueError(f"'{text[:80]}' is not a {label}: use {hint}")
+
+
+def _value(text: str, row: ValueCells) -> float:
+    rule = _rule(row)
+    value, message = parse_value(text, rule.unit if rule else "")
+    if message or value is None:
+        raise ValueError(message)
+    return value
+
+
+def _limited(column: str) -> Callable[[str, ValueCells], str]:
+    limit = MAX_LENGTHS[column]
+
+    def parse(text: str, row: ValueCells) -> str:
+        if len(text) > limit:
+            raise ValueError(f"{column.capitalize()} must be {limit} characters or fewer")
+        return text
+
+    return parse
+
+
+def _build(row: ValueCells) -> ValueRow:
+    values = row.values
     return ValueRow(
-        row=number,
-        indicator_id=rule.id,
-        period=period,
-        breakdown=breakdown,
-        category=category,
-        value=value,
-        source=cells.get("source", ""),
-        notes=cells.get("notes", ""),
+        row=row.number,
+        indicator_id=values["indicator"].id,
+        period=values["period"],
+        breakdown=values["breakdown"],
+        category=values["category"],
+        value=values["value"],
+        source=values["source"],
+        notes=values["notes"],
     )
+
+
+def _repeats(first_row: int) -> tuple[str, str]:
+    return (
+        "period",
+        f"This repeats row {first_row}: the same indicator, period, breakdown and category",
+    )
+
+
+SPEC: CsvSpec[Lookups, ValueRow] = CsvSpec(
+    columns=[
+        Column(
+            "indicator",
+            required=True,
+            parse=_indicator,
+            blank="Enter the indicator code, for example life-expectancy-female",
+        ),
+        Column("period", required=True, parse=_period),
+        Column("breakdown", parse=_breakdown),
+        Column("category", parse=_category),
+        Column("value", required=True, parse=_value),
+        Column("source", parse=_limited("source")),
+        Column("notes", parse=_limited("notes")),
+    ],
+    build=_build,
+    what="values",
+    duplicate_key=lambda row: row.key,
+    duplicate=_repeats,
+)
+COLUMNS = SPEC.names
 
 
 DEPRIVATION_COLUMNS = ["ward", "share_most_deprived", "source"]
@@ -304,7 +242,7 @@ def check_deprivation_csv(
             RowError(None, "file", "The file is empty: add a header row and a row per ward")
         ]
     header_row, header_cells = numbered[0]
-    header = [_normalise_header(name) for name in header_cells]
+    header = [normalise_header(name) for name in header_cells]
     missing = [name for name in DEPRIVATION_COLUMNS[:2] if name not in header]
     if missing:
         return [], [

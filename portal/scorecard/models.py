@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.csv_import import CsvImportMixin
 from ..core.models import Ambition, Ward, utcnow
 from ..extensions import Model
 from .breakdowns import CITYWIDE
@@ -16,18 +17,6 @@ DIRECTION_UP = "up"
 DIRECTION_DOWN = "down"
 FREQUENCY_YEAR = "year"
 FREQUENCY_QUARTER = "quarter"
-
-
-IMPORT_PENDING = "pending"
-IMPORT_RUNNING = "running"
-IMPORT_SUCCEEDED = "succeeded"
-IMPORT_FAILED = "failed"
-IMPORT_STATUS_LABELS = {
-    IMPORT_PENDING: "Waiting to start",
-    IMPORT_RUNNING: "Checking rows",
-    IMPORT_SUCCEEDED: "Imported",
-    IMPORT_FAILED: "Not imported",
-}
 
 
 class Indicator(Model):
@@ -101,36 +90,10 @@ class WardDeprivation(Model):
     ward: Mapped[Ward] = relationship(lazy="joined")
 
 
-class ScorecardImport(Model):
+class ScorecardImport(CsvImportMixin, Model):
     """A CSV of values being checked and applied by a background job, with its progress."""
 
     __tablename__ = "scorecard_imports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column()
-    filename: Mapped[str] = mapped_column(String(200), default="")
-    # The decoded CSV; kept in the database so a worker on another machine can read it.
-    content: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(20), default=IMPORT_PENDING)
-    total_rows: Mapped[int] = mapped_column(Integer, default=0)
-    processed_rows: Mapped[int] = mapped_column(Integer, default=0)
-    applied_rows: Mapped[int] = mapped_column(Integer, default=0)
-    errors_json: Mapped[str] = mapped_column(Text, default="")
-
-    @property
-    def status_label(self) -> str:
-        return IMPORT_STATUS_LABELS.get(self.status, self.status)
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (IMPORT_SUCCEEDED, IMPORT_FAILED)
-
-    @property
-    def percent_done(self) -> int:
-        if self.is_finished:
-            return 100
-        if not self.total_rows:
-            return 0
-        return min(99, self.processed_rows * 100 // self.total_rows)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from importlib import resources
@@ -13,9 +12,9 @@ from sqlalchemy import select
 
 from ..accounts.models import User
 from ..core.audit import record
-from ..core.models import Ambition, Ward, utcnow
+from ..core.csv_import import start_import as start_csv_import
+from ..core.models import Ambition, Ward
 from ..extensions import db
-from ..jobs import enqueue_after_commit
 from .breakdowns import CITYWIDE, category_label
 from .csv_import import DeprivationRow, IndicatorRule, ValueRow
 from .deprivation import derive_deciles, values_by_decile
@@ -270,19 +269,12 @@ def apply_rows(rows: list[ValueRow], user_id: int | None) -> int:
 
 def start_import(user: User, filename: str, text: str, total_rows: int) -> ScorecardImport:
     """Keep the upload and queue the job that checks and applies it once the caller commits."""
-    from .jobs import run_import
+    from .jobs import SCORECARD_IMPORTS
 
-    entry = ScorecardImport(
-        created_by_id=user.id, filename=filename[:200], content=text, total_rows=total_rows
+    entry: ScorecardImport = start_csv_import(
+        SCORECARD_IMPORTS, text, total_rows, created_by_id=user.id, filename=filename
     )
-    db.session.add(entry)
-    db.session.flush()
-    enqueue_after_commit(run_import, entry.id)
     return entry
-
-
-def import_errors(entry: ScorecardImport) -> list[dict[str, object]]:
-    return json.loads(entry.errors_json) if entry.errors_json else []
 
 
 # Reading the scorecard ----------------------------------------------------------------------
@@ -395,10 +387,3 @@ def imports_for(user: User) -> list[ScorecardImport]:
     if not user.is_platform_admin:
         statement = statement.where(ScorecardImport.created_by_id == user.id)
     return list(db.session.scalars(statement))
-
-
-def mark_import(entry: ScorecardImport, **fields: object) -> None:
-    for name, value in fields.items():
-        setattr(entry, name, value)
-    if entry.is_finished:
-        entry.finished_at = utcnow()

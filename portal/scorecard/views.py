@@ -20,17 +20,13 @@ from flask import (
 from flask_login import current_user, login_required
 
 from ..accounts.access import convenor_required, platform_admin_required
+from ..core import csv_rows
 from ..core.templating import count_of
 from ..extensions import db
 from . import services
 from .breakdowns import BREAKDOWN_LABELS, CITYWIDE, categories_for, category_label
 from .chart import line_chart
-from .csv_import import (
-    COLUMNS,
-    MAX_IMPORT_BYTES,
-    check_deprivation_csv,
-    decode_upload,
-)
+from .csv_import import COLUMNS, MAX_IMPORT_BYTES, MAX_IMPORT_MB, SPEC, check_deprivation_csv
 from .forms import UploadForm, ValueForm
 from .models import Indicator, IndicatorValue, ScorecardImport
 from .periods import parse_period
@@ -187,11 +183,15 @@ def import_values():
     form = UploadForm()
     if form.validate_on_submit():
         upload = form.file.data
-        text, error = decode_upload(upload.stream.read(MAX_IMPORT_BYTES + 1))
-        if error is not None:
-            form.file.errors.append(error.message)
+        try:
+            text = csv_rows.decode(upload.stream.read(MAX_IMPORT_BYTES + 1), max_mb=MAX_IMPORT_MB)
+            total = csv_rows.count_rows(SPEC, text)
+        except csv_rows.CsvFileError as error:
+            form.file.errors.append(str(error))
         else:
-            entry = services.start_import(current_user, upload.filename or "upload.csv", text, 0)
+            entry = services.start_import(
+                current_user, upload.filename or "upload.csv", text, total
+            )
             db.session.commit()
             return redirect(url_for(".import_status", import_id=entry.id))
     return render_template(
@@ -227,12 +227,11 @@ def _import_or_404(import_id: int) -> ScorecardImport:
 @convenor_required
 def import_status(import_id: int):
     entry = _import_or_404(import_id)
-    errors = services.import_errors(entry)
     return render_template(
         "scorecard/import_status.html",
         entry=entry,
-        errors=errors[:ERRORS_SHOWN],
-        error_count=len(errors),
+        errors=entry.errors[:ERRORS_SHOWN],
+        error_count=entry.error_count,
     )
 
 
@@ -240,14 +239,7 @@ def import_status(import_id: int):
 @convenor_required
 def import_progress(import_id: int):
     entry = _import_or_404(import_id)
-    return jsonify(
-        status=entry.status,
-        label=entry.status_label,
-        finished=entry.is_finished,
-        processed=entry.processed_rows,
-        total=entry.total_rows,
-        percent=entry.percent_done,
-    )
+    return jsonify(entry.progress())
 
 
 @bp.get("/imports/<int:import_id>/problems.csv")
@@ -257,8 +249,8 @@ def import_problems(import_id: int):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["row", "column", "message"])
-    for error in services.import_errors(entry):
-        writer.writerow([error["row"] or "", error["column"], error["message"]])
+    for error in entry.errors:
+        writer.writerow([error.row or "", error.column, error.message])
     return _csv_response(buffer.getvalue(), f"scorecard-import-{entry.id}-problems.csv")
 
 
@@ -286,12 +278,13 @@ def ward_figures():
 def upload_ward_figures():
     form = UploadForm()
     form.submit.label.text = "Upload and replace"
-    problems = []
+    problems: list[csv_rows.RowError] = []
     if form.validate_on_submit():
         upload = form.file.data
-        text, error = decode_upload(upload.stream.read(MAX_IMPORT_BYTES + 1))
-        if error is not None:
-            form.file.errors.append(error.message)
+        try:
+            text = csv_rows.decode(upload.stream.read(MAX_IMPORT_BYTES + 1), max_mb=MAX_IMPORT_MB)
+        except csv_rows.CsvFileError as error:
+            form.file.errors.append(str(error))
         else:
             rows, problems = check_deprivation_csv(text, services.ward_lookup())
             if problems:

@@ -125,7 +125,7 @@ def test_a_clean_file_imports_every_row(client, importer, run_jobs):
     assert sorted(g.code for g in second.goals) == ["HEALTHY-1", "RESILIENT-2"]
     assert second.people_reached == 0
     activity_import = db.session.scalar(select(ActivityImport))
-    assert activity_import.status == "completed" and activity_import.created_count == 2
+    assert activity_import.status == "imported" and activity_import.imported_rows == 2
     assert activity_import.content == ""
     assert {a.import_id for a in activities} == {activity_import.id}
 
@@ -181,7 +181,8 @@ def test_a_file_with_errors_imports_nothing_and_reports_each_row(client, importe
         (b"\xff\xfe\x00\x00binary", "a.csv", "not a spreadsheet or other file"),
         (b"title,description\nA,B\n", "a.csv", "missing these columns: goals, wards, start_date"),
         (csv_bytes([row()]).replace(b"outcomes", b"results"), "a.csv", "does not know: results"),
-        (b"\n\n", "a.csv", "The first row of the file must name the columns"),
+        (b"\n\n", "a.csv", "The selected file is empty"),
+        (b",,\nA,B\n", "a.csv", "The first row of the file must name the columns"),
         (csv_bytes([]), "a.csv", "The file has no rows of activities"),
         (csv_bytes([row()]), "activities.xlsx", "must be a CSV file (ending .csv)"),
         (b'title,goals,wards,start_date,end_date\n"unclosed,x\n', "a.csv", None),
@@ -234,7 +235,7 @@ def test_ten_thousand_rows_import_through_the_background_job(client, importer, r
     status_url = response.headers["Location"]
     run_jobs()
     progress = client.get(status_url + "/progress.json").get_json()
-    assert progress["finished"] is True and progress["status"] == "completed"
+    assert progress["finished"] is True and progress["status"] == "imported"
     assert progress["processed_rows"] == progress["total_rows"] == 10_000
     assert activity_count() == 10_000
     assert "10,000 activities" in client.get(status_url).text
@@ -277,7 +278,7 @@ def test_an_unfinished_import_shows_progress_and_a_refresh_link(client, importer
     page = client.get(url).text
     assert "2,500 of 10,000 rows checked" in page
     assert "Refresh to see progress" in page
-    assert "activities/import_progress.js" in page
+    assert "import_progress.js" in page
     assert "<script>" not in page and "http-equiv" not in page
     assert client.get(url + "/progress.json").get_json()["percent"] == 25
 
@@ -300,9 +301,11 @@ def test_other_organisations_cannot_see_or_start_an_import(client, login):
 
 
 def test_a_file_with_too_many_rows_is_refused(importer, monkeypatch):
+    from dataclasses import replace
+
     from portal.activities import csv_import
 
-    monkeypatch.setattr(csv_import, "MAX_ROWS", 5)
+    monkeypatch.setattr(csv_import, "SPEC", replace(csv_import.SPEC, max_rows=5))
     response = importer(csv_bytes([row()] * 6))
     assert response.status_code == 200
     assert "The file has more than 5 rows: split it up" in response.text
@@ -331,6 +334,6 @@ def test_an_import_whose_job_was_lost_is_resumed_by_the_sweep(importer, run_jobs
     assert resume_stalled_activity_imports() == 1
     run_jobs()
     db.session.expire_all()
-    assert lost.status == "completed" and recent.status == "queued"
+    assert lost.status == "imported" and recent.status == "queued"
     assert db.session.scalars(select(Activity.title)).all() == ["Lost 20"]
     assert resume_stalled_activity_imports() == 0  # finished imports are left alone

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from portal.core.csv_import import ImportStatus
 from portal.extensions import db
 from portal.scorecard.demo import seed_demo
-from portal.scorecard.models import IMPORT_FAILED, ScorecardImport
+from portal.scorecard.models import ScorecardImport
 from tests.browser.axe import assert_accessible, axe_violations, browser_login, submit_form
 from tests.factories import PASSWORD, convenor, platform_admin
 
@@ -40,8 +41,9 @@ def test_convenor_pages_pass_axe_including_errors(browser, live_server):
     failed = ScorecardImport(
         created_by_id=user.id,
         filename="values.csv",
-        status=IMPORT_FAILED,
-        errors_json='[{"row": 3, "column": "value", "message": "Enter the value as a number"}]',
+        status=ImportStatus.REJECTED,
+        error_count=1,
+        errors_json='[[3, "value", "Enter the value as a number"]]',
     )
     running = ScorecardImport(created_by_id=user.id, filename="big.csv", total_rows=100)
     db.session.add_all([failed, running])

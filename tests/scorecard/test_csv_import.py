@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
+from portal.core.csv_rows import CsvFileError, check_text, count_rows, decode
 from portal.scorecard.csv_import import (
     MAX_IMPORT_BYTES,
+    MAX_IMPORT_MB,
+    SPEC,
     IndicatorRule,
-    check_csv,
+    Lookups,
     check_deprivation_csv,
-    decode_upload,
 )
 from portal.scorecard.periods import Period
 
@@ -19,8 +23,8 @@ WARDS = ["Armley", "Beeston & Holbeck"]
 HEADER = "indicator,period,breakdown,category,value,source,notes\n"
 
 
-def check(text, may_record=lambda ambition_id: True):
-    return check_csv(text, RULES, WARDS, may_record)
+def check(text, may_record=lambda ambition_id: True, **options):
+    return check_text(SPEC, text, Lookups(RULES, WARDS, may_record), **options)
 
 
 def problems(result):
@@ -37,10 +41,10 @@ def test_a_clean_file_gives_every_row():
     )
     assert result.ok, result.errors
     assert result.total_rows == 4
-    ward_row = result.rows[1]
+    ward_row = result.records[1]
     assert (ward_row.breakdown, ward_row.category, ward_row.value) == ("ward", "Armley", 79.4)
-    assert result.rows[2].period == Period(2025, 2)
-    assert result.rows[3].value == 10.0
+    assert result.records[2].period == Period(2025, 2)
+    assert result.records[3].value == 10.0
 
 
 def test_every_problem_is_reported_with_row_and_column():
@@ -77,7 +81,7 @@ def test_every_problem_is_reported_with_row_and_column():
         (13, "indicator"),
         (14, "value"),
     ]
-    assert result.rows == []
+    assert result.records == []
     assert "no indicator with the code 'no-such'" in result.errors[0].message
 
 
@@ -100,57 +104,60 @@ def test_rows_for_ambitions_not_convened_are_refused():
 
 def test_missing_required_columns_are_named():
     result = check("indicator,period\nlife-expectancy-female,2025\n")
-    assert problems(result) == [(1, "value")]
+    assert result.errors == [(None, "", "The file is missing these columns: value")]
+    with pytest.raises(CsvFileError, match="missing these columns: value"):
+        count_rows(SPEC, "indicator,period\n")
+
+
+def test_unknown_columns_are_named():
+    with pytest.raises(CsvFileError, match="does not know: colour"):
+        count_rows(SPEC, "indicator,period,value,colour\nlife-expectancy-female,2025,1,red\n")
 
 
 def test_header_names_are_forgiving_and_blank_lines_are_skipped():
     result = check(" Indicator ,PERIOD,Value\n\nlife-expectancy-female,2025,80\n,,\n")
     assert result.ok and result.total_rows == 1
-    assert result.rows[0].row == 3  # spreadsheet row numbers count the blank line
+    assert result.records[0].row == 3  # spreadsheet row numbers count the blank line
 
 
-def test_short_rows_and_extra_cells_do_not_crash():
+def test_short_rows_are_checked_and_extra_cells_reported():
     result = check(
         HEADER + "life-expectancy-female\nlife-expectancy-female,2025,,,1,,,extra,cells\n"
     )
-    assert problems(result) == [(2, "period"), (2, "value")]
-    assert len(result.rows) == 1
+    assert problems(result) == [(2, "period"), (2, "value"), (3, "")]
+    assert "more cells than there are columns" in result.errors[-1].message
 
 
 def test_an_unterminated_quote_or_empty_text_is_reported():
     assert not check('indicator,period,value\n"life,2025,1\n').ok
-    assert problems(check("")) == [(None, "file")]
+    assert problems(check("")) == [(None, "")]
 
 
 def test_too_many_rows_is_a_file_problem():
     body = "".join(f"life-expectancy-female,{2000 + i % 100},,,1,,\n" for i in range(20_001))
     result = check(HEADER + body)
-    assert problems(result) == [(None, "file")]
+    assert problems(result) == [(None, "")]
+    assert "more than 20,000 rows" in result.errors[0].message
 
 
 def test_progress_is_reported_as_rows_are_checked():
     calls = []
     body = "".join(f"life-expectancy-female,{2000 + i},,,1,,\n" for i in range(25))
-    check_csv(
-        HEADER + body,
-        RULES,
-        WARDS,
-        lambda a: True,
-        progress=lambda d, t: calls.append((d, t)),
-        progress_every=10,
-    )
-    assert calls == [(10, 25), (20, 25)]
+    check(HEADER + body, progress=calls.append, progress_every=10)
+    assert calls == [10, 20]
 
 
 def test_decode_refuses_huge_binary_and_empty_files():
-    assert decode_upload(b"x" * (MAX_IMPORT_BYTES + 1))[1].message.startswith(
-        "The file must be smaller"
-    )
-    assert "UTF-8" in decode_upload("café".encode("latin-1"))[1].message
-    assert decode_upload(b"PK\x03\x04\x00\x00")[1] is not None
-    assert decode_upload(b"  \n")[1] is not None
-    text, error = decode_upload("\ufeffindicator,period,value\n".encode())
-    assert error is None and text.startswith("indicator")
+    with pytest.raises(CsvFileError, match="must be smaller than 5 MB"):
+        decode(b"x" * (MAX_IMPORT_BYTES + 1), max_mb=MAX_IMPORT_MB)
+    with pytest.raises(CsvFileError, match="UTF-8"):
+        decode("café".encode("latin-1"), max_mb=MAX_IMPORT_MB)
+    with pytest.raises(CsvFileError, match="not a spreadsheet"):
+        decode(b"PK\x03\x04\x00\x00", max_mb=MAX_IMPORT_MB)
+    with pytest.raises(CsvFileError, match="empty"):
+        decode(b"  \n", max_mb=MAX_IMPORT_MB)
+    text = decode("\ufeffindicator,period,value\n".encode(), max_mb=MAX_IMPORT_MB)
+    assert text.startswith("indicator")
 
 
 def test_deprivation_file_needs_every_ward_once_with_a_share():

@@ -1,5 +1,5 @@
-// Polls an import's progress and reloads the page when the import has finished.
-// Without JavaScript the page offers a "Refresh to see progress" link instead.
+// Polls a CSV import's progress and reloads the page when the import has finished.
+// Used by every feature's import page; without JavaScript the page offers a refresh link instead.
 const box = document.querySelector("[data-import-progress]");
 if (box) {
   const text = box.querySelector("[data-import-progress-text]");
@@ -12,12 +12,14 @@ if (box) {
           window.location.reload();
           return;
         }
-        text.textContent = `${data.status_label}: ${data.processed_rows.toLocaleString("en-GB")} of ${data.total_rows.toLocaleString("en-GB")} rows checked.`;
+        const processed = data.processed_rows.toLocaleString("en-GB");
+        const total = data.total_rows.toLocaleString("en-GB");
+        text.textContent = `${data.status_label}: ${processed} of ${total} rows checked (${data.percent}%).`;
       }
     } catch (error) {
       // A dropped request is retried on the next tick.
     }
-    setTimeout(poll, 2000);
+    window.setTimeout(poll, 2000);
   };
-  setTimeout(poll, 1500);
+  window.setTimeout(poll, 1500);
 }
