@@ -15,11 +15,10 @@ from werkzeug.routing import IntegerConverter, Map
 
 from config import CONFIGS
 
-from .core.features import PANEL_PAGES, Feature
+from .core.features import FEATURES_KEY, PANEL_PAGES, Feature, app_features
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-FEATURES_KEY = "portal.features"
 
 
 def resource_dir(name: str) -> Path:
@@ -82,12 +81,6 @@ def create_app(
     register_error_handlers(app)
     register_request_hooks(app)
     return app
-
-
-def app_features(app: Flask) -> tuple[Feature, ...]:
-    """The features `app` was built with, in order."""
-    features: tuple[Feature, ...] = app.extensions[FEATURES_KEY]
-    return features
 
 
 def configure_logging(app: Flask) -> None:

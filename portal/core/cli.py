@@ -6,12 +6,11 @@ import click
 from flask import current_app
 
 from ..extensions import db
+from .features import app_features
 
 
 def load_all_reference_data() -> list[str]:
     """Run each feature's reference loaders in order, committing after each; their reports."""
-    from .. import app_features
-
     lines = []
     for feature in app_features(current_app._get_current_object()):  # type: ignore[attr-defined]
         for loader in feature.reference_loaders:

@@ -13,7 +13,7 @@ from types import ModuleType
 from typing import Any
 
 import click
-from flask import Blueprint
+from flask import Blueprint, Flask
 
 
 @dataclass(frozen=True)
@@ -80,3 +80,12 @@ def demo_seeding_order(features: list[Feature]) -> list[Feature]:
         done.add(ready.name)
         pending.remove(ready)
     return ordered
+
+
+FEATURES_KEY = "portal.features"
+
+
+def app_features(app: Flask) -> tuple[Feature, ...]:
+    """The features `app` was built with, in order (read from the app: nothing imports the list)."""
+    features: tuple[Feature, ...] = app.extensions[FEATURES_KEY]
+    return features

@@ -6,15 +6,13 @@ import click
 from flask import current_app
 
 from ..core.cli import load_all_reference_data
-from ..core.features import demo_seeding_order
+from ..core.features import app_features, demo_seeding_order
 from ..extensions import db
 from .people import DEMO_PASSWORD, demo_logins, seed_people_and_organisations
 
 
 def run_demo_seeders() -> None:
     """Reference data, people and organisations, then each feature's demo seeder."""
-    from .. import app_features
-
     load_all_reference_data()
     seed_people_and_organisations()
     db.session.commit()

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from flask import Flask, current_app
 from sqlalchemy import Executable, or_, update
 
-from ..core.features import PeriodicJob
+from ..core.features import PeriodicJob, app_features
 from ..core.models import utcnow
 from ..extensions import db
 from . import enqueue
@@ -29,7 +29,6 @@ EARLY_TOLERANCE = timedelta(seconds=30)
 
 def periodic_job_definitions(app: Flask | None = None) -> list[PeriodicJob]:
     """Every feature's periodic jobs, most frequent first, as `flask jobs list` shows them."""
-    from .. import app_features
 
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     jobs = [job for feature in app_features(app) for job in feature.periodic_jobs]
