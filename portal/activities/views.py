@@ -6,7 +6,6 @@ from datetime import date
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -20,6 +19,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..core.export import csv_response
 from ..core.forms import ambition_choices, ward_choices
 from ..core.pagination import paginate
 from ..core.reference import all_ambitions, all_goals
@@ -186,10 +186,14 @@ def delete(org_id: int, activity_id: int):
 @bp.get("/orgs/<int:org_id>/activities/import/template.csv")
 @org_member_required()
 def import_template(org_id: int):
-    return Response(
-        "\ufeff" + csv_import.template_csv(),  # the BOM makes Excel read it as UTF-8
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=activities-template.csv"},
+    return csv_response(
+        "activities-template.csv",
+        csv_import.COLUMN_NAMES,
+        (
+            [row.get(name, "") for name in csv_import.COLUMN_NAMES]
+            for row in csv_import.EXAMPLE_ROWS
+        ),
+        bom=True,  # the BOM makes Excel read it as UTF-8
     )
 
 

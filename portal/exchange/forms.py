@@ -8,7 +8,6 @@ from typing import Any
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
-    GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
@@ -16,7 +15,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    RadioField,
     SelectField,
     StringField,
     SubmitField,
@@ -24,7 +22,14 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from ..core.forms import GovDateField, MultiCheckboxField, int_or_none, strip_text
+from ..core.forms import (
+    AreaFields,
+    GovDateField,
+    MultiCheckboxField,
+    RadioChoiceField,
+    int_or_none,
+    strip_text,
+)
 from ..orgs.models import ORGANISATION_KINDS
 from .models import RESOURCE_TYPES, SIDE_OFFER, URGENCIES
 from .services import SORTS
@@ -66,12 +71,13 @@ class QuantityField(StringField):
         )
 
 
-class ListingForm(FlaskForm):
+class ListingForm(AreaFields, FlaskForm):
     """An offer or a request; `side` removes the fields that belong to the other side."""
 
-    resource_type = RadioField(
+    area_missing = "Choose at least one ward, or tick 'across the whole city'"
+
+    resource_type = RadioChoiceField(
         "What kind of resource is it?",
-        widget=GovRadioInput(),
         choices=list(RESOURCE_TYPES.items()),
         validators=[InputRequired(message="Choose what kind of resource it is")],
     )
@@ -124,9 +130,8 @@ class ListingForm(FlaskForm):
     needed_by = GovDateField(
         "Needed by (optional)", description="For example, 30 4 2027", validators=[Optional()]
     )
-    urgency = RadioField(
+    urgency = RadioChoiceField(
         "How urgent is it?",
-        widget=GovRadioInput(),
         choices=list(URGENCIES.items()),
         validators=[InputRequired(message="Choose how urgent it is")],
     )
@@ -141,10 +146,6 @@ class ListingForm(FlaskForm):
         else:
             del self.available_from
             del self.available_until
-
-    def validate_wards(self, field: MultiCheckboxField) -> None:
-        if not self.citywide.data and not field.data:
-            raise ValidationError("Choose at least one ward, or tick 'across the whole city'")
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
@@ -202,9 +203,8 @@ class BrowseForm(FlaskForm):
 
 
 class InterestForm(FlaskForm):
-    own_listing = RadioField(
+    own_listing = RadioChoiceField(
         "Which of your listings is this about?",
-        widget=GovRadioInput(),
         coerce=int_or_none,
         validators=[InputRequired(message="Choose one of your listings")],
     )

@@ -9,7 +9,6 @@ from typing import Any
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
-    GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
@@ -18,7 +17,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     BooleanField,
     Field,
-    RadioField,
     SelectField,
     StringField,
     SubmitField,
@@ -26,7 +24,15 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
-from ..core.forms import GovDateField, MultiCheckboxField, int_or_none, strip_text
+from ..core.forms import (
+    AreaFields,
+    GovDateField,
+    MultiCheckboxField,
+    RadioChoiceField,
+    SelectChoiceField,
+    int_or_none,
+    strip_text,
+)
 from ..core.models import utcnow
 from ..orgs.models import ORGANISATION_KINDS
 from .models import SocialValueMeasure
@@ -95,22 +101,6 @@ class NumberRequired:
             raise StopValidation(self.message)
 
 
-class ChoiceField(SelectField):
-    """A select whose unknown or missing choice gets a plain message instead of a crash."""
-
-    widget = GovSelect()
-
-    def __init__(self, label: str, *, message: str, **kwargs: Any) -> None:
-        kwargs.setdefault("coerce", int_or_none)
-        super().__init__(label, **kwargs)
-        self.message = message
-
-    def pre_validate(self, form: FlaskForm) -> None:
-        valid = {value for value, _ in self.choices or [] if value not in ("", None)}
-        if self.data not in valid:
-            raise ValidationError(self.message)
-
-
 def _check_whole(field: QuantityField, measure: SocialValueMeasure) -> None:
     if measure.whole_number and field.data is not None and field.data != field.data.to_integral():
         field.errors.append(
@@ -119,7 +109,9 @@ def _check_whole(field: QuantityField, measure: SocialValueMeasure) -> None:
         )
 
 
-class PledgeForm(FlaskForm):
+class PledgeForm(AreaFields, FlaskForm):
+    area_missing = "Choose at least one ward, or say that the pledge is citywide"
+
     title = StringField(
         "Pledge title",
         widget=GovTextInput(),
@@ -139,9 +131,10 @@ class PledgeForm(FlaskForm):
             Length(max=3000, message="Description must be 3,000 characters or fewer"),
         ],
     )
-    measure = ChoiceField(
+    measure = SelectChoiceField(
         "How will you measure it?",
-        message="Choose a measure from the list",
+        coerce=int_or_none,
+        missing="Choose a measure from the list",
         description="The catalogue sets the unit and counting rules. See how we calculate.",
     )
     principles = MultiCheckboxField("Which charter principles does it serve?")
@@ -174,9 +167,8 @@ class PledgeForm(FlaskForm):
     )
     ambitions = MultiCheckboxField("Which Ambitions does it support?")
     goals = MultiCheckboxField("Which goals does it support? (optional)")
-    visibility = RadioField(
+    visibility = RadioChoiceField(
         "Who can see this pledge?",
-        widget=GovRadioInput(),
         choices=[
             ("public", "Everyone: show it on the public pledge wall"),
             ("private", "Only members of our organisation"),
@@ -198,10 +190,6 @@ class PledgeForm(FlaskForm):
         if not field.data:
             raise ValidationError("Choose at least one Ambition")
 
-    def validate_wards(self, field: MultiCheckboxField) -> None:
-        if not self.citywide.data and not field.data:
-            raise ValidationError("Choose at least one ward, or say that the pledge is citywide")
-
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
         measure = self.measures.get(self.measure.data)
@@ -211,8 +199,8 @@ class PledgeForm(FlaskForm):
                 field.errors.append(f"{field.label.text} cannot be negative")
             elif measure is not None:
                 _check_whole(field, measure)
-        comparable = baseline is not None and target is not None
-        if measure and comparable and not self.baseline.errors and not self.target.errors:
+        checked = not self.baseline.errors and not self.target.errors
+        if measure and baseline is not None and target is not None and checked:
             if measure.decreases and target >= baseline:
                 self.target.errors.append(
                     "Target must be lower than the baseline: this measure counts a reduction"
@@ -363,16 +351,9 @@ class WallFilterForm(FlaskForm):
     submit = SubmitField("Filter", widget=GovSubmitInput())
 
 
-class MatchField(RadioField):
-    def pre_validate(self, form: FlaskForm) -> None:
-        if self.data not in {value for value, _ in self.choices or []}:
-            raise ValidationError("Choose a delivered exchange from the list")
-
-
 class LinkExchangeForm(FlaskForm):
-    match = MatchField(
+    match = RadioChoiceField(
         "Which delivered exchange counts towards this pledge?",
-        widget=GovRadioInput(),
         coerce=int_or_none,
         validators=[InputRequired(message="Choose a delivered exchange")],
     )

@@ -3,14 +3,11 @@ catalogue's admin pages."""
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 
 import click
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     g,
@@ -23,6 +20,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.access import platform_admin_required
+from ..core.export import csv_response
 from ..core.forms import ambition_choices, goal_choices, ward_choices
 from ..core.models import utcnow
 from ..core.pagination import Page, paginate, requested_page
@@ -94,9 +92,8 @@ def export():
     """The public wall as CSV, with the same filters. Private pledges are never included."""
     _form, filters = _wall_filters()
     pledges = list(db.session.scalars(services.public_pledges_query(**filters)).unique())
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
+    return csv_response(
+        "leeds-pledges.csv",
         [
             "pledge_id",
             "organisation",
@@ -117,37 +114,31 @@ def export():
             "delivered_units",
             "promised_value_gbp",
             "delivered_value_gbp",
-        ]
-    )
-    for item in services.progress_for(pledges):
-        pledge = item.pledge
-        writer.writerow(
+        ],
+        (
             [
-                pledge.id,
-                pledge.organisation.name,
-                pledge.organisation.kind_label,
-                pledge.title,
-                pledge.measure.code,
-                pledge.measure.name,
-                pledge.measure.unit_label,
-                pledge.baseline,
-                pledge.target,
-                pledge.start_date.isoformat(),
-                pledge.end_date.isoformat(),
-                pledge.area_label,
-                "; ".join(a.name for a in pledge.ambitions),
-                "; ".join(p.name for p in pledge.principles),
+                item.pledge.id,
+                item.pledge.organisation.name,
+                item.pledge.organisation.kind_label,
+                item.pledge.title,
+                item.pledge.measure.code,
+                item.pledge.measure.name,
+                item.pledge.measure.unit_label,
+                item.pledge.baseline,
+                item.pledge.target,
+                item.pledge.start_date.isoformat(),
+                item.pledge.end_date.isoformat(),
+                item.pledge.area_label,
+                "; ".join(a.name for a in item.pledge.ambitions),
+                "; ".join(p.name for p in item.pledge.principles),
                 item.status_label,
                 item.promised_units,
                 item.delivered_units,
                 item.promised_value,
                 item.delivered_value,
             ]
-        )
-    return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=leeds-pledges.csv"},
+            for item in services.progress_for(pledges)
+        ),
     )
 
 

@@ -226,7 +226,7 @@ def test_interest_bad_input_and_rules(client, login):
     assert interest(client, anchor, need, give, note="").status_code == 200
     assert b"Write a short message" in interest(client, anchor, need, give, note="").data
     response = interest(client, anchor, need, give, own_listing="999999")
-    assert b"Not a valid choice" in response.data
+    assert b"Choose from the options given" in response.data
     response = interest(client, anchor, need, give, committed_quantity="ten")
     assert b"Enter the quantity as a number" in response.data
     assert the_match() is None

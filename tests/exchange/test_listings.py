@@ -79,7 +79,7 @@ def test_bad_input_shows_field_messages_and_saves_nothing(client, login):
     cases = [
         ({"title": ""}, b"Enter a title"),
         ({"title": "x" * 121}, b"Title must be between 5 and 120 characters"),
-        ({"resource_type": "spaceship"}, b"Not a valid choice"),
+        ({"resource_type": "spaceship"}, b"Choose from the options given"),
         ({"quantity": "lots", "unit": "hours"}, b"Enter the quantity as a number"),
         ({"quantity": "1e400", "unit": "hours"}, b"Enter a quantity smaller than"),
         ({"quantity": "-4", "unit": "hours"}, b"Enter a quantity greater than 0"),

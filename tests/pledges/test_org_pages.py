@@ -62,7 +62,7 @@ def test_member_makes_a_pledge_and_sees_it_on_the_dashboard(client, login):
         ({"title": ""}, "title", "Enter a title for the pledge"),
         ({"title": "x" * 161}, "title", "Title must be between 5 and 160 characters"),
         ({"measure": ""}, "measure", "Choose a measure from the list"),
-        ({"measure": "999999"}, "measure", "Choose a measure from the list"),
+        ({"measure": "999999"}, "measure", "Choose from the options given"),
         ({"measure": "abc"}, "measure", "Choose a measure from the list"),
         ({"principles": []}, "principles", "Choose at least one charter principle"),
         ({"principles": ["99999"]}, "principles", "Choose from the options given"),
@@ -87,7 +87,7 @@ def test_member_makes_a_pledge_and_sees_it_on_the_dashboard(client, login):
         ({"wards": []}, "wards", "Choose at least one ward, or say that the pledge is citywide"),
         ({"ambitions": []}, "ambitions", "Choose at least one Ambition"),
         ({"goals": ["HEALTHY-1"]}, "goals", "Choose goals only from the Ambitions you ticked"),
-        ({"visibility": "everyone"}, "visibility", "Not a valid choice"),
+        ({"visibility": "everyone"}, "visibility", "Choose from the options given"),
     ],
 )
 def test_bad_pledge_input_gets_a_field_message_and_saves_nothing(
