@@ -9,6 +9,8 @@ from flask import Flask, request, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
+from .charts import bar_length
+
 
 def format_date(value: date | datetime | None) -> str:
     if value is None:
@@ -103,6 +105,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["count_of"] = count_of
     app.jinja_env.globals["navigation_items"] = navigation_items
     app.jinja_env.globals["page_url"] = page_url
+    app.jinja_env.globals["bar_length"] = bar_length
 
     @app.context_processor
     def inject_current_organisation() -> dict[str, object]:

@@ -33,6 +33,7 @@ from ..core.forms import (
     int_or_none,
     strip_text,
 )
+from ..core.goals import GoalInfo, stray_goals
 from ..core.models import utcnow
 from ..orgs.models import ORGANISATION_KINDS
 from .models import SocialValueMeasure
@@ -180,7 +181,9 @@ class PledgeForm(AreaFields, FlaskForm):
     def __init__(self, *args: Any, measures: dict[int, SocialValueMeasure], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.measures = measures
-        self.goal_ambitions: dict[int, int] = {}
+        # Set by the view: the goals offered and the Ambitions' names, for the goal rule.
+        self.goal_infos: dict[int, GoalInfo] = {}
+        self.ambition_names: dict[int, str] = {}
 
     def validate_principles(self, field: MultiCheckboxField) -> None:
         if not field.data:
@@ -215,12 +218,11 @@ class PledgeForm(AreaFields, FlaskForm):
                 self.end_date.errors.append("End date must be after the start date")
             elif (end - start).days > 366 * 10:
                 self.end_date.errors.append("End date must be within 10 years of the start date")
-        ambitions = set(self.ambitions.data or [])
-        stray_goal = any(
-            self.goal_ambitions.get(goal) not in ambitions for goal in self.goals.data or []
-        )
-        if stray_goal and not self.goals.errors and not self.ambitions.errors:
-            self.goals.errors.append("Choose goals only from the Ambitions you ticked")
+        if not self.goals.errors and not self.ambitions.errors:
+            goals = [self.goal_infos[g] for g in self.goals.data or [] if g in self.goal_infos]
+            self.goals.errors.extend(
+                stray_goals(self.ambitions.data or [], goals, self.ambition_names)
+            )
         return valid and not any(self.errors.values())
 
 

@@ -20,18 +20,19 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.access import platform_admin_required
+from ..core.charts import progress_chart
 from ..core.export import csv_response
 from ..core.forms import ambition_choices, goal_choices, ward_choices
+from ..core.goals import GoalInfo
 from ..core.models import utcnow
 from ..core.pagination import Page, paginate, requested_page
-from ..core.reference import all_goals
+from ..core.reference import all_ambitions, all_goals
 from ..core.templating import format_date
 from ..extensions import db
 from ..orgs.access import is_org_member, org_member_required
 from . import links, services
 from . import status as rules
 from .catalogue import ensure_catalogue, load_catalogue
-from .chart import build_chart
 from .forms import LinkExchangeForm, PledgeForm, ProgressUpdateForm, ProxyValueForm, WallFilterForm
 from .models import Pledge, PledgeExchangeLink, SocialValueMeasure
 
@@ -231,7 +232,7 @@ def detail(pledge_id: int):
                 "proxy": book.value(pledge.measure_id, delivery.on.year),
             }
         )
-    chart = build_chart(
+    chart = progress_chart(
         start=pledge.start_date,
         end=pledge.end_date,
         promised=progress.promised_units,
@@ -291,7 +292,10 @@ def _pledge_form(pledge: Pledge | None = None) -> PledgeForm:
     form.wards.choices = ward_choices()
     form.ambitions.choices = ambition_choices()
     form.goals.choices = goal_choices()
-    form.goal_ambitions = {goal.id: goal.ambition_id for goal in all_goals()}
+    form.goal_infos = {
+        goal.id: GoalInfo(goal.id, goal.code, goal.title, goal.ambition_id) for goal in all_goals()
+    }
+    form.ambition_names = {ambition.id: ambition.name for ambition in all_ambitions()}
     if pledge is not None and request.method == "GET":
         form.measure.data = pledge.measure_id
         form.principles.data = [p.id for p in pledge.principles]

@@ -17,12 +17,12 @@ from flask import (
 from flask_login import current_user, login_required
 
 from ..accounts.access import convenor_required, platform_admin_required
+from ..core.charts import line_chart
 from ..core.export import csv_response
 from ..core.templating import count_of
 from ..extensions import db
 from . import services
 from .breakdowns import BREAKDOWN_LABELS, CITYWIDE, categories_for, category_label
-from .chart import line_chart
 from .csv_import import (
     COLUMNS,
     MAX_IMPORT_BYTES,

@@ -86,7 +86,7 @@ def test_member_makes_a_pledge_and_sees_it_on_the_dashboard(client, login):
         ({"end_date": ["1", "4", "2026"]}, "end_date", "End date must be after the start date"),
         ({"wards": []}, "wards", "Choose at least one ward, or say that the pledge is citywide"),
         ({"ambitions": []}, "ambitions", "Choose at least one Ambition"),
-        ({"goals": ["HEALTHY-1"]}, "goals", "Choose goals only from the Ambitions you ticked"),
+        ({"goals": ["HEALTHY-1"]}, "goals", "belongs to the Health and Wellbeing Ambition"),
         ({"visibility": "everyone"}, "visibility", "Choose from the options given"),
     ],
 )

@@ -50,3 +50,16 @@ def test_citywide_alone_passes_the_area_rule(app, form_class, kwargs):
         form.wards.choices = [(1, "Armley"), (2, "Gipton")]
         form.validate()
         assert form.wards.errors == []
+
+
+def test_goals_must_belong_to_the_chosen_ambitions():
+    from portal.core.goals import GoalInfo, stray_goals
+
+    names = {1: "Health and Wellbeing", 2: "Inclusive Growth"}
+    healthy = GoalInfo(10, "HEALTHY-1", "Healthy lives", 1)
+    growing = GoalInfo(20, "GROWING-1", "Good jobs", 2)
+    assert stray_goals([1], [healthy], names) == []
+    assert stray_goals([1], [healthy, growing], names) == [
+        "The goal ‘Good jobs’ belongs to the Inclusive Growth Ambition: "
+        "choose that Ambition too, or remove the goal"
+    ]
