@@ -27,6 +27,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from ..core.forms import (
     AreaFields,
     GovDateField,
+    MoneyField,
     MultiCheckboxField,
     RadioChoiceField,
     int_or_none,
@@ -124,12 +125,12 @@ class ActivityForm(AreaFields, FlaskForm):
         ),
         description="For example, 12 or 7.5. Leave blank for none.",
     )
-    spend = TextNumberField(
+    spend = MoneyField(
         "Spend in pounds",
-        lambda text: rules.parse_amount(
-            text, maximum=rules.SPEND_MAX, places=2, what="the spend", example="1500 or 1500.50"
-        ),
+        what="The spend",
+        example="1500 or 1500.50",
         description="For example, 1500 or 1500.50. Leave blank for none.",
+        filters=[strip_text],
     )
     outcomes = TextAreaField(
         "Outcomes (optional)",
@@ -206,7 +207,7 @@ class ActivityForm(AreaFields, FlaskForm):
             partner_ids=list(self.partners.data or []),
             people_reached=self.people_reached.number or 0,
             volunteer_hours=self.volunteer_hours.number or Decimal(0),
-            spend=self.spend.number or Decimal(0),
+            spend=self.spend.data or Decimal(0),
             outcomes=self.outcomes.data or "",
             is_public=self.visibility.data == "public",
             pledge_ids=list(self.pledges.data or []),

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from ..core.forms import MAX_QUANTITY
 from ..core.goals import GoalInfo, stray_goals
 
 TITLE_MAX = 160
@@ -15,7 +16,7 @@ DESCRIPTION_MAX = 5000
 OUTCOMES_MAX = 5000
 PEOPLE_MAX = 10_000_000  # more than ten times the city's population: surely a typing slip
 HOURS_MAX = Decimal("10000000")
-SPEND_MAX = Decimal("1000000000")  # £1 billion
+SPEND_MAX = MAX_QUANTITY  # the limit of every amount of money, as in the forms
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 
 

@@ -130,7 +130,7 @@ def _activity_form(lead_id: int, activity: Activity | None = None) -> ActivityFo
             form.visibility.data = "public" if activity.is_public else "private"
             form.people_reached.data = str(activity.people_reached)
             form.volunteer_hours.data = f"{activity.volunteer_hours.normalize():f}"
-            form.spend.data = f"{activity.spend:f}"
+            form.spend.data = activity.spend
             form.pledges.data = links.linked_pledge_ids(activity)
             form.matches.data = links.linked_match_ids(activity)
     return form

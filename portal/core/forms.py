@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -12,7 +13,14 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSelect,
     GovTextInput,
 )
-from wtforms import DateField, EmailField, RadioField, SelectField, SelectMultipleField
+from wtforms import (
+    DateField,
+    EmailField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import Email, InputRequired, Length, ValidationError
 
 from .areas import area_problem
@@ -21,6 +29,8 @@ from .reference import all_ambitions, all_goals, all_wards
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100  # the dates a form accepts
 # The range of an INTEGER column: a larger id in a URL would make PostgreSQL fail the query.
 LARGEST_ID = 2**31 - 1
+# Every quantity and amount of money: 2 decimal places and below this, so Numeric(12, 2) holds it.
+MAX_QUANTITY = Decimal("9999999999.99")
 EMAIL_MESSAGE = "Enter an email address in the correct format, like name@example.org"
 # The one message for a choice that is not among those offered (a tampered or stale form).
 CHOICE_MESSAGE = "Choose from the options given"
@@ -85,6 +95,72 @@ class GovDateField(DateField):
         if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
             raise ValueError(f"{name} must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
         self.data = value
+
+
+class QuantityField(StringField):
+    """A number typed by a person: commas and £ allowed, at most 2 decimal places, in range.
+
+    `what` names the number in messages when the label is a question; `positive` refuses 0
+    and below (a quantity that must be something), otherwise the form checks the sign.
+    """
+
+    widget = GovTextInput()
+    data: Decimal | None
+
+    def __init__(
+        self,
+        label: str,
+        validators: list | None = None,
+        *,
+        what: str = "",
+        example: str = "12",
+        positive: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.what, self.example, self.positive = what, example, positive
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = None
+        raw = str(valuelist[0]) if valuelist else ""
+        self.raw_data = [raw[:40]] if valuelist else []
+        text = raw.strip().replace(",", "").replace("£", "")
+        if not text:
+            return
+        name = self.what or self.label.text
+        try:
+            value = Decimal(text)
+        except InvalidOperation as error:
+            raise ValueError(f"{name} must be a number, for example {self.example}") from error
+        if not value.is_finite() or abs(value) > MAX_QUANTITY:
+            raise ValueError(f"{name} must be less than 10,000,000,000")
+        if self.positive and value <= 0:
+            raise ValueError(f"{name} must be greater than 0, for example {self.example}")
+        if value != value.quantize(Decimal("0.01")):
+            raise ValueError(f"{name} can have at most 2 decimal places")
+        self.data = value
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return f"{self.data.normalize():f}"
+
+
+class MoneyField(QuantityField):
+    """An amount in pounds: the quantity rules, and never negative."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and self.data < 0:
+            self.data = None
+            raise ValueError(f"{self.what or self.label.text} cannot be negative")
+
+    def _value(self) -> str:
+        if not self.raw_data and self.data is not None:
+            return f"{self.data:.2f}"  # pounds and pence, as the person would write them
+        return super()._value()
 
 
 class ChoiceMessage:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -26,6 +25,7 @@ from ..core.forms import (
     AreaFields,
     GovDateField,
     MultiCheckboxField,
+    QuantityField,
     RadioChoiceField,
     int_or_none,
     strip_text,
@@ -33,42 +33,6 @@ from ..core.forms import (
 from ..orgs.models import ORGANISATION_KINDS
 from .models import RESOURCE_TYPES, SIDE_OFFER, URGENCIES
 from .services import SORTS
-
-MAX_QUANTITY = Decimal("9999999999.99")  # Numeric(12, 2)
-
-
-class QuantityField(StringField):
-    """A number typed by a person: commas and £ allowed, up to 2 decimal places, within range."""
-
-    widget = GovTextInput()
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        self.data = None
-        raw = str(valuelist[0]) if valuelist else ""
-        self.raw_data = [raw[:40]] if valuelist else []
-        cleaned = raw.strip().replace(",", "").replace("£", "")
-        if not cleaned:
-            return
-        try:
-            value = Decimal(cleaned)
-        except InvalidOperation as error:
-            raise ValueError("Enter the quantity as a number, for example 40") from error
-        if not value.is_finite() or value <= 0:
-            raise ValueError("Enter a quantity greater than 0, for example 40")
-        if value > MAX_QUANTITY:
-            raise ValueError("Enter a quantity smaller than 10,000,000,000")
-        if value != value.quantize(Decimal("0.01")):
-            raise ValueError("Enter the quantity with no more than 2 decimal places")
-        self.data = value
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        if self.data is None:
-            return ""
-        return (
-            f"{self.data:f}".rstrip("0").rstrip(".") if "." in f"{self.data:f}" else str(self.data)
-        )
 
 
 class ListingForm(AreaFields, FlaskForm):
@@ -103,6 +67,9 @@ class ListingForm(AreaFields, FlaskForm):
     )
     quantity = QuantityField(
         "Quantity (optional)",
+        what="Quantity",
+        example="40",
+        positive=True,
         description="A number, for example 40 (hours), 12 (laptops) or 500 (£)",
         validators=[Optional()],
     )
@@ -210,6 +177,9 @@ class InterestForm(FlaskForm):
     )
     committed_quantity = QuantityField(
         "How much can be given? (optional)",
+        what="The amount that can be given",
+        example="10",
+        positive=True,
         description="In the request's unit, for example 10 (hours). Leave blank if not known yet.",
         validators=[Optional()],
     )
@@ -228,6 +198,9 @@ class InterestForm(FlaskForm):
 class DeliverForm(FlaskForm):
     quantity = QuantityField(
         "How much was delivered?",
+        what="The amount delivered",
+        example="12",
+        positive=True,
         description="The actual amount, for example 12 (hours), 5 (laptops) or 750 (£)",
         validators=[InputRequired(message="Enter how much was delivered, for example 12")],
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -27,7 +26,9 @@ from wtforms.validators import InputRequired, Length, Optional, StopValidation, 
 from ..core.forms import (
     AreaFields,
     GovDateField,
+    MoneyField,
     MultiCheckboxField,
+    QuantityField,
     RadioChoiceField,
     SelectChoiceField,
     int_or_none,
@@ -38,8 +39,6 @@ from ..core.models import utcnow
 from ..orgs.models import ORGANISATION_KINDS
 from .models import SocialValueMeasure
 
-# Large enough for any real pledge (a trillion units or pounds), small enough for Numeric(14, 2).
-MAX_QUANTITY = Decimal("999999999999")
 URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]{2,}$")
 
 
@@ -53,41 +52,6 @@ class DateRequired:
         if field.data is None:
             field.errors[:] = []
             raise StopValidation(self.message)
-
-
-class QuantityField(StringField):
-    """A number typed by a person: commas allowed, at most 2 decimal places, within range."""
-
-    widget = GovTextInput()
-
-    def __init__(self, label: str, validators: list | None = None, *, example: str = "12", **kw):
-        super().__init__(label, validators, **kw)
-        self.example = example
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        self.data = None
-        text = str(valuelist[0]).strip().replace(",", "").replace("£", "") if valuelist else ""
-        self.raw_data = [str(valuelist[0])[:40]] if valuelist else []
-        if not text:
-            return
-        try:
-            value = Decimal(text)
-        except InvalidOperation as error:
-            raise ValueError(
-                f"{self.label.text} must be a number, for example {self.example}"
-            ) from error
-        if not value.is_finite() or abs(value) > MAX_QUANTITY:
-            raise ValueError(f"{self.label.text} must be less than 1,000,000,000,000")
-        if value != value.quantize(Decimal("0.01")):
-            raise ValueError(f"{self.label.text} can have at most 2 decimal places")
-        self.data = value
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        if self.data is None:
-            return ""
-        return f"{self.data.normalize():f}"
 
 
 class NumberRequired:
@@ -301,7 +265,7 @@ class ProxyValueForm(FlaskForm):
         filters=[strip_text],
         validators=[InputRequired(message="Enter the year, for example 2027")],
     )
-    value = QuantityField(
+    value = MoneyField(
         "£ per unit",
         example="19.19",
         validators=[NumberRequired("Enter the £ value per unit, for example 19.19")],
@@ -327,10 +291,6 @@ class ProxyValueForm(FlaskForm):
     def validate_year(self, field: StringField) -> None:
         if not (field.data or "").isdigit() or not 2000 <= int(field.data) <= 2100:
             raise ValidationError("Enter a year between 2000 and 2100, for example 2027")
-
-    def validate_value(self, field: QuantityField) -> None:
-        if field.data is not None and field.data < 0:
-            raise ValidationError("£ per unit cannot be negative")
 
 
 class WallFilterForm(FlaskForm):
