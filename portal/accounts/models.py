@@ -8,6 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.choices import one_of
 from ..core.models import Ambition, utcnow
 from ..extensions import Model
 
@@ -57,7 +58,7 @@ class User(UserMixin, Model):
 
 class Membership(Model):
     __tablename__ = "memberships"
-    __table_args__ = (UniqueConstraint("user_id", "organisation_id"),)
+    __table_args__ = (UniqueConstraint("user_id", "organisation_id"), one_of("role", ORG_ROLES))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -84,6 +85,7 @@ class ConvenorAssignment(Model):
 
 class Invitation(Model):
     __tablename__ = "invitations"
+    __table_args__ = (one_of("role", ORG_ROLES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)

@@ -10,7 +10,6 @@ from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovFileInput,
-    GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
@@ -18,7 +17,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    RadioField,
     SelectField,
     StringField,
     SubmitField,
@@ -26,19 +24,16 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from ..core.forms import GovDateField, MultiCheckboxField, int_or_none, strip_text
+from ..core.forms import (
+    AreaFields,
+    GovDateField,
+    MoneyField,
+    MultiCheckboxField,
+    RadioChoiceField,
+    int_or_none,
+    strip_text,
+)
 from . import rules
-
-
-class Checkboxes(MultiCheckboxField):
-    """GOV.UK checkboxes whose tampered values (not numbers) get the same plain message."""
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            self.data = []
-            raise ValueError("Choose from the options given") from error
 
 
 class TextNumberField(StringField):
@@ -64,7 +59,9 @@ class TextNumberField(StringField):
         return "" if self.data in (None, "") else str(self.data)
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(AreaFields, FlaskForm):
+    area_missing = "Choose at least one ward, or say the activity is citywide"
+
     title = StringField(
         "Title",
         widget=GovTextInput(),
@@ -90,18 +87,18 @@ class ActivityForm(FlaskForm):
             ),
         ],
     )
-    partners = Checkboxes(
+    partners = MultiCheckboxField(
         "Partner organisations (optional)",
         description="Organisations that work on the activity with you. Their members can see it "
         "even when it is private.",
     )
-    ambitions = Checkboxes(
+    ambitions = MultiCheckboxField(
         "Ambitions (optional)",
         description="Leave these blank and we take them from the goals you choose.",
     )
-    goals = Checkboxes("Goals", description="Choose every goal the activity works towards.")
+    goals = MultiCheckboxField("Goals", description="Choose every goal the activity works towards.")
     citywide = BooleanField("The activity reaches the whole city", widget=GovCheckboxInput())
-    wards = Checkboxes("Wards", description="Choose the wards, or tick citywide above.")
+    wards = MultiCheckboxField("Wards", description="Choose the wards, or tick citywide above.")
     start_date = GovDateField(
         "Start date",
         description="For example, 1 4 2026",
@@ -128,12 +125,12 @@ class ActivityForm(FlaskForm):
         ),
         description="For example, 12 or 7.5. Leave blank for none.",
     )
-    spend = TextNumberField(
+    spend = MoneyField(
         "Spend in pounds",
-        lambda text: rules.parse_amount(
-            text, maximum=rules.SPEND_MAX, places=2, what="the spend", example="1500 or 1500.50"
-        ),
+        what="The spend",
+        example="1500 or 1500.50",
         description="For example, 1500 or 1500.50. Leave blank for none.",
+        filters=[strip_text],
     )
     outcomes = TextAreaField(
         "Outcomes (optional)",
@@ -148,17 +145,16 @@ class ActivityForm(FlaskForm):
             ),
         ],
     )
-    pledges = Checkboxes(
+    pledges = MultiCheckboxField(
         "Related pledges (optional)",
         description="Your organisation's pledges this activity serves.",
     )
-    matches = Checkboxes(
+    matches = MultiCheckboxField(
         "Related exchanges (optional)",
         description="Exchange matches your organisation took part in that this activity used.",
     )
-    visibility = RadioField(
+    visibility = RadioChoiceField(
         "Who can see this activity?",
-        widget=GovRadioInput(),
         choices=[
             ("public", "Everyone: it appears on the activities list and your public profile"),
             ("private", "Only your organisation, the partner organisations and administrators"),
@@ -177,12 +173,6 @@ class ActivityForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.goal_infos = goal_infos
         self.ambition_names = ambition_names
-
-    def validate_wards(self, field: MultiCheckboxField) -> None:
-        if self.citywide.data and field.data:
-            raise ValidationError("Choose wards or citywide, not both")
-        if not self.citywide.data and not field.data:
-            raise ValidationError("Choose at least one ward, or say the activity is citywide")
 
     def validate_end_date(self, field: GovDateField) -> None:
         problem = rules.check_dates(self.start_date.data, field.data)
@@ -203,18 +193,21 @@ class ActivityForm(FlaskForm):
 
     def values(self) -> rules.ActivityValues:
         """The checked answers, for the services."""
+        start, end = self.start_date.data, self.end_date.data
+        if start is None or end is None:
+            raise ValueError("Only a validated form has values")
         return rules.ActivityValues(
             title=self.title.data,
             description=self.description.data,
-            start_date=self.start_date.data,
-            end_date=self.end_date.data,
+            start_date=start,
+            end_date=end,
             goal_ids=list(self.goals.data or []),
             citywide=bool(self.citywide.data),
             ward_ids=[] if self.citywide.data else list(self.wards.data or []),
             partner_ids=list(self.partners.data or []),
             people_reached=self.people_reached.number or 0,
             volunteer_hours=self.volunteer_hours.number or Decimal(0),
-            spend=self.spend.number or Decimal(0),
+            spend=self.spend.data or Decimal(0),
             outcomes=self.outcomes.data or "",
             is_public=self.visibility.data == "public",
             pledge_ids=list(self.pledges.data or []),

@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, Numeric, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.areas import AreaMixin
 from ..core.csv_import import CsvImportMixin
 from ..core.models import Ambition, Goal, Ward, utcnow
 from ..extensions import Model, db
@@ -52,7 +53,7 @@ activity_exchange_matches = Table(
 )
 
 
-class Activity(Model):
+class Activity(AreaMixin, Model):
     """One piece of work led by an organisation, with partners, tagged to goals and wards."""
 
     __tablename__ = "activities"
@@ -61,7 +62,6 @@ class Activity(Model):
     lead_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     title: Mapped[str] = mapped_column(String(160))
     description: Mapped[str] = mapped_column(Text, default="")
-    citywide: Mapped[bool] = mapped_column(Boolean, default=False)
     start_date: Mapped[date] = mapped_column(Date, index=True)
     end_date: Mapped[date] = mapped_column(Date, index=True)
     people_reached: Mapped[int] = mapped_column(Integer, default=0)
@@ -93,12 +93,6 @@ class Activity(Model):
         for goal in self.goals:
             seen.setdefault(goal.ambition_id, goal.ambition)
         return sorted(seen.values(), key=lambda a: a.position)
-
-    @property
-    def area_label(self) -> str:
-        if self.citywide:
-            return "Citywide"
-        return ", ".join(w.name for w in self.wards) or "No wards given"
 
     @property
     def visibility_label(self) -> str:

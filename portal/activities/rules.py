@@ -8,23 +8,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from ..core.forms import MAX_QUANTITY
+from ..core.goals import GoalInfo, stray_goals
+
 TITLE_MAX = 160
 DESCRIPTION_MAX = 5000
 OUTCOMES_MAX = 5000
 PEOPLE_MAX = 10_000_000  # more than ten times the city's population: surely a typing slip
 HOURS_MAX = Decimal("10000000")
-SPEND_MAX = Decimal("1000000000")  # £1 billion
+SPEND_MAX = MAX_QUANTITY  # the limit of every amount of money, as in the forms
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
-
-
-@dataclass(frozen=True)
-class GoalInfo:
-    """What the tagging rule needs to know about a goal."""
-
-    id: int
-    code: str
-    title: str
-    ambition_id: int
 
 
 @dataclass
@@ -56,25 +49,15 @@ def check_tags(
     """Problems with an activity's Ambitions and goals, as (field, message) pairs.
 
     At least one goal is needed. Ambitions may be left out (they follow from the goals); when
-    they are given they must agree with the goals: every goal under a chosen Ambition, and every
-    chosen Ambition with at least one goal, because an activity is tagged through its goals.
+    they are given, the shared goal rule applies (every goal under a chosen Ambition) and every
+    chosen Ambition needs at least one goal, because an activity is tagged through its goals.
     """
     chosen = list(dict.fromkeys(chosen_ambition_ids))
     if not goals:
         return [("goals", "Choose at least one goal the activity works towards")]
     if not chosen:
         return []
-    problems = []
-    for goal in goals:
-        if goal.ambition_id not in chosen:
-            name = ambition_names.get(goal.ambition_id, "another")
-            problems.append(
-                (
-                    "goals",
-                    f"The goal ‘{goal.title}’ belongs to the {name} Ambition: "
-                    f"choose that Ambition too, or remove the goal",
-                )
-            )
+    problems = [("goals", message) for message in stray_goals(chosen, goals, ambition_names)]
     covered = {goal.ambition_id for goal in goals}
     for ambition_id in chosen:
         if ambition_id not in covered:

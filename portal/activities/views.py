@@ -6,7 +6,6 @@ from datetime import date
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -22,6 +21,7 @@ from sqlalchemy import select
 
 from ..core import csv_rows
 from ..core.csv_rows import BYTES_PER_MB
+from ..core.export import csv_response
 from ..core.forms import ambition_choices, ward_choices
 from ..core.pagination import paginate
 from ..core.reference import all_ambitions, all_goals
@@ -132,7 +132,7 @@ def _activity_form(lead_id: int, activity: Activity | None = None) -> ActivityFo
             form.visibility.data = "public" if activity.is_public else "private"
             form.people_reached.data = str(activity.people_reached)
             form.volunteer_hours.data = f"{activity.volunteer_hours.normalize():f}"
-            form.spend.data = f"{activity.spend:f}"
+            form.spend.data = activity.spend
             form.pledges.data = links.linked_pledge_ids(activity)
             form.matches.data = links.linked_match_ids(activity)
     return form
@@ -188,10 +188,14 @@ def delete(org_id: int, activity_id: int):
 @bp.get("/orgs/<int:org_id>/activities/import/template.csv")
 @org_member_required()
 def import_template(org_id: int):
-    return Response(
-        "\ufeff" + csv_import.template_csv(),  # the BOM makes Excel read it as UTF-8
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=activities-template.csv"},
+    return csv_response(
+        "activities-template.csv",
+        csv_import.COLUMN_NAMES,
+        (
+            [row.get(name, "") for name in csv_import.COLUMN_NAMES]
+            for row in csv_import.EXAMPLE_ROWS
+        ),
+        bom=True,  # the BOM makes Excel read it as UTF-8
     )
 
 

@@ -1,47 +1,20 @@
-"""A submitted assessment and its action plan as an Excel workbook (openpyxl)."""
+"""A submitted assessment and its action plan as the sheets of an Excel workbook."""
 
 from __future__ import annotations
 
-import io
 from typing import TYPE_CHECKING
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-
+from ..core.export import Sheet
 from .models import LEVELS, Action, Assessment
 
 if TYPE_CHECKING:
     from .services import Results
 
 
-def _safe(value: object) -> object:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet: keep it as text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
-def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list[object]]) -> None:
-    sheet = workbook.create_sheet(title)
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([_safe(value) for value in row])
-    for column in sheet.columns:
-        width = min(60, max(len(str(c.value or "")) for c in column) + 2)
-        sheet.column_dimensions[column[0].column_letter].width = width
-        for cell in column:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "A2"
-
-
-def assessment_workbook(
+def assessment_sheets(
     assessment: Assessment, results: Results, actions: dict[int, Action]
-) -> io.BytesIO:
+) -> list[Sheet]:
     """Three sheets: summary by dimension, every answer, and the action plan."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
     framework = assessment.framework
     summary = [
         ["Organisation", assessment.organisation.name],
@@ -66,7 +39,7 @@ def assessment_workbook(
                 row.benchmark.median if row.benchmark else None,
             ]
         )
-    _sheet(workbook, "Summary", ["Item", "Value"], summary)
+    sheets = [Sheet("Summary", ["Item", "Value"], summary)]
     answers = assessment.answers_by_criterion()
     answer_rows = []
     for dimension in framework.dimensions:
@@ -87,21 +60,22 @@ def assessment_workbook(
                     "\n".join(answer.link_list) if answer else "",
                 ]
             )
-    _sheet(
-        workbook,
-        "Answers",
-        [
-            "Dimension",
-            "Code",
-            "Criterion",
-            "Level now",
-            "Level name",
-            "Target level",
-            "Target name",
-            "Evidence",
-            "Links",
-        ],
-        answer_rows,
+    sheets.append(
+        Sheet(
+            "Answers",
+            [
+                "Dimension",
+                "Code",
+                "Criterion",
+                "Level now",
+                "Level name",
+                "Target level",
+                "Target name",
+                "Evidence",
+                "Links",
+            ],
+            answer_rows,
+        )
     )
     plan_rows = []
     for criterion, answer in results.gaps:
@@ -120,23 +94,21 @@ def assessment_workbook(
                 action.status_label if action else "No action yet",
             ]
         )
-    _sheet(
-        workbook,
-        "Action plan",
-        [
-            "Code",
-            "Criterion",
-            "Level now",
-            "Target level",
-            "Next level looks like",
-            "Action",
-            "Owner",
-            "Due",
-            "Status",
-        ],
-        plan_rows,
+    sheets.append(
+        Sheet(
+            "Action plan",
+            [
+                "Code",
+                "Criterion",
+                "Level now",
+                "Target level",
+                "Next level looks like",
+                "Action",
+                "Owner",
+                "Due",
+                "Status",
+            ],
+            plan_rows,
+        )
     )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    return buffer
+    return sheets

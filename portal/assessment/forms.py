@@ -8,19 +8,15 @@ from urllib.parse import urlparse
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovDateInput,
     GovFileInput,
     GovRadioInput,
-    GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
 from wtforms import (
-    DateField,
     IntegerField,
     RadioField,
-    SelectField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -28,7 +24,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from ..core.forms import strip_text
+from ..core.forms import GovDateField, SelectChoiceField, strip_text
 from .models import ACTION_STATUSES, LEVELS, Dimension
 
 MAX_EVIDENCE = 5000
@@ -101,10 +97,6 @@ class LevelField(ChoiceWithMessage, RadioField):
         super().__init__(label, **kwargs)
         what = "the level you want to reach" if target else "where you are now"
         self.message = f"Choose {what} on {criterion_title.lower()}, from 1 to 4"
-
-
-class StatusField(ChoiceWithMessage, SelectField):
-    message = "Choose the status of the action"
 
 
 def level_choices() -> list[tuple[int, str]]:
@@ -212,32 +204,6 @@ class EvidenceUploadForm(FlaskForm):
             raise ValidationError("Select a file to upload")
 
 
-class DayMonthYearField(DateField):
-    """A GOV.UK date input (day, month, year boxes) with a message written for the person."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("format", "%d %m %Y")
-        super().__init__(*args, **kwargs)
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        parts = [part.strip() for part in valuelist]
-        if len(parts) != 3:
-            # The widget unpacks exactly three boxes when it redraws the form.
-            self.raw_data = (parts + ["", "", ""])[:3]
-            if any(parts):
-                self.data = None
-                raise ValueError("Enter the date as a day, month and year, for example 31 3 2027")
-        if not any(parts):
-            self.data = None
-            return
-        try:
-            super().process_formdata(parts)
-        except ValueError as error:
-            raise ValueError(
-                "Enter a real date with a day, month and year, for example 31 3 2027"
-            ) from error
-
-
 class ActionForm(FlaskForm):
     description = TextAreaField(
         "What will you do?",
@@ -258,19 +224,14 @@ class ActionForm(FlaskForm):
             Length(max=120, message="The owner must be 120 characters or fewer"),
         ],
     )
-    due_date = DayMonthYearField(
+    due_date = GovDateField(
         "When is it due?",
-        widget=GovDateInput(),
+        what="The due date",
         description="For example, 31 3 2027. Leave blank if there is no date yet",
     )
-    status = StatusField(
+    status = SelectChoiceField(
         "Status",
-        widget=GovSelect(),
         choices=list(ACTION_STATUSES.items()),
         validators=[InputRequired(message="Choose the status of the action")],
     )
     submit = SubmitField("Save action", widget=GovSubmitInput())
-
-    def validate_due_date(self, field: DateField) -> None:
-        if field.data is not None and not 2000 <= field.data.year <= 2100:
-            raise ValidationError("Enter a due date between 2000 and 2100")

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.choices import one_of
 from ..core.models import utcnow
 from ..extensions import Model
 
@@ -23,6 +24,7 @@ LEVELS = {1: "Getting started", 2: "Developing", 3: "Embedding", 4: "Leading"}
 
 STATUS_DRAFT = "draft"
 STATUS_SUBMITTED = "submitted"
+ASSESSMENT_STATUSES = (STATUS_DRAFT, STATUS_SUBMITTED)
 
 ACTION_NOT_STARTED = "not_started"
 ACTION_IN_PROGRESS = "in_progress"
@@ -38,7 +40,7 @@ class Framework(Model):
     """One published version of one variant of the framework; never edited once loaded."""
 
     __tablename__ = "assessment_frameworks"
-    __table_args__ = (UniqueConstraint("variant", "version"),)
+    __table_args__ = (UniqueConstraint("variant", "version"), one_of("variant", VARIANTS))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     variant: Mapped[str] = mapped_column(String(20), index=True)
@@ -116,7 +118,10 @@ class Assessment(Model):
     """One organisation's self-assessment for one year: a draft until submitted, then fixed."""
 
     __tablename__ = "assessments"
-    __table_args__ = (UniqueConstraint("organisation_id", "year"),)
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "year"),
+        one_of("status", ASSESSMENT_STATUSES),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -193,7 +198,10 @@ class Action(Model):
     """The organisation's plan to move one criterion towards its target level."""
 
     __tablename__ = "assessment_actions"
-    __table_args__ = (UniqueConstraint("assessment_id", "criterion_id"),)
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "criterion_id"),
+        one_of("status", ACTION_STATUSES),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), index=True)

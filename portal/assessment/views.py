@@ -22,11 +22,12 @@ from flask import (
 from flask_login import current_user, login_required
 
 from ..accounts.access import platform_admin_required
+from ..core.export import xlsx_response
 from ..core.models import utcnow
 from ..extensions import db
 from ..orgs.access import org_member_required, require_org_member
 from . import services, uploads
-from .export import assessment_workbook
+from .export import assessment_sheets
 from .forms import (
     ActionForm,
     EvidenceUploadForm,
@@ -401,17 +402,12 @@ def export(org_id: int, year: int):
     assessment = _assessment(org_id, year)
     if not assessment.is_submitted:
         abort(404)
-    workbook = assessment_workbook(
+    sheets = assessment_sheets(
         assessment,
         services.results_for(assessment),
         services.actions_by_criterion(assessment.id),
     )
-    return send_file(
-        workbook,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        as_attachment=True,
-        download_name=f"self-assessment-{year}.xlsx",
-    )
+    return xlsx_response(f"self-assessment-{year}.xlsx", sheets)
 
 
 # Action plan ----------------------------------------------------------------------------------

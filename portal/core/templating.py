@@ -12,6 +12,8 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from werkzeug.routing import BuildError
 
+from .charts import bar_length
+
 
 def format_date(value: date | datetime | None) -> str:
     if value is None:
@@ -109,3 +111,4 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["count_of"] = count_of
     app.jinja_env.globals["navigation_items"] = navigation_items
     app.jinja_env.globals["page_url"] = page_url
+    app.jinja_env.globals["bar_length"] = bar_length

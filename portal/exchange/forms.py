@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
-    GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
@@ -16,7 +14,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    RadioField,
     SelectField,
     StringField,
     SubmitField,
@@ -24,54 +21,27 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from ..core.forms import GovDateField, MultiCheckboxField, int_or_none, strip_text
+from ..core.forms import (
+    AreaFields,
+    GovDateField,
+    MultiCheckboxField,
+    QuantityField,
+    RadioChoiceField,
+    int_or_none,
+    strip_text,
+)
 from ..orgs.models import ORGANISATION_KINDS
 from .listings import SORTS
 from .models import RESOURCE_TYPES, SIDE_OFFER, URGENCIES
 
-MAX_QUANTITY = Decimal("9999999999.99")  # Numeric(12, 2)
 
-
-class QuantityField(StringField):
-    """A number typed by a person: commas and £ allowed, up to 2 decimal places, within range."""
-
-    widget = GovTextInput()
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        self.data = None
-        raw = str(valuelist[0]) if valuelist else ""
-        self.raw_data = [raw[:40]] if valuelist else []
-        cleaned = raw.strip().replace(",", "").replace("£", "")
-        if not cleaned:
-            return
-        try:
-            value = Decimal(cleaned)
-        except InvalidOperation as error:
-            raise ValueError("Enter the quantity as a number, for example 40") from error
-        if not value.is_finite() or value <= 0:
-            raise ValueError("Enter a quantity greater than 0, for example 40")
-        if value > MAX_QUANTITY:
-            raise ValueError("Enter a quantity smaller than 10,000,000,000")
-        if value != value.quantize(Decimal("0.01")):
-            raise ValueError("Enter the quantity with no more than 2 decimal places")
-        self.data = value
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        if self.data is None:
-            return ""
-        return (
-            f"{self.data:f}".rstrip("0").rstrip(".") if "." in f"{self.data:f}" else str(self.data)
-        )
-
-
-class ListingForm(FlaskForm):
+class ListingForm(AreaFields, FlaskForm):
     """An offer or a request; `side` removes the fields that belong to the other side."""
 
-    resource_type = RadioField(
+    area_missing = "Choose at least one ward, or tick 'across the whole city'"
+
+    resource_type = RadioChoiceField(
         "What kind of resource is it?",
-        widget=GovRadioInput(),
         choices=list(RESOURCE_TYPES.items()),
         validators=[InputRequired(message="Choose what kind of resource it is")],
     )
@@ -97,6 +67,9 @@ class ListingForm(FlaskForm):
     )
     quantity = QuantityField(
         "Quantity (optional)",
+        what="Quantity",
+        example="40",
+        positive=True,
         description="A number, for example 40 (hours), 12 (laptops) or 500 (£)",
         validators=[Optional()],
     )
@@ -124,9 +97,8 @@ class ListingForm(FlaskForm):
     needed_by = GovDateField(
         "Needed by (optional)", description="For example, 30 4 2027", validators=[Optional()]
     )
-    urgency = RadioField(
+    urgency = RadioChoiceField(
         "How urgent is it?",
-        widget=GovRadioInput(),
         choices=list(URGENCIES.items()),
         validators=[InputRequired(message="Choose how urgent it is")],
     )
@@ -141,10 +113,6 @@ class ListingForm(FlaskForm):
         else:
             del self.available_from
             del self.available_until
-
-    def validate_wards(self, field: MultiCheckboxField) -> None:
-        if not self.citywide.data and not field.data:
-            raise ValidationError("Choose at least one ward, or tick 'across the whole city'")
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
@@ -202,14 +170,16 @@ class BrowseForm(FlaskForm):
 
 
 class InterestForm(FlaskForm):
-    own_listing = RadioField(
+    own_listing = RadioChoiceField(
         "Which of your listings is this about?",
-        widget=GovRadioInput(),
         coerce=int_or_none,
         validators=[InputRequired(message="Choose one of your listings")],
     )
     committed_quantity = QuantityField(
         "How much can be given? (optional)",
+        what="The amount that can be given",
+        example="10",
+        positive=True,
         description="In the request's unit, for example 10 (hours). Leave blank if not known yet.",
         validators=[Optional()],
     )
@@ -228,6 +198,9 @@ class InterestForm(FlaskForm):
 class DeliverForm(FlaskForm):
     quantity = QuantityField(
         "How much was delivered?",
+        what="The amount delivered",
+        example="12",
+        positive=True,
         description="The actual amount, for example 12 (hours), 5 (laptops) or 750 (£)",
         validators=[InputRequired(message="Enter how much was delivered, for example 12")],
     )

@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
-    Boolean,
     Column,
     Date,
     Float,
@@ -32,6 +31,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement, Grouping
 
+from ..core.areas import AreaMixin
+from ..core.choices import one_of
 from ..core.models import Ambition, Ward, utcnow
 from ..extensions import Model, db
 
@@ -117,10 +118,16 @@ exchange_listing_ambitions = Table(
 )
 
 
-class Listing(Model):
+class Listing(AreaMixin, Model):
     """An offer of, or a request for, a resource."""
 
     __tablename__ = "exchange_listings"
+    __table_args__ = (
+        one_of("side", SIDES),
+        one_of("resource_type", RESOURCE_TYPES),
+        one_of("urgency", URGENCIES, nullable=True),
+        one_of("status", LISTING_STATUSES),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -130,7 +137,6 @@ class Listing(Model):
     description: Mapped[str] = mapped_column(Text, default="")
     quantity: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     unit: Mapped[str] = mapped_column(String(40), default="")
-    citywide: Mapped[bool] = mapped_column(Boolean, default=False)
     available_from: Mapped[date | None] = mapped_column(Date)
     available_until: Mapped[date | None] = mapped_column(Date)
     needed_by: Mapped[date | None] = mapped_column(Date)
@@ -192,12 +198,6 @@ class Listing(Model):
         return URGENCIES.get(self.urgency or "", "")
 
     @property
-    def area_label(self) -> str:
-        if self.citywide:
-            return "Citywide"
-        return ", ".join(w.name for w in self.wards) or "No wards given"
-
-    @property
     def quantity_label(self) -> str:
         return quantity_label(self.quantity, self.unit)
 
@@ -232,7 +232,10 @@ class ExchangeMatch(Model):
     """An offer and a request brought together, from first interest to delivery."""
 
     __tablename__ = "exchange_matches"
-    __table_args__ = (Index("ix_exchange_matches_offer_request", "offer_id", "request_id"),)
+    __table_args__ = (
+        Index("ix_exchange_matches_offer_request", "offer_id", "request_id"),
+        one_of("status", MATCH_STATUSES),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     offer_id: Mapped[int] = mapped_column(ForeignKey("exchange_listings.id"), index=True)

@@ -7,7 +7,6 @@ import re
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
-    GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
@@ -15,7 +14,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    RadioField,
     SelectField,
     StringField,
     SubmitField,
@@ -25,7 +23,14 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..accounts.models import ROLE_ADMIN, ROLE_MEMBER
-from ..core.forms import MultiCheckboxField, email_field, strip_text
+from ..core.forms import (
+    AreaFields,
+    MultiCheckboxField,
+    RadioChoiceField,
+    SelectChoiceField,
+    email_field,
+    strip_text,
+)
 from .models import ORGANISATION_KINDS, SIZE_BANDS
 
 # Charity Commission for England and Wales numbers are 6 to 8 digits; Scottish (SC) and Northern
@@ -39,7 +44,9 @@ def _upper_strip(value: str | None) -> str | None:
     return value.strip().upper().replace(" ", "") if isinstance(value, str) else value
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(AreaFields, FlaskForm):
+    area_missing = "Choose at least one ward, or say that the organisation works citywide"
+
     name = StringField(
         "Organisation name",
         widget=GovTextInput(),
@@ -51,9 +58,8 @@ class OrganisationForm(FlaskForm):
             ),
         ],
     )
-    kind = RadioField(
+    kind = RadioChoiceField(
         "What kind of organisation is it?",
-        widget=GovRadioInput(),
         choices=list(ORGANISATION_KINDS.items()),
         validators=[InputRequired(message="Choose what kind of organisation it is")],
     )
@@ -90,9 +96,8 @@ class OrganisationForm(FlaskForm):
             Length(max=3000, message="Description must be 3,000 characters or fewer"),
         ],
     )
-    size_band = SelectField(
+    size_band = SelectChoiceField(
         "Size",
-        widget=GovSelect(),
         choices=[("", "Choose a size")] + list(SIZE_BANDS.items()),
         validators=[InputRequired(message="Choose the organisation's size")],
     )
@@ -120,17 +125,10 @@ class OrganisationForm(FlaskForm):
                 "Enter a website address starting with https://, like https://www.example.org"
             )
 
-    def validate_wards(self, field: MultiCheckboxField) -> None:
-        if not self.citywide.data and not field.data:
-            raise ValidationError(
-                "Choose at least one ward, or say that the organisation works citywide"
-            )
-
 
 class NetworkRequestForm(FlaskForm):
-    network = RadioField(
+    network = RadioChoiceField(
         "Which network do you want to join?",
-        widget=GovRadioInput(),
         coerce=int,
         validators=[InputRequired(message="Choose a network")],
     )
@@ -170,9 +168,8 @@ class DirectoryFilterForm(FlaskForm):
 
 class InviteForm(FlaskForm):
     email = email_field("Colleague's email address", missing="Enter your colleague's email address")
-    role = RadioField(
+    role = RadioChoiceField(
         "Role",
-        widget=GovRadioInput(),
         choices=[
             (ROLE_MEMBER, "Member: can edit the organisation's assessments, pledges and listings"),
             (ROLE_ADMIN, "Administrator: can also manage members and the organisation's profile"),
@@ -184,9 +181,8 @@ class InviteForm(FlaskForm):
 
 
 class MemberRoleForm(FlaskForm):
-    role = RadioField(
+    role = RadioChoiceField(
         "Role",
-        widget=GovRadioInput(),
         choices=[(ROLE_MEMBER, "Member"), (ROLE_ADMIN, "Administrator")],
         validators=[InputRequired(message="Choose a role")],
     )

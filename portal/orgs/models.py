@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.areas import AreaMixin
+from ..core.choices import one_of
 from ..core.models import Ward, utcnow
 from ..extensions import Model, db
 
@@ -38,6 +40,9 @@ ORGANISATION_STATUSES = (STATUS_PENDING, STATUS_APPROVED, STATUS_SUSPENDED)
 REQUEST_PENDING = "requested"
 REQUEST_ACCEPTED = "accepted"
 REQUEST_DECLINED = "declined"
+REQUEST_STATUSES = (REQUEST_PENDING, REQUEST_ACCEPTED, REQUEST_DECLINED)
+# The self-assessment framework variants a network can use (assessment.models.VARIANTS).
+ASSESSMENT_VARIANTS = ("anchor", "business", "community")
 
 organisation_wards = Table(
     "organisation_wards",
@@ -49,6 +54,7 @@ organisation_wards = Table(
 
 class Network(Model):
     __tablename__ = "networks"
+    __table_args__ = (one_of("assessment_variant", ASSESSMENT_VARIANTS),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -61,8 +67,13 @@ class Network(Model):
         return self.name
 
 
-class Organisation(Model):
+class Organisation(AreaMixin, Model):
     __tablename__ = "organisations"
+    __table_args__ = (
+        one_of("kind", ORGANISATION_KINDS),
+        one_of("size_band", SIZE_BANDS, nullable=True),
+        one_of("status", ORGANISATION_STATUSES),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(160), index=True)
@@ -72,7 +83,6 @@ class Organisation(Model):
     website: Mapped[str | None] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     size_band: Mapped[str | None] = mapped_column(String(16))
-    citywide: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(16), default=STATUS_PENDING, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -118,19 +128,16 @@ class Organisation(Model):
     def networks(self) -> list[Network]:
         return [m.network for m in self.network_memberships if m.status == REQUEST_ACCEPTED]
 
-    @property
-    def area_label(self) -> str:
-        if self.citywide:
-            return "Citywide"
-        return ", ".join(w.name for w in self.wards) or "No wards given"
-
     def __str__(self) -> str:
         return self.name
 
 
 class NetworkMembership(Model):
     __tablename__ = "network_memberships"
-    __table_args__ = (UniqueConstraint("organisation_id", "network_id"),)
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "network_id"),
+        one_of("status", REQUEST_STATUSES),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
-    GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
@@ -18,7 +16,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     BooleanField,
     Field,
-    RadioField,
     SelectField,
     StringField,
     SubmitField,
@@ -26,13 +23,22 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
-from ..core.forms import GovDateField, MultiCheckboxField, int_or_none, strip_text
+from ..core.forms import (
+    AreaFields,
+    GovDateField,
+    MoneyField,
+    MultiCheckboxField,
+    QuantityField,
+    RadioChoiceField,
+    SelectChoiceField,
+    int_or_none,
+    strip_text,
+)
+from ..core.goals import GoalInfo, stray_goals
 from ..core.models import utcnow
 from ..orgs.models import ORGANISATION_KINDS
 from .models import SocialValueMeasure
 
-# Large enough for any real pledge (a trillion units or pounds), small enough for Numeric(14, 2).
-MAX_QUANTITY = Decimal("999999999999")
 URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]{2,}$")
 
 
@@ -48,41 +54,6 @@ class DateRequired:
             raise StopValidation(self.message)
 
 
-class QuantityField(StringField):
-    """A number typed by a person: commas allowed, at most 2 decimal places, within range."""
-
-    widget = GovTextInput()
-
-    def __init__(self, label: str, validators: list | None = None, *, example: str = "12", **kw):
-        super().__init__(label, validators, **kw)
-        self.example = example
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        self.data = None
-        text = str(valuelist[0]).strip().replace(",", "").replace("£", "") if valuelist else ""
-        self.raw_data = [str(valuelist[0])[:40]] if valuelist else []
-        if not text:
-            return
-        try:
-            value = Decimal(text)
-        except InvalidOperation as error:
-            raise ValueError(
-                f"{self.label.text} must be a number, for example {self.example}"
-            ) from error
-        if not value.is_finite() or abs(value) > MAX_QUANTITY:
-            raise ValueError(f"{self.label.text} must be less than 1,000,000,000,000")
-        if value != value.quantize(Decimal("0.01")):
-            raise ValueError(f"{self.label.text} can have at most 2 decimal places")
-        self.data = value
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        if self.data is None:
-            return ""
-        return f"{self.data.normalize():f}"
-
-
 class NumberRequired:
     def __init__(self, message: str) -> None:
         self.message = message
@@ -95,22 +66,6 @@ class NumberRequired:
             raise StopValidation(self.message)
 
 
-class ChoiceField(SelectField):
-    """A select whose unknown or missing choice gets a plain message instead of a crash."""
-
-    widget = GovSelect()
-
-    def __init__(self, label: str, *, message: str, **kwargs: Any) -> None:
-        kwargs.setdefault("coerce", int_or_none)
-        super().__init__(label, **kwargs)
-        self.message = message
-
-    def pre_validate(self, form: FlaskForm) -> None:
-        valid = {value for value, _ in self.choices or [] if value not in ("", None)}
-        if self.data not in valid:
-            raise ValidationError(self.message)
-
-
 def _check_whole(field: QuantityField, measure: SocialValueMeasure) -> None:
     if measure.whole_number and field.data is not None and field.data != field.data.to_integral():
         field.errors.append(
@@ -119,7 +74,9 @@ def _check_whole(field: QuantityField, measure: SocialValueMeasure) -> None:
         )
 
 
-class PledgeForm(FlaskForm):
+class PledgeForm(AreaFields, FlaskForm):
+    area_missing = "Choose at least one ward, or say that the pledge is citywide"
+
     title = StringField(
         "Pledge title",
         widget=GovTextInput(),
@@ -139,9 +96,10 @@ class PledgeForm(FlaskForm):
             Length(max=3000, message="Description must be 3,000 characters or fewer"),
         ],
     )
-    measure = ChoiceField(
+    measure = SelectChoiceField(
         "How will you measure it?",
-        message="Choose a measure from the list",
+        coerce=int_or_none,
+        missing="Choose a measure from the list",
         description="The catalogue sets the unit and counting rules. See how we calculate.",
     )
     principles = MultiCheckboxField("Which charter principles does it serve?")
@@ -174,9 +132,8 @@ class PledgeForm(FlaskForm):
     )
     ambitions = MultiCheckboxField("Which Ambitions does it support?")
     goals = MultiCheckboxField("Which goals does it support? (optional)")
-    visibility = RadioField(
+    visibility = RadioChoiceField(
         "Who can see this pledge?",
-        widget=GovRadioInput(),
         choices=[
             ("public", "Everyone: show it on the public pledge wall"),
             ("private", "Only members of our organisation"),
@@ -188,7 +145,9 @@ class PledgeForm(FlaskForm):
     def __init__(self, *args: Any, measures: dict[int, SocialValueMeasure], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.measures = measures
-        self.goal_ambitions: dict[int, int] = {}
+        # Set by the view: the goals offered and the Ambitions' names, for the goal rule.
+        self.goal_infos: dict[int, GoalInfo] = {}
+        self.ambition_names: dict[int, str] = {}
 
     def validate_principles(self, field: MultiCheckboxField) -> None:
         if not field.data:
@@ -197,10 +156,6 @@ class PledgeForm(FlaskForm):
     def validate_ambitions(self, field: MultiCheckboxField) -> None:
         if not field.data:
             raise ValidationError("Choose at least one Ambition")
-
-    def validate_wards(self, field: MultiCheckboxField) -> None:
-        if not self.citywide.data and not field.data:
-            raise ValidationError("Choose at least one ward, or say that the pledge is citywide")
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
@@ -211,8 +166,8 @@ class PledgeForm(FlaskForm):
                 field.errors.append(f"{field.label.text} cannot be negative")
             elif measure is not None:
                 _check_whole(field, measure)
-        comparable = baseline is not None and target is not None
-        if measure and comparable and not self.baseline.errors and not self.target.errors:
+        checked = not self.baseline.errors and not self.target.errors
+        if measure and baseline is not None and target is not None and checked:
             if measure.decreases and target >= baseline:
                 self.target.errors.append(
                     "Target must be lower than the baseline: this measure counts a reduction"
@@ -227,12 +182,11 @@ class PledgeForm(FlaskForm):
                 self.end_date.errors.append("End date must be after the start date")
             elif (end - start).days > 366 * 10:
                 self.end_date.errors.append("End date must be within 10 years of the start date")
-        ambitions = set(self.ambitions.data or [])
-        stray_goal = any(
-            self.goal_ambitions.get(goal) not in ambitions for goal in self.goals.data or []
-        )
-        if stray_goal and not self.goals.errors and not self.ambitions.errors:
-            self.goals.errors.append("Choose goals only from the Ambitions you ticked")
+        if not self.goals.errors and not self.ambitions.errors:
+            goals = [self.goal_infos[g] for g in self.goals.data or [] if g in self.goal_infos]
+            self.goals.errors.extend(
+                stray_goals(self.ambitions.data or [], goals, self.ambition_names)
+            )
         return valid and not any(self.errors.values())
 
 
@@ -311,7 +265,7 @@ class ProxyValueForm(FlaskForm):
         filters=[strip_text],
         validators=[InputRequired(message="Enter the year, for example 2027")],
     )
-    value = QuantityField(
+    value = MoneyField(
         "£ per unit",
         example="19.19",
         validators=[NumberRequired("Enter the £ value per unit, for example 19.19")],
@@ -338,10 +292,6 @@ class ProxyValueForm(FlaskForm):
         if not (field.data or "").isdigit() or not 2000 <= int(field.data) <= 2100:
             raise ValidationError("Enter a year between 2000 and 2100, for example 2027")
 
-    def validate_value(self, field: QuantityField) -> None:
-        if field.data is not None and field.data < 0:
-            raise ValidationError("£ per unit cannot be negative")
-
 
 class WallFilterForm(FlaskForm):
     class Meta:
@@ -363,16 +313,9 @@ class WallFilterForm(FlaskForm):
     submit = SubmitField("Filter", widget=GovSubmitInput())
 
 
-class MatchField(RadioField):
-    def pre_validate(self, form: FlaskForm) -> None:
-        if self.data not in {value for value, _ in self.choices or []}:
-            raise ValidationError("Choose a delivered exchange from the list")
-
-
 class LinkExchangeForm(FlaskForm):
-    match = MatchField(
+    match = RadioChoiceField(
         "Which delivered exchange counts towards this pledge?",
-        widget=GovRadioInput(),
         coerce=int_or_none,
         validators=[InputRequired(message="Choose a delivered exchange")],
     )

@@ -20,11 +20,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.areas import AreaMixin
+from ..core.choices import one_of
 from ..core.models import Ambition, Goal, Ward, utcnow
 from ..extensions import Model, db
 
 DIRECTION_INCREASE = "increase"
 DIRECTION_DECREASE = "decrease"
+DIRECTIONS = (DIRECTION_INCREASE, DIRECTION_DECREASE)
 THEMES = {
     "jobs": "Jobs",
     "growth": "Growth",
@@ -90,6 +93,7 @@ class CharterPrinciple(Model):
 
 class SocialValueMeasure(Model):
     __tablename__ = "social_value_measures"
+    __table_args__ = (one_of("theme", THEMES), one_of("direction", DIRECTIONS))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
@@ -142,7 +146,7 @@ class ProxyValue(Model):
     measure: Mapped[SocialValueMeasure] = relationship(back_populates="proxies")
 
 
-class Pledge(Model):
+class Pledge(AreaMixin, Model):
     __tablename__ = "pledges"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -154,7 +158,6 @@ class Pledge(Model):
     target: Mapped[Decimal] = mapped_column(Quantity)
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)
-    citywide: Mapped[bool] = mapped_column(Boolean, default=False)
     is_public: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -182,12 +185,6 @@ class Pledge(Model):
         cascade="all, delete-orphan",
         lazy="selectin",
     )
-
-    @property
-    def area_label(self) -> str:
-        if self.citywide:
-            return "Citywide"
-        return ", ".join(w.name for w in self.wards) or "No wards given"
 
     def __str__(self) -> str:
         return self.title

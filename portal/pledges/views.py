@@ -3,14 +3,11 @@ catalogue's admin pages."""
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 
 import click
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     g,
@@ -23,17 +20,19 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.access import platform_admin_required
+from ..core.charts import progress_chart
+from ..core.export import csv_response
 from ..core.forms import ambition_choices, goal_choices, ward_choices
+from ..core.goals import GoalInfo
 from ..core.models import utcnow
 from ..core.pagination import Page, paginate, requested_page
-from ..core.reference import all_goals
+from ..core.reference import all_ambitions, all_goals
 from ..core.templating import format_date
 from ..extensions import db
 from ..orgs.access import is_org_member, org_member_required
 from . import links, services
 from . import status as rules
 from .catalogue import ensure_catalogue, load_catalogue
-from .chart import build_chart
 from .forms import LinkExchangeForm, PledgeForm, ProgressUpdateForm, ProxyValueForm, WallFilterForm
 from .models import Pledge, PledgeExchangeLink, SocialValueMeasure
 
@@ -94,9 +93,8 @@ def export():
     """The public wall as CSV, with the same filters. Private pledges are never included."""
     _form, filters = _wall_filters()
     pledges = list(db.session.scalars(services.public_pledges_query(**filters)).unique())
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
+    return csv_response(
+        "leeds-pledges.csv",
         [
             "pledge_id",
             "organisation",
@@ -117,37 +115,31 @@ def export():
             "delivered_units",
             "promised_value_gbp",
             "delivered_value_gbp",
-        ]
-    )
-    for item in services.progress_for(pledges):
-        pledge = item.pledge
-        writer.writerow(
+        ],
+        (
             [
-                pledge.id,
-                pledge.organisation.name,
-                pledge.organisation.kind_label,
-                pledge.title,
-                pledge.measure.code,
-                pledge.measure.name,
-                pledge.measure.unit_label,
-                pledge.baseline,
-                pledge.target,
-                pledge.start_date.isoformat(),
-                pledge.end_date.isoformat(),
-                pledge.area_label,
-                "; ".join(a.name for a in pledge.ambitions),
-                "; ".join(p.name for p in pledge.principles),
+                item.pledge.id,
+                item.pledge.organisation.name,
+                item.pledge.organisation.kind_label,
+                item.pledge.title,
+                item.pledge.measure.code,
+                item.pledge.measure.name,
+                item.pledge.measure.unit_label,
+                item.pledge.baseline,
+                item.pledge.target,
+                item.pledge.start_date.isoformat(),
+                item.pledge.end_date.isoformat(),
+                item.pledge.area_label,
+                "; ".join(a.name for a in item.pledge.ambitions),
+                "; ".join(p.name for p in item.pledge.principles),
                 item.status_label,
                 item.promised_units,
                 item.delivered_units,
                 item.promised_value,
                 item.delivered_value,
             ]
-        )
-    return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=leeds-pledges.csv"},
+            for item in services.progress_for(pledges)
+        ),
     )
 
 
@@ -240,7 +232,7 @@ def detail(pledge_id: int):
                 "proxy": book.value(pledge.measure_id, delivery.on.year),
             }
         )
-    chart = build_chart(
+    chart = progress_chart(
         start=pledge.start_date,
         end=pledge.end_date,
         promised=progress.promised_units,
@@ -300,7 +292,10 @@ def _pledge_form(pledge: Pledge | None = None) -> PledgeForm:
     form.wards.choices = ward_choices()
     form.ambitions.choices = ambition_choices()
     form.goals.choices = goal_choices()
-    form.goal_ambitions = {goal.id: goal.ambition_id for goal in all_goals()}
+    form.goal_infos = {
+        goal.id: GoalInfo(goal.id, goal.code, goal.title, goal.ambition_id) for goal in all_goals()
+    }
+    form.ambition_names = {ambition.id: ambition.name for ambition in all_ambitions()}
     if pledge is not None and request.method == "GET":
         form.measure.data = pledge.measure_id
         form.principles.data = [p.id for p in pledge.principles]

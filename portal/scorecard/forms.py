@@ -14,7 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from ..core.forms import strip_text
+from ..core.forms import CHOICE_MESSAGE, strip_text
 from .csv_import import MAX_IMPORT_BYTES, parse_value
 from .periods import Period, period_error
 
@@ -74,7 +74,7 @@ class ValueForm(FlaskForm):
     def validate_category(self, field: SelectField) -> None:
         valid = {value for value, _ in field.choices or []}
         if field.data not in valid:
-            raise ValidationError("Choose from the options given")
+            raise ValidationError(CHOICE_MESSAGE)
 
 
 class UploadForm(FlaskForm):

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.choices import one_of
 from ..core.csv_import import CsvImportMixin
 from ..core.models import Ambition, Ward, utcnow
 from ..extensions import Model
@@ -17,12 +18,15 @@ DIRECTION_UP = "up"
 DIRECTION_DOWN = "down"
 FREQUENCY_YEAR = "year"
 FREQUENCY_QUARTER = "quarter"
+DIRECTIONS = (DIRECTION_UP, DIRECTION_DOWN)
+FREQUENCIES = (FREQUENCY_YEAR, FREQUENCY_QUARTER)
 
 
 class Indicator(Model):
     """One scorecard indicator, loaded from `data/indicators.yaml` (reference data)."""
 
     __tablename__ = "scorecard_indicators"
+    __table_args__ = (one_of("direction", DIRECTIONS), one_of("frequency", FREQUENCIES))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(60), unique=True)

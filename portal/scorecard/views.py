@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 import click
 from flask import (
     Blueprint,
@@ -21,11 +18,12 @@ from flask_login import current_user, login_required
 
 from ..accounts.access import convenor_required, platform_admin_required
 from ..core import csv_rows
+from ..core.charts import line_chart
+from ..core.export import csv_response
 from ..core.templating import count_of
 from ..extensions import db
 from . import services
 from .breakdowns import BREAKDOWN_LABELS, CITYWIDE, categories_for, category_label
-from .chart import line_chart
 from .csv_import import COLUMNS, MAX_IMPORT_BYTES, MAX_IMPORT_MB, SPEC, check_deprivation_csv
 from .forms import UploadForm, ValueForm
 from .models import Indicator, IndicatorValue, ScorecardImport
@@ -205,13 +203,15 @@ def import_values():
 @bp.get("/import/template.csv")
 @convenor_required
 def import_template():
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
-    writer.writerow(["life-expectancy-female", "2025", "citywide", "", "82.1", "ONS", ""])
-    writer.writerow(["life-expectancy-female", "2025", "ward", "Armley", "79.4", "ONS", ""])
-    writer.writerow(["employment-rate", "2025 Q2", "sex", "Female", "71.5", "ONS APS", ""])
-    return _csv_response(buffer.getvalue(), "scorecard-values-template.csv")
+    return csv_response(
+        "scorecard-values-template.csv",
+        COLUMNS,
+        [
+            ["life-expectancy-female", "2025", "citywide", "", "82.1", "ONS", ""],
+            ["life-expectancy-female", "2025", "ward", "Armley", "79.4", "ONS", ""],
+            ["employment-rate", "2025 Q2", "sex", "Female", "71.5", "ONS APS", ""],
+        ],
+    )
 
 
 def _import_or_404(import_id: int) -> ScorecardImport:
@@ -246,12 +246,11 @@ def import_progress(import_id: int):
 @convenor_required
 def import_problems(import_id: int):
     entry = _import_or_404(import_id)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["row", "column", "message"])
-    for error in entry.errors:
-        writer.writerow([error.row or "", error.column, error.message])
-    return _csv_response(buffer.getvalue(), f"scorecard-import-{entry.id}-problems.csv")
+    return csv_response(
+        f"scorecard-import-{entry.id}-problems.csv",
+        ["row", "column", "message"],
+        ([error.row or "", error.column, error.message] for error in entry.errors),
+    )
 
 
 @bp.get("/wards")
@@ -265,12 +264,14 @@ def wards():
 
 @bp.get("/wards/figures.csv")
 def ward_figures():
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["ward", "share_most_deprived", "source", "decile"])
-    for row in services.ward_deprivation_rows():
-        writer.writerow([row.ward.name, f"{row.share_most_deprived:g}", row.source, row.decile])
-    return _csv_response(buffer.getvalue(), "ward-deprivation.csv")
+    return csv_response(
+        "ward-deprivation.csv",
+        ["ward", "share_most_deprived", "source", "decile"],
+        (
+            [row.ward.name, f"{row.share_most_deprived:g}", row.source, row.decile]
+            for row in services.ward_deprivation_rows()
+        ),
+    )
 
 
 @bp.route("/wards/upload", methods=["GET", "POST"])
@@ -298,11 +299,3 @@ def upload_ward_figures():
                 flash(f"Ward deprivation figures replaced for {len(rows)} wards", "success")
                 return redirect(url_for(".wards"))
     return render_template("scorecard/upload_wards.html", form=form, problems=problems)
-
-
-def _csv_response(text: str, filename: str) -> Response:
-    return Response(
-        text,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )

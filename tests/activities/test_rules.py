@@ -117,7 +117,7 @@ def test_amounts_accept_pounds_commas_and_blank():
         ("1e9", "Enter spend as a number, for example 1500"),
         ("NaN", "Enter spend as a number, for example 1500"),
         ("-5", "Spend cannot be negative"),
-        ("1000000000.01", "Spend must be 1,000,000,000 or less"),
+        ("10000000000", "Spend must be 9,999,999,999.99 or less"),
         ("9" * 400, "Enter spend as a number, for example 1500"),
         ("12.345", "Enter spend with no more than 2 decimal places"),
     ],

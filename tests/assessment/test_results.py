@@ -168,14 +168,17 @@ def test_bad_action_input_gives_field_messages_and_saves_nothing(client, login):
         ({"description": "x", "owner": "", "status": "done"}, "Enter who owns this action"),
         (
             {"description": "x", "owner": "y", "status": "done", "due_date": ["31", "2", "2027"]},
-            "Enter a real date",
+            "The due date must be a real date",
         ),
         (
             {"description": "x", "owner": "y", "status": "done", "due_date": ["1", "1", "99999"]},
-            "Enter a real date",
+            "The due date must be a real date",
         ),
-        ({"description": "x", "owner": "y", "status": "done", "due_date": "5"}, "Enter the date"),
-        ({"description": "x", "owner": "y", "status": "hacked"}, "Choose the status of the action"),
+        (
+            {"description": "x", "owner": "y", "status": "done", "due_date": "5"},
+            "The due date must be a real",
+        ),
+        ({"description": "x", "owner": "y", "status": "hacked"}, "Choose from the options given"),
         ({"description": "x" * 2001, "owner": "y", "status": "done"}, "2,000 characters"),
     ):
         response = client.post(url, data=data)

@@ -228,9 +228,9 @@ def test_interest_bad_input_and_rules(client, login):
     assert interest(client, anchor, need, give, note="").status_code == 200
     assert b"Write a short message" in interest(client, anchor, need, give, note="").data
     response = interest(client, anchor, need, give, own_listing="999999")
-    assert b"Not a valid choice" in response.data
+    assert b"Choose from the options given" in response.data
     response = interest(client, anchor, need, give, committed_quantity="ten")
-    assert b"Enter the quantity as a number" in response.data
+    assert b"The amount that can be given must be a number" in response.data
     assert the_match() is None
     assert interest(client, anchor, need, give).status_code == 302
     # The same pair cannot be opened twice while the first is active.
@@ -292,9 +292,12 @@ def test_delivery_and_message_bad_input_save_nothing(client, login):
     url = f"/exchange/matches/{match.id}"
     for data, message in (
         ({"quantity": "", "unit": "hours"}, b"Enter how much was delivered"),
-        ({"quantity": "abc", "unit": "hours"}, b"Enter the quantity as a number"),
-        ({"quantity": "99999999999999", "unit": "hours"}, b"Enter a quantity smaller than"),
-        ({"quantity": "1.234", "unit": "hours"}, b"no more than 2 decimal places"),
+        ({"quantity": "abc", "unit": "hours"}, b"The amount delivered must be a number"),
+        (
+            {"quantity": "99999999999999", "unit": "hours"},
+            b"The amount delivered must be less than",
+        ),
+        ({"quantity": "1.234", "unit": "hours"}, b"can have at most 2 decimal places"),
         ({"quantity": "3", "unit": ""}, b"Enter the unit"),
     ):
         response = client.post(f"{url}/deliver", data=data)

@@ -69,7 +69,7 @@ def test_invalid_organisation_details_give_field_messages_and_save_nothing(clien
         ({"website": "javascript:alert(1)"}, "Enter a website address starting with https://"),
         ({"wards": []}, "Choose at least one ward"),
         ({"wards": [99999]}, "Choose from the options given"),
-        ({"kind": "spaceship"}, "Not a valid choice"),
+        ({"kind": "spaceship"}, "Choose from the options given"),
         ({"size_band": ""}, "Choose the organisation&#39;s size"),
         ({"description": "x" * 4000}, "3,000 characters or fewer"),
     ]

@@ -95,7 +95,7 @@ def test_a_delivery_counts_once_even_across_two_pledges(client, login):
         data={"match": str(match.id), "quantity": "20"},
     )
     assert again.status_code == 200
-    assert "Choose a delivered exchange from the list" in again.get_data(as_text=True)
+    assert "Choose from the options given" in again.get_data(as_text=True)
     assert link_count() == 1
     # The service refuses it too, whatever the form offered.
     with pytest.raises(links.LinkError, match="already counts"):
@@ -154,7 +154,7 @@ def test_unknown_match_id_is_a_field_message(client, login):
         data={"match": "987654", "quantity": "3"},
     )
     assert response.status_code == 200
-    assert "Choose a delivered exchange from the list" in response.get_data(as_text=True)
+    assert "Choose from the options given" in response.get_data(as_text=True)
 
 
 def test_unlinking_stops_counting_and_frees_the_delivery(client, login):

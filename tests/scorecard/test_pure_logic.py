@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from portal.core.charts import line_chart, nice_step
 from portal.scorecard.breakdowns import category_label, match_category
-from portal.scorecard.chart import line_chart, nice_step
 from portal.scorecard.deprivation import derive_deciles, values_by_decile
 from portal.scorecard.periods import Period, parse_period, period_error
 
