@@ -5,7 +5,7 @@ rejected, failed), the imported_rows and error_count columns and one errors_json
 ([row or null, column, message]).
 
 Revision ID: 0009_import_status
-Revises: 0006_activities
+Revises: 0007_periodic_job_runs
 """
 
 import json
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_import_status"
-down_revision = "0006_activities"
+down_revision = "0007_periodic_job_runs"
 branch_labels = None
 depends_on = None
 

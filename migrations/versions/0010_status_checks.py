@@ -1,13 +1,13 @@
 """status checks: every status and kind word column accepts only its declared words
 
 Revision ID: 0010_status_checks
-Revises: 0006_activities
+Revises: 0009_import_status
 """
 
 from alembic import op
 
 revision = "0010_status_checks"
-down_revision = "0006_activities"
+down_revision = "0009_import_status"
 branch_labels = None
 depends_on = None
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from ..accounts.models import Membership, User
 from ..core.audit import record
+from ..core.csv_import import ImportKind, register
 from ..core.csv_import import start_import as start_csv_import
 from ..core.models import Ambition, Goal, Ward, utcnow
 from ..extensions import db
@@ -236,8 +237,6 @@ def start_import(
     organisation: Organisation, user: User | None, filename: str, text: str, total_rows: int
 ) -> ActivityImport:
     """Keep the file and queue the job that checks and applies it after the commit."""
-    from .jobs import ACTIVITY_IMPORTS
-
     entry: ActivityImport = start_csv_import(
         ACTIVITY_IMPORTS,
         text,
@@ -329,3 +328,14 @@ def public_activities_of(organisation_id: int, limit: int = 10) -> list[Activity
             activities_query(organisation_id=organisation_id, public_only=True).limit(limit)
         ).unique()
     )
+
+
+ACTIVITY_IMPORTS = register(
+    ImportKind(
+        name="activities",
+        model=ActivityImport,
+        spec=csv_import.SPEC,
+        context=lambda entry: import_lookups(entry.organisation_id),
+        apply=apply_import,
+    )
+)

@@ -3,7 +3,9 @@ pagination, forms, security headers and error pages. Imports no feature."""
 
 from __future__ import annotations
 
-from .features import Feature, ReferenceLoader
+from datetime import timedelta
+
+from .features import Feature, PeriodicJob, ReferenceLoader
 
 
 def _load_reference() -> str:
@@ -14,7 +16,7 @@ def _load_reference() -> str:
 
 
 def feature() -> Feature:
-    from . import cli, models, views
+    from . import cli, csv_import, models, views
 
     return Feature(
         name="core",
@@ -22,4 +24,12 @@ def feature() -> Feature:
         models=(models,),
         cli=(cli.load_reference_command, cli.seed_reference_command),
         reference_loaders=(ReferenceLoader("ambitions-goals-wards", _load_reference),),
+        periodic_jobs=(
+            PeriodicJob(
+                "resume-stalled-csv-imports",
+                csv_import.resume_stalled_imports,
+                timedelta(minutes=15),
+                "Re-enqueue CSV imports (every feature's) whose job was lost or stopped part way.",
+            ),
+        ),
     )

@@ -19,7 +19,7 @@ from sqlalchemy import Enum, Integer, String, Text, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from ..jobs import enqueue_after_commit, requeue_stalled
+from ..jobs import enqueue, enqueue_after_commit
 from .csv_rows import MAX_REPORTED_ERRORS, CsvSpec, RowError, check_text
 from .models import utcnow
 
@@ -145,14 +145,13 @@ class ImportKind(Generic[C, R]):
     spec: CsvSpec[C, R]
     context: Callable[[Any], C]
     apply: Callable[[Any, list[R]], int]
-    job: Callable[[int], None]  # the feature's job function, which calls run_import
 
 
 _KINDS: dict[str, ImportKind[Any, Any]] = {}
 
 
 def register(kind: ImportKind[C, R]) -> ImportKind[C, R]:
-    """Make `kind` known to the stall sweep."""
+    """Make `kind` known to the one import job and the stall sweep (by its name)."""
     _KINDS[kind.name] = kind
     return kind
 
@@ -167,8 +166,14 @@ def start_import(kind: ImportKind[Any, Any], text: str, total_rows: int, **field
     entry.filename = (entry.filename or "")[:200]
     db.session.add(entry)
     db.session.flush()
-    enqueue_after_commit(kind.job, entry.id)
+    enqueue_after_commit(run_registered_import, kind.name, entry.id)
     return entry
+
+
+def run_registered_import(kind_name: str, import_id: int) -> None:
+    """The one background job for every feature's CSV import: it takes the kind by name, so a
+    feature's services queue it without importing a jobs module."""
+    run_import(_KINDS[kind_name], import_id)
 
 
 def _claim(kind: ImportKind[Any, Any], import_id: int) -> bool:
@@ -242,10 +247,20 @@ def _apply(kind: ImportKind[Any, Any], import_id: int, records: list[Any]) -> No
 def resume_stalled_imports(kinds: Sequence[ImportKind[Any, Any]] | None = None) -> int:
     """Re-enqueue imports of every feature whose job was lost (Redis down at upload, a worker
     killed mid-run). The file stays in the database until it is applied, so nothing is lost."""
-    return sum(
-        requeue_stalled(kind.model, kind.job, statuses=list(UNFINISHED), older_than=STALLED_AFTER)
-        for kind in (registered_kinds() if kinds is None else kinds)
-    )
+    cutoff = utcnow() - STALLED_AFTER
+    requeued = 0
+    for kind in registered_kinds() if kinds is None else kinds:
+        stalled = db.session.scalars(
+            select(kind.model.id).where(
+                kind.model.status.in_(UNFINISHED), kind.model.created_at < cutoff
+            )
+        ).all()
+        for import_id in stalled:
+            enqueue(run_registered_import, kind.name, import_id)
+        if stalled:
+            log.info("Re-enqueued %d stalled %s imports", len(stalled), kind.name)
+        requeued += len(stalled)
+    return requeued
 
 
 __all__ = [
@@ -255,5 +270,6 @@ __all__ = [
     "register",
     "resume_stalled_imports",
     "run_import",
+    "run_registered_import",
     "start_import",
 ]

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import event, select
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ..core.features import Feature
-from ..core.models import utcnow
 from ..extensions import db
 
 log = logging.getLogger(__name__)
@@ -71,28 +69,6 @@ def enqueue_after_commit(func: Callable[..., Any], *args: Any, **kwargs: Any) ->
     """Enqueue once the current transaction commits, so the worker sees the committed rows."""
     db.session.connection()  # begin the transaction now, so a rollback is seen and drops the job
     db.session.info.setdefault(_PENDING_KEY, []).append((func, args, kwargs))
-
-
-def requeue_stalled(
-    model: Any, func: Callable[[int], Any], *, statuses: list[str], older_than: timedelta
-) -> int:
-    """Re-enqueue `func(id)` for rows of `model` still in `statuses` after `older_than`.
-
-    For work whose input lives in the database (uploaded files): if Redis was down when it was
-    queued, or a worker died part way, a periodic sweep calls this and nothing is lost. The job
-    itself must be idempotent.
-    """
-    cutoff = utcnow() - older_than
-    stalled = list(
-        db.session.scalars(
-            select(model.id).where(model.status.in_(statuses), model.created_at < cutoff)
-        )
-    )
-    for row_id in stalled:
-        enqueue(func, row_id)
-    if stalled:
-        log.info("Re-enqueued %d stalled %s", len(stalled), model.__tablename__)
-    return len(stalled)
 
 
 @event.listens_for(Session, "after_commit")

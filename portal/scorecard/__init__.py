@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from ..core.features import Feature, Panels, PeriodicJob, ReferenceLoader
+from ..core.features import Feature, Panels, ReferenceLoader
 
 
 def _load_reference() -> str:
@@ -15,20 +13,12 @@ def _load_reference() -> str:
 
 
 def feature() -> Feature:
-    from . import demo, jobs, models, views
+    from . import demo, models, views
 
     return Feature(
         name="scorecard",
         blueprints=(views.bp,),
         models=(models,),
-        periodic_jobs=(
-            PeriodicJob(
-                "resume-stalled-scorecard-imports",
-                jobs.resume_stalled_imports,
-                timedelta(minutes=15),
-                "Re-enqueue scorecard CSV imports whose job was lost or stopped part way.",
-            ),
-        ),
         reference_loaders=(ReferenceLoader("scorecard-reference", _load_reference),),
         demo_seeder=demo.seed_demo,
         panels=Panels(admin_index=("scorecard/_admin_links.html",)),

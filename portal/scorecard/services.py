@@ -12,11 +12,12 @@ from sqlalchemy import select
 
 from ..accounts.models import User
 from ..core.audit import record
+from ..core.csv_import import ImportKind, register
 from ..core.csv_import import start_import as start_csv_import
 from ..core.models import Ambition, Ward
 from ..extensions import db
 from .breakdowns import CITYWIDE, category_label
-from .csv_import import DeprivationRow, IndicatorRule, ValueRow
+from .csv_import import SPEC, DeprivationRow, IndicatorRule, Lookups, ValueRow
 from .deprivation import derive_deciles, values_by_decile
 from .models import (
     FREQUENCY_YEAR,
@@ -269,8 +270,6 @@ def apply_rows(rows: list[ValueRow], user_id: int | None) -> int:
 
 def start_import(user: User, filename: str, text: str, total_rows: int) -> ScorecardImport:
     """Keep the upload and queue the job that checks and applies it once the caller commits."""
-    from .jobs import SCORECARD_IMPORTS
-
     entry: ScorecardImport = start_csv_import(
         SCORECARD_IMPORTS, text, total_rows, created_by_id=user.id, filename=filename
     )
@@ -387,3 +386,34 @@ def imports_for(user: User) -> list[ScorecardImport]:
     if not user.is_platform_admin:
         statement = statement.where(ScorecardImport.created_by_id == user.id)
     return list(db.session.scalars(statement))
+
+
+def _lookups(entry: ScorecardImport) -> Lookups:
+    user = db.session.get(User, entry.created_by_id)
+    return Lookups(
+        indicators=indicator_rules(),
+        ward_names=ward_names(),
+        may_record=lambda ambition_id: user is not None and user.convenes(ambition_id),
+    )
+
+
+def _apply(entry: ScorecardImport, rows: list[ValueRow]) -> int:
+    applied = apply_rows(rows, entry.created_by_id)
+    record(
+        "scorecard.values_imported",
+        entry,
+        summary=f"{applied} scorecard values imported from {entry.filename}"[:300],
+        user_id=entry.created_by_id,
+    )
+    return applied
+
+
+SCORECARD_IMPORTS = register(
+    ImportKind(
+        name="scorecard",
+        model=ScorecardImport,
+        spec=SPEC,
+        context=_lookups,
+        apply=_apply,
+    )
+)

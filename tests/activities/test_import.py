@@ -255,12 +255,12 @@ def test_one_bad_row_in_ten_thousand_stops_the_whole_import(importer, run_jobs):
 
 
 def test_the_job_is_idempotent(importer, run_jobs):
-    from portal.activities.jobs import run_activity_import
+    from portal.core.csv_import import run_registered_import
 
     importer(csv_bytes([row(), row(title="Second")]))
     run_jobs()
     activity_import = db.session.scalar(select(ActivityImport))
-    run_activity_import(activity_import.id)  # a retry or duplicate enqueue
+    run_registered_import("activities", activity_import.id)  # a retry or duplicate enqueue
     assert activity_count() == 2
 
 
@@ -316,7 +316,8 @@ def test_an_import_whose_job_was_lost_is_resumed_by_the_sweep(importer, run_jobs
     """Redis was down at upload: the file waits in the database and the sweep re-enqueues it."""
     from datetime import timedelta
 
-    from portal.activities.jobs import resume_stalled_activity_imports
+    from portal.activities.services import ACTIVITY_IMPORTS
+    from portal.core.csv_import import resume_stalled_imports
     from portal.core.models import utcnow
 
     def waiting_import(minutes_ago: int) -> ActivityImport:
@@ -331,9 +332,9 @@ def test_an_import_whose_job_was_lost_is_resumed_by_the_sweep(importer, run_jobs
 
     lost, recent = waiting_import(20), waiting_import(1)
     db.session.commit()
-    assert resume_stalled_activity_imports() == 1
+    assert resume_stalled_imports([ACTIVITY_IMPORTS]) == 1
     run_jobs()
     db.session.expire_all()
     assert lost.status == "imported" and recent.status == "queued"
     assert db.session.scalars(select(Activity.title)).all() == ["Lost 20"]
-    assert resume_stalled_activity_imports() == 0  # finished imports are left alone
+    assert resume_stalled_imports([ACTIVITY_IMPORTS]) == 0  # finished imports are left alone

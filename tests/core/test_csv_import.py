@@ -160,8 +160,8 @@ def _stalled_imports(minutes_ago: int) -> tuple[ActivityImport, ScorecardImport]
 
 
 def test_one_sweep_resumes_stalled_imports_of_every_feature(run_jobs):
-    import portal.activities.jobs
-    import portal.scorecard.jobs  # noqa: F401  (each feature registers its import)
+    import portal.activities.services
+    import portal.scorecard.services  # noqa: F401  (each feature registers its import)
 
     load_scorecard()
     stalled = _stalled_imports(minutes_ago=20)
@@ -181,21 +181,19 @@ def test_one_sweep_resumes_stalled_imports_of_every_feature(run_jobs):
 
 
 def test_re_running_a_finished_import_applies_nothing_twice(run_jobs):
-    from portal.activities.jobs import run_activity_import
-    from portal.scorecard.jobs import run_import
 
     load_scorecard()
     activity_import, scorecard_import = _stalled_imports(minutes_ago=0)
     for _ in range(2):
-        run_activity_import(activity_import.id)
-        run_import(scorecard_import.id)
+        csv_import.run_registered_import("activities", activity_import.id)
+        csv_import.run_registered_import("scorecard", scorecard_import.id)
     # A finished import whose file is put back (a late duplicate job) is still not re-applied.
     db.session.expire_all()
     for entry in (activity_import, scorecard_import):
         entry.content = ACTIVITY_CSV if entry is activity_import else VALUES_CSV
     db.session.commit()
-    run_activity_import(activity_import.id)
-    run_import(scorecard_import.id)
+    csv_import.run_registered_import("activities", activity_import.id)
+    csv_import.run_registered_import("scorecard", scorecard_import.id)
     db.session.expire_all()
     assert activity_import.status == scorecard_import.status == "imported"
     assert activity_import.imported_rows == scorecard_import.imported_rows == 1
@@ -207,19 +205,19 @@ def test_a_failure_while_saving_marks_the_import_failed_and_saves_nothing(monkey
     """The scorecard import used to stay 'running' for ever when saving its rows raised."""
     from dataclasses import replace
 
-    from portal.scorecard import jobs
+    from portal.scorecard import services
 
     load_scorecard()
     _, scorecard_import = _stalled_imports(minutes_ago=0)
-    kind = jobs.SCORECARD_IMPORTS
+    kind = services.SCORECARD_IMPORTS
 
     def broken(entry: ScorecardImport, rows: list) -> int:
         kind.apply(entry, rows)  # the rows are saved, then something goes wrong
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(jobs, "SCORECARD_IMPORTS", replace(kind, apply=broken))
+    monkeypatch.setitem(csv_import._KINDS, "scorecard", replace(kind, apply=broken))
     with pytest.raises(RuntimeError):
-        jobs.run_import(scorecard_import.id)
+        csv_import.run_registered_import("scorecard", scorecard_import.id)
     db.session.expire_all()
     assert scorecard_import.status == "failed" and scorecard_import.is_finished
     assert db.session.scalar(select(func.count(IndicatorValue.id))) == 0

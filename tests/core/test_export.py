@@ -84,8 +84,8 @@ def test_import_problems_export_neutralises_a_hostile_message(client, login):
     entry = ScorecardImport(
         created_by_id=user.id,
         filename="values.csv",
-        status="failed",
-        errors_json=json.dumps([{"row": 2, "column": "source", "message": HOSTILE}]),
+        status="rejected",
+        errors_json=json.dumps([[2, "source", HOSTILE]]),
     )
     db.session.add(entry)
     db.session.commit()

@@ -168,7 +168,7 @@ def test_the_progress_page_shows_a_pending_import(client, login):
 
 
 def test_running_the_import_job_twice_does_no_harm(client, login, run_jobs):
-    from portal.scorecard.jobs import run_import
+    from portal.core.csv_import import run_registered_import
 
     load_scorecard()
     login(convenor("HEALTHY"))
@@ -179,7 +179,7 @@ def test_running_the_import_job_twice_does_no_harm(client, login, run_jobs):
     run_jobs()
     entry = latest_import()
     assert entry.status == "imported"
-    run_import(entry.id)
+    run_registered_import("scorecard", entry.id)
     assert len(values("fuel-poverty")) == 1
 
 
@@ -276,9 +276,10 @@ def test_only_admins_replace_ward_figures(client, login):
 def test_the_sweep_resumes_an_import_whose_job_was_lost(run_jobs):
     from datetime import timedelta
 
+    from portal.core.csv_import import resume_stalled_imports
     from portal.core.models import utcnow
     from portal.jobs.schedule import periodic_job_definitions
-    from portal.scorecard.jobs import resume_stalled_imports
+    from portal.scorecard.services import SCORECARD_IMPORTS
 
     load_scorecard()
     user = convenor("RESILIENT")
@@ -291,12 +292,12 @@ def test_the_sweep_resumes_an_import_whose_job_was_lost(run_jobs):
     fresh = ScorecardImport(created_by_id=user.id, filename="new.csv", content=HEADER)
     db.session.add_all([lost, fresh])
     db.session.commit()
-    assert resume_stalled_imports() == 1
+    assert resume_stalled_imports([SCORECARD_IMPORTS]) == 1
     run_jobs()
     db.session.expire_all()
     assert db.session.get(ScorecardImport, lost.id).status == "imported"
     assert db.session.get(ScorecardImport, fresh.id).status == "queued"
     assert len(values("fuel-poverty")) == 1
-    assert "portal.scorecard.jobs.resume_stalled_imports" in [
+    assert "portal.core.csv_import.resume_stalled_imports" in [
         job.func_path for job in periodic_job_definitions()
     ]
