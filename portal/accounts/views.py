@@ -13,8 +13,9 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
+from ..core.access import public, signed_in
 from ..core.security import is_safe_local_path
 from ..extensions import db, limiter, login_manager
 from . import services
@@ -48,6 +49,7 @@ def _limit(name: str):
 
 
 @bp.route("/sign-up", methods=["GET", "POST"])
+@public
 @_limit("SIGNUP_RATE_LIMIT")
 def signup():
     if current_user.is_authenticated:
@@ -66,6 +68,7 @@ def signup():
 
 
 @bp.get("/check-your-email")
+@public
 def check_email():
     return render_template(
         "accounts/check_email.html", email=session.get("pending_verification_email")
@@ -73,6 +76,7 @@ def check_email():
 
 
 @bp.post("/resend-verification")
+@public
 @_limit("RESET_RATE_LIMIT")
 def resend_verification():
     email = session.get("pending_verification_email")
@@ -85,6 +89,7 @@ def resend_verification():
 
 
 @bp.get("/verify/<token>")
+@public
 def verify_email(token: str):
     found = user_id_for_verify_token(token)
     user = db.session.get(User, found[0]) if found else None
@@ -97,6 +102,7 @@ def verify_email(token: str):
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@public
 @_limit("LOGIN_RATE_LIMIT")
 def login():
     if current_user.is_authenticated:
@@ -128,6 +134,7 @@ def _landing_page(user: User) -> str:
 
 
 @bp.get("/sign-out")
+@public
 def logout():
     logout_user()
     session.clear()
@@ -136,6 +143,7 @@ def logout():
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
+@public
 @_limit("RESET_RATE_LIMIT")
 def forgot_password():
     form = ForgotPasswordForm()
@@ -147,6 +155,7 @@ def forgot_password():
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@public
 @_limit("RESET_RATE_LIMIT")
 def reset_password(token: str):
     user = user_for_reset_token(token, load_user)
@@ -163,6 +172,7 @@ def reset_password(token: str):
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
+@public
 def accept_invitation(token: str):
     invitation = services.find_open_invitation(token)
     if invitation is None:
@@ -193,13 +203,13 @@ def accept_invitation(token: str):
 
 
 @bp.get("/account")
-@login_required
+@signed_in
 def account():
     return render_template("accounts/account.html")
 
 
 @bp.post("/account/switch-organisation")
-@login_required
+@signed_in
 def switch_organisation():
     try:
         org_id = int(request.form.get("org_id", ""))

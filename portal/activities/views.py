@@ -20,13 +20,15 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..core.access import can_see, public
 from ..core.forms import ambition_choices, ward_choices
 from ..core.pagination import paginate
 from ..core.reference import all_ambitions, all_goals
 from ..extensions import db
-from ..orgs.access import org_member_required, require_can_publish
+from ..orgs.access import member_of_org, require_can_publish
 from ..orgs.models import STATUS_APPROVED, Organisation
 from . import csv_import, links, rules, services
+from .access import visible_activity
 from .forms import ActivityFilterForm, ActivityForm, ImportForm
 from .models import Activity, ActivityImport
 
@@ -39,6 +41,7 @@ def _period_choices() -> list[tuple[object, str]]:
 
 
 @bp.get("/activities")
+@public
 def index():
     form = ActivityFilterForm(request.args)
     form.ambition.choices = [("", "All Ambitions")] + ambition_choices()
@@ -71,11 +74,8 @@ def index():
 
 
 @bp.get("/activities/<int:activity_id>")
-def detail(activity_id: int):
-    activity = services.get_activity(activity_id)
-    # A private activity is not there at all for people outside it (no hint that it exists).
-    if activity is None or not services.can_view(activity, current_user):
-        abort(404)
+@can_see(visible_activity, into="activity")
+def detail(activity: Activity):
     can_edit = current_user.is_authenticated and (
         current_user.is_platform_admin
         or current_user.membership_of(activity.lead_organisation_id) is not None
@@ -89,7 +89,7 @@ def detail(activity_id: int):
 
 
 @bp.get("/orgs/<int:org_id>/activities")
-@org_member_required()
+@member_of_org()
 def organisation_activities(org_id: int):
     page = paginate(
         services.activities_query(viewer=current_user, organisation_id=org_id), per_page=20
@@ -137,7 +137,7 @@ def _activity_form(lead_id: int, activity: Activity | None = None) -> ActivityFo
 
 
 @bp.route("/orgs/<int:org_id>/activities/new", methods=["GET", "POST"])
-@org_member_required()
+@member_of_org()
 def create(org_id: int):
     require_can_publish(g.org)
     form = _activity_form(org_id)
@@ -151,12 +151,15 @@ def create(org_id: int):
     return render_template("activities/edit.html", form=form, organisation=g.org, activity=None)
 
 
+def _lead_activity_or_404(org_id: int, activity_id: int) -> Activity:
+    """An activity the organisation in the URL leads (partners may not edit or delete it)."""
+    return services.lead_activity_or_none(org_id, activity_id) or abort(404)
+
+
 @bp.route("/orgs/<int:org_id>/activities/<int:activity_id>/edit", methods=["GET", "POST"])
-@org_member_required()
+@member_of_org()
 def edit(org_id: int, activity_id: int):
-    activity = services.lead_activity_or_none(org_id, activity_id)
-    if activity is None:
-        abort(404)
+    activity = _lead_activity_or_404(org_id, activity_id)
     require_can_publish(g.org)  # a suspended organisation cannot change what it has published
     form = _activity_form(org_id, activity)
     if form.validate_on_submit():
@@ -170,11 +173,9 @@ def edit(org_id: int, activity_id: int):
 
 
 @bp.post("/orgs/<int:org_id>/activities/<int:activity_id>/delete")
-@org_member_required()
+@member_of_org()
 def delete(org_id: int, activity_id: int):
-    activity = services.lead_activity_or_none(org_id, activity_id)
-    if activity is None:
-        abort(404)
+    activity = _lead_activity_or_404(org_id, activity_id)
     title = activity.title
     links.clear_links(activity)
     services.delete_activity(activity)
@@ -184,7 +185,7 @@ def delete(org_id: int, activity_id: int):
 
 
 @bp.get("/orgs/<int:org_id>/activities/import/template.csv")
-@org_member_required()
+@member_of_org()
 def import_template(org_id: int):
     return Response(
         "\ufeff" + csv_import.template_csv(),  # the BOM makes Excel read it as UTF-8
@@ -194,7 +195,7 @@ def import_template(org_id: int):
 
 
 @bp.route("/orgs/<int:org_id>/activities/import", methods=["GET", "POST"])
-@org_member_required()
+@member_of_org()
 def import_upload(org_id: int):
     require_can_publish(g.org)
     form = ImportForm()
@@ -228,14 +229,11 @@ def import_upload(org_id: int):
 
 
 def _import_or_404(org_id: int, import_id: int) -> ActivityImport:
-    activity_import = db.session.get(ActivityImport, import_id)
-    if activity_import is None or activity_import.organisation_id != org_id:
-        abort(404)
-    return activity_import
+    return db.first_or_404(select(ActivityImport).filter_by(id=import_id, organisation_id=org_id))
 
 
 @bp.get("/orgs/<int:org_id>/activities/imports/<int:import_id>")
-@org_member_required()
+@member_of_org()
 def import_status(org_id: int, import_id: int):
     activity_import = _import_or_404(org_id, import_id)
     return render_template(
@@ -247,7 +245,7 @@ def import_status(org_id: int, import_id: int):
 
 
 @bp.get("/orgs/<int:org_id>/activities/imports/<int:import_id>/progress.json")
-@org_member_required()
+@member_of_org()
 def import_progress(org_id: int, import_id: int):
     activity_import = _import_or_404(org_id, import_id)
     return jsonify(

@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from ..accounts import services as account_services
-from ..accounts.access import platform_admin_required
+from ..accounts.access import platform_admin
 from ..accounts.models import User
 from ..core import audit
 from ..core.forms import ambition_choices
@@ -28,7 +28,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @bp.get("/")
-@platform_admin_required
+@platform_admin
 def index():
     pending_orgs = db.session.scalar(
         select(func.count(Organisation.id)).where(Organisation.status == STATUS_PENDING)
@@ -42,7 +42,7 @@ def index():
 
 
 @bp.get("/organisations")
-@platform_admin_required
+@platform_admin
 def organisations():
     status = request.args.get("status", STATUS_PENDING)
     if status not in ORGANISATION_STATUSES:
@@ -58,9 +58,9 @@ def organisations():
 
 
 @bp.post("/organisations/<int:organisation_id>/status")
-@platform_admin_required
+@platform_admin
 def set_organisation_status(organisation_id: int):
-    organisation = db.session.get(Organisation, organisation_id) or abort(404)
+    organisation = db.get_or_404(Organisation, organisation_id)
     status = request.form.get("status")
     if status not in ORGANISATION_STATUSES:
         abort(400)
@@ -71,7 +71,7 @@ def set_organisation_status(organisation_id: int):
 
 
 @bp.get("/network-requests")
-@platform_admin_required
+@platform_admin
 def network_requests():
     page = paginate(
         select(NetworkMembership)
@@ -82,9 +82,9 @@ def network_requests():
 
 
 @bp.post("/network-requests/<int:request_id>")
-@platform_admin_required
+@platform_admin
 def decide_network_request(request_id: int):
-    network_request = db.session.get(NetworkMembership, request_id) or abort(404)
+    network_request = db.get_or_404(NetworkMembership, request_id)
     decision = request.form.get("decision")
     if decision not in ("accept", "decline"):
         abort(400)
@@ -103,7 +103,7 @@ def decide_network_request(request_id: int):
 
 
 @bp.get("/users")
-@platform_admin_required
+@platform_admin
 def users():
     form = SearchForm(request.args)
     statement = select(User).order_by(User.name)
@@ -116,9 +116,9 @@ def users():
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@platform_admin_required
+@platform_admin
 def user_roles(user_id: int):
-    user = db.session.get(User, user_id) or abort(404)
+    user = db.get_or_404(User, user_id)
     form = UserRolesForm(obj=user)
     form.convenor_ambitions.choices = ambition_choices()
     if request.method == "GET":
@@ -141,7 +141,7 @@ def user_roles(user_id: int):
 
 
 @bp.get("/wards")
-@platform_admin_required
+@platform_admin
 def wards():
     return render_template(
         "admin/wards.html", wards=list(db.session.scalars(select(Ward).order_by(Ward.name)))
@@ -149,9 +149,9 @@ def wards():
 
 
 @bp.route("/wards/<int:ward_id>", methods=["GET", "POST"])
-@platform_admin_required
+@platform_admin
 def ward_code(ward_id: int):
-    ward = db.session.get(Ward, ward_id) or abort(404)
+    ward = db.get_or_404(Ward, ward_id)
     form = WardCodeForm(obj=ward)
     if form.validate_on_submit():
         clash = db.session.scalar(
@@ -173,7 +173,7 @@ def ward_code(ward_id: int):
 
 
 @bp.get("/audit-log")
-@platform_admin_required
+@platform_admin
 def audit_log():
     action = request.args.get("action", "")[:60]
     statement = select(AuditLog).order_by(AuditLog.at.desc(), AuditLog.id.desc())

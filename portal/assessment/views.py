@@ -19,13 +19,16 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
+from sqlalchemy import select
 
-from ..accounts.access import platform_admin_required
+from ..accounts.access import platform_admin
+from ..core.access import party_to, public
 from ..core.models import utcnow
 from ..extensions import db
-from ..orgs.access import org_member_required, require_org_member
+from ..orgs.access import member_of_org
 from . import services, uploads
+from .access import member_evidence_file
 from .export import assessment_workbook
 from .forms import (
     ActionForm,
@@ -68,7 +71,7 @@ def assessment_home_summary(organisation_id: int) -> dict[str, Any]:
 
 
 @bp.get("/admin/assessment/frameworks")
-@platform_admin_required
+@platform_admin
 def admin_frameworks():
     return render_template("assessment/admin_frameworks.html", rows=services.framework_usage())
 
@@ -77,15 +80,15 @@ def admin_frameworks():
 
 
 @bp.get("/guides")
+@public
 def guides():
     return render_template("assessment/guides.html", guides=all_guides())
 
 
 @bp.get("/guides/<slug>")
+@public
 def guide(slug: str):
-    found = find_guide(slug)
-    if found is None:
-        abort(404)
+    found = find_guide(slug) or abort(404)
     return render_template("assessment/guide.html", guide=found)
 
 
@@ -93,10 +96,7 @@ def guide(slug: str):
 
 
 def _assessment(org_id: int, year: int) -> Assessment:
-    assessment = services.find_assessment(org_id, year)
-    if assessment is None:
-        abort(404)
-    return assessment
+    return services.find_assessment(org_id, year) or abort(404)
 
 
 def _criterion(assessment: Assessment, criterion_id: int) -> Criterion:
@@ -118,7 +118,7 @@ def _dimension_progress(assessment: Assessment, dimension: Dimension) -> tuple[i
 
 
 @bp.get("/orgs/<int:org_id>/assessment")
-@org_member_required()
+@member_of_org()
 def overview(org_id: int):
     cycles = services.assessments_for(org_id)
     year = services.current_year()
@@ -134,7 +134,7 @@ def overview(org_id: int):
 
 
 @bp.post("/orgs/<int:org_id>/assessment/start")
-@org_member_required()
+@member_of_org()
 def start(org_id: int):
     year = services.current_year()
     if services.find_assessment(org_id, year) is None:
@@ -150,7 +150,7 @@ def start(org_id: int):
 
 
 @bp.get("/orgs/<int:org_id>/assessment/<int:year>")
-@org_member_required()
+@member_of_org()
 def cycle(org_id: int, year: int):
     assessment = _assessment(org_id, year)
     levels = _levels(assessment)
@@ -167,7 +167,7 @@ def cycle(org_id: int, year: int):
 
 
 @bp.route("/orgs/<int:org_id>/assessment/<int:year>/<code>", methods=["GET", "POST"])
-@org_member_required()
+@member_of_org()
 def dimension(org_id: int, year: int, code: str):
     assessment = _assessment(org_id, year)
     framework = assessment.framework
@@ -251,7 +251,7 @@ def _after_save(assessment: Assessment, current: Dimension, form: Any):
 
 
 @bp.route("/orgs/<int:org_id>/assessment/<int:year>/submit", methods=["GET", "POST"])
-@org_member_required()
+@member_of_org()
 def review(org_id: int, year: int):
     assessment = _assessment(org_id, year)
     if not assessment.is_draft:
@@ -290,7 +290,7 @@ def review(org_id: int, year: int):
     "/orgs/<int:org_id>/assessment/<int:year>/evidence/<int:criterion_id>",
     methods=["GET", "POST"],
 )
-@org_member_required()
+@member_of_org()
 def evidence(org_id: int, year: int, criterion_id: int):
     assessment = _assessment(org_id, year)
     criterion = _criterion(assessment, criterion_id)
@@ -326,12 +326,12 @@ def evidence(org_id: int, year: int, criterion_id: int):
 @bp.post(
     "/orgs/<int:org_id>/assessment/<int:year>/evidence/<int:criterion_id>/<int:file_id>/delete"
 )
-@org_member_required()
+@member_of_org()
 def delete_evidence(org_id: int, year: int, criterion_id: int, file_id: int):
     assessment = _assessment(org_id, year)
-    stored = db.session.get(EvidenceFile, file_id)
-    if stored is None or stored.assessment_id != assessment.id:
-        abort(404)
+    stored = db.first_or_404(
+        select(EvidenceFile).filter_by(id=file_id, assessment_id=assessment.id)
+    )
     try:
         services.delete_evidence_file(stored)
     except services.AssessmentError as error:
@@ -342,12 +342,8 @@ def delete_evidence(org_id: int, year: int, criterion_id: int, file_id: int):
 
 
 @bp.get("/assessment/files/<int:file_id>")
-@login_required
-def download_evidence(file_id: int):
-    stored = db.session.get(EvidenceFile, file_id)
-    if stored is None:
-        abort(404)
-    require_org_member(stored.assessment.organisation_id)
+@party_to(member_evidence_file, into="stored")
+def download_evidence(stored: EvidenceFile):
     path = uploads.stored_path(stored.stored_name)
     if not path.exists():
         abort(404)
@@ -368,7 +364,7 @@ def download_evidence(file_id: int):
 
 
 @bp.get("/orgs/<int:org_id>/assessment/<int:year>/results")
-@org_member_required()
+@member_of_org()
 def results(org_id: int, year: int):
     assessment = _assessment(org_id, year)
     return render_template(
@@ -381,7 +377,7 @@ def results(org_id: int, year: int):
 
 
 @bp.get("/orgs/<int:org_id>/assessment/<int:year>/print")
-@org_member_required()
+@member_of_org()
 def print_view(org_id: int, year: int):
     assessment = _assessment(org_id, year)
     return render_template(
@@ -396,7 +392,7 @@ def print_view(org_id: int, year: int):
 
 
 @bp.get("/orgs/<int:org_id>/assessment/<int:year>/export.xlsx")
-@org_member_required()
+@member_of_org()
 def export(org_id: int, year: int):
     assessment = _assessment(org_id, year)
     if not assessment.is_submitted:
@@ -418,7 +414,7 @@ def export(org_id: int, year: int):
 
 
 @bp.get("/orgs/<int:org_id>/assessment/<int:year>/actions")
-@org_member_required()
+@member_of_org()
 def actions(org_id: int, year: int):
     assessment = _assessment(org_id, year)
     return render_template(
@@ -436,7 +432,7 @@ def actions(org_id: int, year: int):
     "/orgs/<int:org_id>/assessment/<int:year>/actions/<int:criterion_id>",
     methods=["GET", "POST"],
 )
-@org_member_required()
+@member_of_org()
 def edit_action(org_id: int, year: int, criterion_id: int):
     assessment = _assessment(org_id, year)
     criterion = _criterion(assessment, criterion_id)

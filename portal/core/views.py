@@ -13,12 +13,14 @@ from ..orgs.models import (
     NetworkMembership,
     Organisation,
 )
+from .access import public
 from .reference import all_ambitions, mission_statement
 
 bp = Blueprint("core", __name__)
 
 
 @bp.get("/")
+@public
 def home():
     organisation_count = db.session.scalar(
         select(func.count(Organisation.id)).where(Organisation.status == STATUS_APPROVED)
@@ -43,6 +45,7 @@ def home():
 
 
 @bp.get("/ambitions")
+@public
 def ambitions():
     return render_template(
         "core/ambitions.html", mission=mission_statement(), ambitions=all_ambitions()
@@ -50,11 +53,13 @@ def ambitions():
 
 
 @bp.get("/about")
+@public
 def about():
     return render_template("core/about.html")
 
 
 @bp.get("/healthz")
+@public
 def healthz():
     """Database and Redis status for load balancers and operators."""
     report: dict[str, str] = {}

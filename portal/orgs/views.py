@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
 from ..accounts import services as account_services
 from ..accounts.models import ROLE_ADMIN, Invitation, Membership
+from ..core.access import can_see, public, signed_in
 from ..core.forms import ward_choices
 from ..core.models import utcnow
 from ..core.pagination import paginate
 from ..extensions import db
 from . import services
-from .access import is_org_member, org_member_required, public_org_page
+from .access import is_org_member, member_of_org, visible_organisation
 from .forms import (
     DirectoryFilterForm,
     InviteForm,
@@ -27,6 +28,7 @@ bp = Blueprint("orgs", __name__)
 
 
 @bp.get("/organisations")
+@public
 def directory():
     networks = list(db.session.scalars(select(Network).order_by(Network.name)))
     form = DirectoryFilterForm(request.args)
@@ -47,17 +49,13 @@ def directory():
 
 
 @bp.get("/organisations/<int:org_id>")
-@public_org_page
-def profile(org_id: int):
-    organisation = db.session.get(Organisation, org_id)
-    # Pending and suspended organisations are visible only to their members and admins.
-    if organisation is None or (not organisation.is_approved and not is_org_member(org_id)):
-        abort(404)
+@can_see(visible_organisation, into="organisation")
+def profile(organisation: Organisation):
     return render_template("orgs/profile.html", organisation=organisation)
 
 
 @bp.route("/organisations/register", methods=["GET", "POST"])
-@login_required
+@signed_in
 def register():
     form = OrganisationForm()
     form.wards.choices = ward_choices()
@@ -70,13 +68,13 @@ def register():
 
 
 @bp.get("/orgs/<int:org_id>")
-@org_member_required()
+@member_of_org()
 def home(org_id: int):
     return render_template("orgs/home.html", organisation=g.org, membership=g.membership)
 
 
 @bp.route("/orgs/<int:org_id>/edit", methods=["GET", "POST"])
-@org_member_required(role=ROLE_ADMIN)
+@member_of_org(role=ROLE_ADMIN)
 def edit(org_id: int):
     organisation = g.org
     form = OrganisationForm(obj=organisation)
@@ -92,7 +90,7 @@ def edit(org_id: int):
 
 
 @bp.get("/orgs/<int:org_id>/members")
-@org_member_required()
+@member_of_org()
 def members(org_id: int):
     memberships = list(
         db.session.scalars(
@@ -123,7 +121,7 @@ def members(org_id: int):
 
 
 @bp.route("/orgs/<int:org_id>/members/invite", methods=["GET", "POST"])
-@org_member_required(role=ROLE_ADMIN)
+@member_of_org(role=ROLE_ADMIN)
 def invite(org_id: int):
     form = InviteForm()
     if form.validate_on_submit():
@@ -139,14 +137,11 @@ def invite(org_id: int):
 
 
 def _membership_or_404(org_id: int, membership_id: int) -> Membership:
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.organisation_id != org_id:
-        abort(404)
-    return membership
+    return db.first_or_404(select(Membership).filter_by(id=membership_id, organisation_id=org_id))
 
 
 @bp.route("/orgs/<int:org_id>/members/<int:membership_id>/role", methods=["GET", "POST"])
-@org_member_required(role=ROLE_ADMIN)
+@member_of_org(role=ROLE_ADMIN)
 def member_role(org_id: int, membership_id: int):
     membership = _membership_or_404(org_id, membership_id)
     form = MemberRoleForm(obj=membership)
@@ -165,7 +160,7 @@ def member_role(org_id: int, membership_id: int):
 
 
 @bp.post("/orgs/<int:org_id>/members/<int:membership_id>/remove")
-@org_member_required(role=ROLE_ADMIN)
+@member_of_org(role=ROLE_ADMIN)
 def remove_member(org_id: int, membership_id: int):
     membership = _membership_or_404(org_id, membership_id)
     try:
@@ -180,7 +175,7 @@ def remove_member(org_id: int, membership_id: int):
 
 
 @bp.route("/orgs/<int:org_id>/networks", methods=["GET", "POST"])
-@org_member_required(role=ROLE_ADMIN)
+@member_of_org(role=ROLE_ADMIN)
 def networks(org_id: int):
     organisation = g.org
     taken = {m.network_id for m in organisation.network_memberships if m.status != "declined"}
@@ -190,7 +185,7 @@ def networks(org_id: int):
     form = NetworkRequestForm()
     form.network.choices = [(n.id, n.name) for n in available]
     if organisation.can_publish and form.validate_on_submit():
-        network = db.session.get(Network, form.network.data)
+        network = db.get_or_404(Network, form.network.data)
         try:
             services.request_network_membership(organisation, network)
         except services.OrganisationError as error:

@@ -11,7 +11,6 @@ import click
 from flask import (
     Blueprint,
     Response,
-    abort,
     flash,
     g,
     redirect,
@@ -20,18 +19,21 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..accounts.access import platform_admin_required
+from ..accounts.access import platform_admin
+from ..core.access import can_see, public
 from ..core.forms import ambition_choices, goal_choices, ward_choices
 from ..core.models import utcnow
-from ..core.pagination import Page, paginate, requested_page
+from ..core.pagination import paginate, paginate_list
 from ..core.reference import all_goals
 from ..core.templating import format_date
 from ..extensions import db
-from ..orgs.access import is_org_member, org_member_required
+from ..orgs.access import is_org_member, member_of_org
 from . import links, services
 from . import status as rules
+from .access import visible_pledge
 from .catalogue import ensure_catalogue, load_catalogue
 from .chart import build_chart
 from .forms import LinkExchangeForm, PledgeForm, ProgressUpdateForm, ProxyValueForm, WallFilterForm
@@ -74,6 +76,7 @@ def _wall_filters() -> tuple[WallFilterForm, dict[str, object]]:
 
 
 @bp.get("/pledges")
+@public
 def wall():
     form, filters = _wall_filters()
     statement = services.public_pledges_query(**filters)
@@ -90,6 +93,7 @@ def wall():
 
 
 @bp.get("/pledges/export.csv")
+@public
 def export():
     """The public wall as CSV, with the same filters. Private pledges are never included."""
     _form, filters = _wall_filters()
@@ -185,19 +189,21 @@ def _public_record(item: services.Progress) -> dict[str, object]:
 
 
 @bp.get("/pledges.json")
+@public
 def api():
     """Public pledges as JSON, with the wall's filters, 100 a page. Never private ones."""
     _form, filters = _wall_filters()
     page = paginate(services.public_pledges_query(**filters), per_page=100)
     return {
         "page": page.page,
-        "pages": page.pages,
+        "pages": max(page.pages, 1),
         "total": page.total,
         "pledges": [_public_record(item) for item in services.progress_for(page.items)],
     }
 
 
 @bp.get("/pledges/how-we-calculate")
+@public
 def method():
     _catalogue_ready()
     return render_template(
@@ -208,20 +214,9 @@ def method():
     )
 
 
-def _visible_pledge_or_404(pledge_id: int) -> Pledge:
-    """A pledge anyone may see, or one the signed-in person's organisation owns."""
-    pledge = db.session.get(Pledge, pledge_id)
-    if pledge is None:
-        abort(404)
-    # Private pledges, and pledges of unapproved organisations, do not exist for outsiders.
-    if not services.can_view_publicly(pledge) and not is_org_member(pledge.organisation_id):
-        abort(404)
-    return pledge
-
-
 @bp.get("/pledges/<int:pledge_id>")
-def detail(pledge_id: int):
-    pledge = _visible_pledge_or_404(pledge_id)
+@can_see(visible_pledge, into="pledge")
+def detail(pledge: Pledge):
     progress = services.progress_for([pledge])[0]
     cumulative, running = [], Decimal(0)
     rows = []
@@ -264,14 +259,11 @@ def detail(pledge_id: int):
 
 
 def _org_pledge_or_404(org_id: int, pledge_id: int) -> Pledge:
-    pledge = db.session.get(Pledge, pledge_id)
-    if pledge is None or pledge.organisation_id != org_id:
-        abort(404)
-    return pledge
+    return db.first_or_404(select(Pledge).filter_by(id=pledge_id, organisation_id=org_id))
 
 
 @bp.get("/orgs/<int:org_id>/pledges")
-@org_member_required()
+@member_of_org()
 def dashboard(org_id: int):
     progresses = services.progress_for(services.organisation_pledges(org_id))
     return render_template(
@@ -334,7 +326,7 @@ def _measure_unchanged_once_reported(form: PledgeForm, pledge: Pledge) -> bool:
 
 
 @bp.route("/orgs/<int:org_id>/pledges/new", methods=["GET", "POST"])
-@org_member_required()
+@member_of_org()
 def new(org_id: int):
     form = _pledge_form()
     if form.validate_on_submit() and _publishing_allowed(form):
@@ -348,7 +340,7 @@ def new(org_id: int):
 
 
 @bp.route("/orgs/<int:org_id>/pledges/<int:pledge_id>/edit", methods=["GET", "POST"])
-@org_member_required()
+@member_of_org()
 def edit(org_id: int, pledge_id: int):
     pledge = _org_pledge_or_404(org_id, pledge_id)
     form = _pledge_form(pledge)
@@ -367,7 +359,7 @@ def edit(org_id: int, pledge_id: int):
 
 
 @bp.route("/orgs/<int:org_id>/pledges/<int:pledge_id>/progress", methods=["GET", "POST"])
-@org_member_required()
+@member_of_org()
 def report_progress(org_id: int, pledge_id: int):
     pledge = _org_pledge_or_404(org_id, pledge_id)
     form = ProgressUpdateForm(pledge=pledge)
@@ -380,7 +372,7 @@ def report_progress(org_id: int, pledge_id: int):
 
 
 @bp.route("/orgs/<int:org_id>/pledges/<int:pledge_id>/exchanges", methods=["GET", "POST"])
-@org_member_required()
+@member_of_org()
 def exchanges(org_id: int, pledge_id: int):
     from ..exchange.models import ExchangeMatch
 
@@ -396,7 +388,7 @@ def exchanges(org_id: int, pledge_id: int):
         for match in matches
     ]
     if form.validate_on_submit():
-        match = db.session.get(ExchangeMatch, form.match.data)
+        match = db.get_or_404(ExchangeMatch, form.match.data)
         try:
             links.link_exchange(pledge, match, form.quantity.data, current_user.id)
             db.session.commit()
@@ -419,12 +411,10 @@ def exchanges(org_id: int, pledge_id: int):
 
 
 @bp.post("/orgs/<int:org_id>/pledges/<int:pledge_id>/exchanges/<int:link_id>/remove")
-@org_member_required()
+@member_of_org()
 def unlink_exchange(org_id: int, pledge_id: int, link_id: int):
     pledge = _org_pledge_or_404(org_id, pledge_id)
-    link = db.session.get(PledgeExchangeLink, link_id)
-    if link is None or link.pledge_id != pledge.id:
-        abort(404)
+    link = db.first_or_404(select(PledgeExchangeLink).filter_by(id=link_id, pledge_id=pledge.id))
     links.unlink_exchange(link)
     db.session.commit()
     flash("The exchange no longer counts towards this pledge.", "success")
@@ -434,34 +424,25 @@ def unlink_exchange(org_id: int, pledge_id: int, link_id: int):
 # ---------------------------------------------------------------- administration
 
 
-def _list_page(items: list, per_page: int = 20) -> Page:
-    page = requested_page()
-    start = (page - 1) * per_page
-    return Page(
-        items=items[start : start + per_page], page=page, per_page=per_page, total=len(items)
-    )
-
-
 @bp.get("/pledges/admin/overdue")
-@platform_admin_required
+@platform_admin
 def admin_overdue():
     today = utcnow().date()
-    return render_template(
-        "pledges/admin_overdue.html", page=_list_page(services.overdue_pledges(today)), today=today
-    )
+    page = paginate_list(services.overdue_pledges(today))
+    return render_template("pledges/admin_overdue.html", page=page, today=today)
 
 
 @bp.get("/pledges/admin/measures")
-@platform_admin_required
+@platform_admin
 def admin_measures():
     _catalogue_ready()
     return render_template("pledges/admin_measures.html", measures=services.all_measures())
 
 
 @bp.route("/pledges/admin/measures/<int:measure_id>/proxy", methods=["GET", "POST"])
-@platform_admin_required
+@platform_admin
 def admin_proxy(measure_id: int):
-    measure = db.session.get(SocialValueMeasure, measure_id) or abort(404)
+    measure = db.get_or_404(SocialValueMeasure, measure_id)
     form = ProxyValueForm()
     if request.method == "GET":
         latest = measure.proxies[-1] if measure.proxies else None

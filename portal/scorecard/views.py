@@ -17,12 +17,14 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from ..accounts.access import convenor_required, platform_admin_required
+from ..accounts.access import convenor_of, platform_admin
+from ..core.access import party_to, public
 from ..core.templating import count_of
 from ..extensions import db
 from . import services
+from .access import indicator_or_404, indicator_to_record, own_import, value_to_delete
 from .breakdowns import BREAKDOWN_LABELS, CITYWIDE, categories_for, category_label
 from .chart import line_chart
 from .csv_import import (
@@ -58,21 +60,8 @@ def close_uploads(response: Response) -> Response:
     return response
 
 
-def _indicator_or_404(code: str) -> Indicator:
-    indicator = services.indicator_by_code(code[:60])
-    if indicator is None:
-        abort(404)
-    return indicator
-
-
-def _require_convenes(indicator: Indicator) -> None:
-    if not current_user.convenes(indicator.ambition_id):
-        abort(
-            403, f"Only convenors of the {indicator.ambition.name} Ambition can record its values."
-        )
-
-
 @bp.get("/")
+@public
 def index():
     return render_template(
         "scorecard/index.html",
@@ -82,8 +71,9 @@ def index():
 
 
 @bp.get("/indicators/<code>")
+@public
 def indicator(code: str):
-    indicator = _indicator_or_404(code)
+    indicator = indicator_or_404(code)
     series = services.citywide_series(indicator)
     change = latest_change([(v.period, v.value) for v in series], indicator.direction)
     chart = line_chart([(str(v.period), v.value) for v in series])
@@ -114,10 +104,8 @@ def indicator(code: str):
 
 
 @bp.route("/indicators/<code>/values/new", methods=["GET", "POST"])
-@login_required
-def record_value(code: str):
-    indicator = _indicator_or_404(code)
-    _require_convenes(indicator)
+@convenor_of(indicator_to_record, into="indicator")
+def record_value(indicator: Indicator):
     breakdown = request.args.get("breakdown", CITYWIDE)
     if not indicator.supports(breakdown):
         abort(404)
@@ -164,13 +152,9 @@ def record_value(code: str):
 
 
 @bp.post("/values/<int:value_id>/delete")
-@login_required
-def delete_value(value_id: int):
-    entry = db.session.get(IndicatorValue, value_id)
-    if entry is None:
-        abort(404)
+@convenor_of(value_to_delete, into="entry")
+def delete_value(entry: IndicatorValue):
     indicator = entry.indicator
-    _require_convenes(indicator)
     label = f"{entry.period}, {category_label(entry.breakdown, entry.category)}"
     back = {}
     if entry.breakdown != CITYWIDE:
@@ -182,7 +166,7 @@ def delete_value(value_id: int):
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@convenor_required
+@convenor_of()
 def import_values():
     form = UploadForm()
     if form.validate_on_submit():
@@ -203,7 +187,7 @@ def import_values():
 
 
 @bp.get("/import/template.csv")
-@convenor_required
+@convenor_of()
 def import_template():
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -214,19 +198,10 @@ def import_template():
     return _csv_response(buffer.getvalue(), "scorecard-values-template.csv")
 
 
-def _import_or_404(import_id: int) -> ScorecardImport:
-    entry = db.session.get(ScorecardImport, import_id)
-    if entry is None:
-        abort(404)
-    if entry.created_by_id != current_user.id and not current_user.is_platform_admin:
-        abort(404)  # someone else's import: do not reveal that it exists
-    return entry
-
-
 @bp.get("/imports/<int:import_id>")
-@convenor_required
-def import_status(import_id: int):
-    entry = _import_or_404(import_id)
+@convenor_of()
+@party_to(own_import, into="entry")
+def import_status(entry: ScorecardImport):
     errors = services.import_errors(entry)
     return render_template(
         "scorecard/import_status.html",
@@ -237,9 +212,9 @@ def import_status(import_id: int):
 
 
 @bp.get("/imports/<int:import_id>/progress.json")
-@convenor_required
-def import_progress(import_id: int):
-    entry = _import_or_404(import_id)
+@convenor_of()
+@party_to(own_import, into="entry")
+def import_progress(entry: ScorecardImport):
     return jsonify(
         status=entry.status,
         label=entry.status_label,
@@ -251,9 +226,9 @@ def import_progress(import_id: int):
 
 
 @bp.get("/imports/<int:import_id>/problems.csv")
-@convenor_required
-def import_problems(import_id: int):
-    entry = _import_or_404(import_id)
+@convenor_of()
+@party_to(own_import, into="entry")
+def import_problems(entry: ScorecardImport):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["row", "column", "message"])
@@ -263,6 +238,7 @@ def import_problems(import_id: int):
 
 
 @bp.get("/wards")
+@public
 def wards():
     return render_template(
         "scorecard/wards.html",
@@ -272,6 +248,7 @@ def wards():
 
 
 @bp.get("/wards/figures.csv")
+@public
 def ward_figures():
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -282,7 +259,7 @@ def ward_figures():
 
 
 @bp.route("/wards/upload", methods=["GET", "POST"])
-@platform_admin_required
+@platform_admin
 def upload_ward_figures():
     form = UploadForm()
     form.submit.label.text = "Upload and replace"
