@@ -17,6 +17,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -42,7 +43,7 @@ def _period_choices() -> list[tuple[object, str]]:
 
 @bp.get("/activities")
 @public
-def index():
+def index() -> ResponseReturnValue:
     form = ActivityFilterForm(request.args)
     form.ambition.choices = [("", "All Ambitions")] + ambition_choices()
     form.goal.choices = [("", "All goals")] + [
@@ -75,7 +76,7 @@ def index():
 
 @bp.get("/activities/<int:activity_id>")
 @can_see(visible_activity, into="activity")
-def detail(activity: Activity):
+def detail(activity: Activity) -> ResponseReturnValue:
     can_edit = current_user.is_authenticated and (
         current_user.is_platform_admin
         or current_user.membership_of(activity.lead_organisation_id) is not None
@@ -90,7 +91,7 @@ def detail(activity: Activity):
 
 @bp.get("/orgs/<int:org_id>/activities")
 @member_of_org()
-def organisation_activities(org_id: int):
+def organisation_activities(org_id: int) -> ResponseReturnValue:
     page = paginate(
         services.activities_query(viewer=current_user, organisation_id=org_id), per_page=20
     )
@@ -138,7 +139,7 @@ def _activity_form(lead_id: int, activity: Activity | None = None) -> ActivityFo
 
 @bp.route("/orgs/<int:org_id>/activities/new", methods=["GET", "POST"])
 @member_of_org()
-def create(org_id: int):
+def create(org_id: int) -> ResponseReturnValue:
     require_can_publish(g.org)
     form = _activity_form(org_id)
     if form.validate_on_submit():
@@ -158,7 +159,7 @@ def _lead_activity_or_404(org_id: int, activity_id: int) -> Activity:
 
 @bp.route("/orgs/<int:org_id>/activities/<int:activity_id>/edit", methods=["GET", "POST"])
 @member_of_org()
-def edit(org_id: int, activity_id: int):
+def edit(org_id: int, activity_id: int) -> ResponseReturnValue:
     activity = _lead_activity_or_404(org_id, activity_id)
     require_can_publish(g.org)  # a suspended organisation cannot change what it has published
     form = _activity_form(org_id, activity)
@@ -174,7 +175,7 @@ def edit(org_id: int, activity_id: int):
 
 @bp.post("/orgs/<int:org_id>/activities/<int:activity_id>/delete")
 @member_of_org()
-def delete(org_id: int, activity_id: int):
+def delete(org_id: int, activity_id: int) -> ResponseReturnValue:
     activity = _lead_activity_or_404(org_id, activity_id)
     title = activity.title
     links.clear_links(activity)
@@ -186,7 +187,7 @@ def delete(org_id: int, activity_id: int):
 
 @bp.get("/orgs/<int:org_id>/activities/import/template.csv")
 @member_of_org()
-def import_template(org_id: int):
+def import_template(org_id: int) -> ResponseReturnValue:
     return Response(
         "\ufeff" + csv_import.template_csv(),  # the BOM makes Excel read it as UTF-8
         mimetype="text/csv",
@@ -196,7 +197,7 @@ def import_template(org_id: int):
 
 @bp.route("/orgs/<int:org_id>/activities/import", methods=["GET", "POST"])
 @member_of_org()
-def import_upload(org_id: int):
+def import_upload(org_id: int) -> ResponseReturnValue:
     require_can_publish(g.org)
     form = ImportForm()
     if form.validate_on_submit():
@@ -234,7 +235,7 @@ def _import_or_404(org_id: int, import_id: int) -> ActivityImport:
 
 @bp.get("/orgs/<int:org_id>/activities/imports/<int:import_id>")
 @member_of_org()
-def import_status(org_id: int, import_id: int):
+def import_status(org_id: int, import_id: int) -> ResponseReturnValue:
     activity_import = _import_or_404(org_id, import_id)
     return render_template(
         "activities/import_status.html",
@@ -246,7 +247,7 @@ def import_status(org_id: int, import_id: int):
 
 @bp.get("/orgs/<int:org_id>/activities/imports/<int:import_id>/progress.json")
 @member_of_org()
-def import_progress(org_id: int, import_id: int):
+def import_progress(org_id: int, import_id: int) -> ResponseReturnValue:
     activity_import = _import_or_404(org_id, import_id)
     return jsonify(
         status=activity_import.status,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
@@ -29,7 +30,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 @bp.get("/")
 @platform_admin
-def index():
+def index() -> ResponseReturnValue:
     pending_orgs = db.session.scalar(
         select(func.count(Organisation.id)).where(Organisation.status == STATUS_PENDING)
     )
@@ -43,7 +44,7 @@ def index():
 
 @bp.get("/organisations")
 @platform_admin
-def organisations():
+def organisations() -> ResponseReturnValue:
     status = request.args.get("status", STATUS_PENDING)
     if status not in ORGANISATION_STATUSES:
         status = STATUS_PENDING
@@ -59,7 +60,7 @@ def organisations():
 
 @bp.post("/organisations/<int:organisation_id>/status")
 @platform_admin
-def set_organisation_status(organisation_id: int):
+def set_organisation_status(organisation_id: int) -> ResponseReturnValue:
     organisation = db.get_or_404(Organisation, organisation_id)
     status = request.form.get("status")
     if status not in ORGANISATION_STATUSES:
@@ -72,7 +73,7 @@ def set_organisation_status(organisation_id: int):
 
 @bp.get("/network-requests")
 @platform_admin
-def network_requests():
+def network_requests() -> ResponseReturnValue:
     page = paginate(
         select(NetworkMembership)
         .where(NetworkMembership.status == REQUEST_PENDING)
@@ -83,7 +84,7 @@ def network_requests():
 
 @bp.post("/network-requests/<int:request_id>")
 @platform_admin
-def decide_network_request(request_id: int):
+def decide_network_request(request_id: int) -> ResponseReturnValue:
     network_request = db.get_or_404(NetworkMembership, request_id)
     decision = request.form.get("decision")
     if decision not in ("accept", "decline"):
@@ -104,7 +105,7 @@ def decide_network_request(request_id: int):
 
 @bp.get("/users")
 @platform_admin
-def users():
+def users() -> ResponseReturnValue:
     form = SearchForm(request.args)
     statement = select(User).order_by(User.name)
     if form.validate() and form.q.data:
@@ -117,7 +118,7 @@ def users():
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @platform_admin
-def user_roles(user_id: int):
+def user_roles(user_id: int) -> ResponseReturnValue:
     user = db.get_or_404(User, user_id)
     form = UserRolesForm(obj=user)
     form.convenor_ambitions.choices = ambition_choices()
@@ -142,7 +143,7 @@ def user_roles(user_id: int):
 
 @bp.get("/wards")
 @platform_admin
-def wards():
+def wards() -> ResponseReturnValue:
     return render_template(
         "admin/wards.html", wards=list(db.session.scalars(select(Ward).order_by(Ward.name)))
     )
@@ -150,7 +151,7 @@ def wards():
 
 @bp.route("/wards/<int:ward_id>", methods=["GET", "POST"])
 @platform_admin
-def ward_code(ward_id: int):
+def ward_code(ward_id: int) -> ResponseReturnValue:
     ward = db.get_or_404(Ward, ward_id)
     form = WardCodeForm(obj=ward)
     if form.validate_on_submit():
@@ -174,7 +175,7 @@ def ward_code(ward_id: int):
 
 @bp.get("/audit-log")
 @platform_admin
-def audit_log():
+def audit_log() -> ResponseReturnValue:
     action = request.args.get("action", "")[:60]
     statement = select(AuditLog).order_by(AuditLog.at.desc(), AuditLog.id.desc())
     if action:

@@ -19,6 +19,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -72,7 +73,7 @@ def assessment_home_summary(organisation_id: int) -> dict[str, Any]:
 
 @bp.get("/admin/assessment/frameworks")
 @platform_admin
-def admin_frameworks():
+def admin_frameworks() -> ResponseReturnValue:
     return render_template("assessment/admin_frameworks.html", rows=services.framework_usage())
 
 
@@ -81,13 +82,13 @@ def admin_frameworks():
 
 @bp.get("/guides")
 @public
-def guides():
+def guides() -> ResponseReturnValue:
     return render_template("assessment/guides.html", guides=all_guides())
 
 
 @bp.get("/guides/<slug>")
 @public
-def guide(slug: str):
+def guide(slug: str) -> ResponseReturnValue:
     found = find_guide(slug) or abort(404)
     return render_template("assessment/guide.html", guide=found)
 
@@ -119,7 +120,7 @@ def _dimension_progress(assessment: Assessment, dimension: Dimension) -> tuple[i
 
 @bp.get("/orgs/<int:org_id>/assessment")
 @member_of_org()
-def overview(org_id: int):
+def overview(org_id: int) -> ResponseReturnValue:
     cycles = services.assessments_for(org_id)
     year = services.current_year()
     return render_template(
@@ -135,7 +136,7 @@ def overview(org_id: int):
 
 @bp.post("/orgs/<int:org_id>/assessment/start")
 @member_of_org()
-def start(org_id: int):
+def start(org_id: int) -> ResponseReturnValue:
     year = services.current_year()
     if services.find_assessment(org_id, year) is None:
         try:
@@ -151,7 +152,7 @@ def start(org_id: int):
 
 @bp.get("/orgs/<int:org_id>/assessment/<int:year>")
 @member_of_org()
-def cycle(org_id: int, year: int):
+def cycle(org_id: int, year: int) -> ResponseReturnValue:
     assessment = _assessment(org_id, year)
     levels = _levels(assessment)
     return render_template(
@@ -168,7 +169,7 @@ def cycle(org_id: int, year: int):
 
 @bp.route("/orgs/<int:org_id>/assessment/<int:year>/<code>", methods=["GET", "POST"])
 @member_of_org()
-def dimension(org_id: int, year: int, code: str):
+def dimension(org_id: int, year: int, code: str) -> ResponseReturnValue:
     assessment = _assessment(org_id, year)
     framework = assessment.framework
     current = framework.dimension(code)
@@ -236,7 +237,7 @@ def dimension(org_id: int, year: int, code: str):
     )
 
 
-def _after_save(assessment: Assessment, current: Dimension, form: Any):
+def _after_save(assessment: Assessment, current: Dimension, form: Any) -> ResponseReturnValue:
     org_id, year = assessment.organisation_id, assessment.year
     if form.save_exit.data:
         flash("Your answers have been saved. You can come back to them at any time.", "success")
@@ -252,7 +253,7 @@ def _after_save(assessment: Assessment, current: Dimension, form: Any):
 
 @bp.route("/orgs/<int:org_id>/assessment/<int:year>/submit", methods=["GET", "POST"])
 @member_of_org()
-def review(org_id: int, year: int):
+def review(org_id: int, year: int) -> ResponseReturnValue:
     assessment = _assessment(org_id, year)
     if not assessment.is_draft:
         return redirect(url_for(".results", org_id=org_id, year=year))
@@ -291,7 +292,7 @@ def review(org_id: int, year: int):
     methods=["GET", "POST"],
 )
 @member_of_org()
-def evidence(org_id: int, year: int, criterion_id: int):
+def evidence(org_id: int, year: int, criterion_id: int) -> ResponseReturnValue:
     assessment = _assessment(org_id, year)
     criterion = _criterion(assessment, criterion_id)
     form = EvidenceUploadForm()
@@ -327,7 +328,7 @@ def evidence(org_id: int, year: int, criterion_id: int):
     "/orgs/<int:org_id>/assessment/<int:year>/evidence/<int:criterion_id>/<int:file_id>/delete"
 )
 @member_of_org()
-def delete_evidence(org_id: int, year: int, criterion_id: int, file_id: int):
+def delete_evidence(org_id: int, year: int, criterion_id: int, file_id: int) -> ResponseReturnValue:
     assessment = _assessment(org_id, year)
     stored = db.first_or_404(
         select(EvidenceFile).filter_by(id=file_id, assessment_id=assessment.id)
@@ -343,7 +344,7 @@ def delete_evidence(org_id: int, year: int, criterion_id: int, file_id: int):
 
 @bp.get("/assessment/files/<int:file_id>")
 @party_to(member_evidence_file, into="stored")
-def download_evidence(stored: EvidenceFile):
+def download_evidence(stored: EvidenceFile) -> ResponseReturnValue:
     path = uploads.stored_path(stored.stored_name)
     if not path.exists():
         abort(404)
@@ -365,7 +366,7 @@ def download_evidence(stored: EvidenceFile):
 
 @bp.get("/orgs/<int:org_id>/assessment/<int:year>/results")
 @member_of_org()
-def results(org_id: int, year: int):
+def results(org_id: int, year: int) -> ResponseReturnValue:
     assessment = _assessment(org_id, year)
     return render_template(
         "assessment/results.html",
@@ -378,7 +379,7 @@ def results(org_id: int, year: int):
 
 @bp.get("/orgs/<int:org_id>/assessment/<int:year>/print")
 @member_of_org()
-def print_view(org_id: int, year: int):
+def print_view(org_id: int, year: int) -> ResponseReturnValue:
     assessment = _assessment(org_id, year)
     return render_template(
         "assessment/print.html",
@@ -393,7 +394,7 @@ def print_view(org_id: int, year: int):
 
 @bp.get("/orgs/<int:org_id>/assessment/<int:year>/export.xlsx")
 @member_of_org()
-def export(org_id: int, year: int):
+def export(org_id: int, year: int) -> ResponseReturnValue:
     assessment = _assessment(org_id, year)
     if not assessment.is_submitted:
         abort(404)
@@ -415,7 +416,7 @@ def export(org_id: int, year: int):
 
 @bp.get("/orgs/<int:org_id>/assessment/<int:year>/actions")
 @member_of_org()
-def actions(org_id: int, year: int):
+def actions(org_id: int, year: int) -> ResponseReturnValue:
     assessment = _assessment(org_id, year)
     return render_template(
         "assessment/actions.html",
@@ -433,7 +434,7 @@ def actions(org_id: int, year: int):
     methods=["GET", "POST"],
 )
 @member_of_org()
-def edit_action(org_id: int, year: int, criterion_id: int):
+def edit_action(org_id: int, year: int, criterion_id: int) -> ResponseReturnValue:
     assessment = _assessment(org_id, year)
     criterion = _criterion(assessment, criterion_id)
     existing = services.actions_by_criterion(assessment.id).get(criterion.id)

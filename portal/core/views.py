@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template
+from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select, text
 
 from ..extensions import db
@@ -21,7 +22,7 @@ bp = Blueprint("core", __name__)
 
 @bp.get("/")
 @public
-def home():
+def home() -> ResponseReturnValue:
     organisation_count = db.session.scalar(
         select(func.count(Organisation.id)).where(Organisation.status == STATUS_APPROVED)
     )
@@ -46,7 +47,7 @@ def home():
 
 @bp.get("/ambitions")
 @public
-def ambitions():
+def ambitions() -> ResponseReturnValue:
     return render_template(
         "core/ambitions.html", mission=mission_statement(), ambitions=all_ambitions()
     )
@@ -54,13 +55,13 @@ def ambitions():
 
 @bp.get("/about")
 @public
-def about():
+def about() -> ResponseReturnValue:
     return render_template("core/about.html")
 
 
 @bp.get("/healthz")
 @public
-def healthz():
+def healthz() -> ResponseReturnValue:
     """Database and Redis status for load balancers and operators."""
     report: dict[str, str] = {}
     healthy = True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     abort,
@@ -22,6 +24,7 @@ from ..core.access import can_see, party_to, public, signed_in
 from ..core.forms import ambition_choices, ward_choices
 from ..core.pagination import paginate
 from ..core.reference import all_ambitions
+from ..core.templating import format_date
 from ..extensions import db, limiter
 from ..orgs.access import (
     current_organisation,
@@ -101,7 +104,7 @@ def browse() -> ResponseReturnValue:
     form = BrowseForm(request.args)
     form.ward.choices = [("", "All wards")] + ward_choices()
     form.ambition.choices = [("", "All Ambitions")] + ambition_choices()
-    filters: dict[str, object] = {}
+    filters: dict[str, Any] = {}
     if form.validate():
         filters = {
             "side": form.side.data or None,
@@ -255,7 +258,7 @@ def express_interest(org_id: int, other: Listing) -> ResponseReturnValue:
             db.session.commit()
             flash(
                 f"We have told {other.organisation.name}. They have until "
-                f"{match.respond_by.day} {match.respond_by:%B %Y} to answer.",
+                f"{format_date(match.respond_by)} to answer.",
                 "success",
             )
             return redirect(url_for("exchange.match", match_id=match.id))
@@ -370,7 +373,7 @@ def deliver(access: MatchParty) -> ResponseReturnValue:
     if request.method == "GET":
         form.quantity.data = item.committed_quantity
         form.unit.data = item.request.unit or item.offer.unit
-    if form.validate_on_submit():
+    if form.validate_on_submit() and form.quantity.data is not None:
         try:
             services.deliver_match(item, form.quantity.data, form.unit.data, current_user, party)
         except services.ExchangeError as error:

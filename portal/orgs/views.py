@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -29,7 +30,7 @@ bp = Blueprint("orgs", __name__)
 
 @bp.get("/organisations")
 @public
-def directory():
+def directory() -> ResponseReturnValue:
     networks = list(db.session.scalars(select(Network).order_by(Network.name)))
     form = DirectoryFilterForm(request.args)
     form.ward.choices = [("", "All wards")] + ward_choices()
@@ -50,13 +51,13 @@ def directory():
 
 @bp.get("/organisations/<int:org_id>")
 @can_see(visible_organisation, into="organisation")
-def profile(organisation: Organisation):
+def profile(organisation: Organisation) -> ResponseReturnValue:
     return render_template("orgs/profile.html", organisation=organisation)
 
 
 @bp.route("/organisations/register", methods=["GET", "POST"])
 @signed_in
-def register():
+def register() -> ResponseReturnValue:
     form = OrganisationForm()
     form.wards.choices = ward_choices()
     if form.validate_on_submit():
@@ -69,13 +70,13 @@ def register():
 
 @bp.get("/orgs/<int:org_id>")
 @member_of_org()
-def home(org_id: int):
+def home(org_id: int) -> ResponseReturnValue:
     return render_template("orgs/home.html", organisation=g.org, membership=g.membership)
 
 
 @bp.route("/orgs/<int:org_id>/edit", methods=["GET", "POST"])
 @member_of_org(role=ROLE_ADMIN)
-def edit(org_id: int):
+def edit(org_id: int) -> ResponseReturnValue:
     organisation = g.org
     form = OrganisationForm(obj=organisation)
     form.wards.choices = ward_choices()
@@ -91,7 +92,7 @@ def edit(org_id: int):
 
 @bp.get("/orgs/<int:org_id>/members")
 @member_of_org()
-def members(org_id: int):
+def members(org_id: int) -> ResponseReturnValue:
     memberships = list(
         db.session.scalars(
             select(Membership)
@@ -122,7 +123,7 @@ def members(org_id: int):
 
 @bp.route("/orgs/<int:org_id>/members/invite", methods=["GET", "POST"])
 @member_of_org(role=ROLE_ADMIN)
-def invite(org_id: int):
+def invite(org_id: int) -> ResponseReturnValue:
     form = InviteForm()
     if form.validate_on_submit():
         try:
@@ -142,7 +143,7 @@ def _membership_or_404(org_id: int, membership_id: int) -> Membership:
 
 @bp.route("/orgs/<int:org_id>/members/<int:membership_id>/role", methods=["GET", "POST"])
 @member_of_org(role=ROLE_ADMIN)
-def member_role(org_id: int, membership_id: int):
+def member_role(org_id: int, membership_id: int) -> ResponseReturnValue:
     membership = _membership_or_404(org_id, membership_id)
     form = MemberRoleForm(obj=membership)
     if form.validate_on_submit():
@@ -161,7 +162,7 @@ def member_role(org_id: int, membership_id: int):
 
 @bp.post("/orgs/<int:org_id>/members/<int:membership_id>/remove")
 @member_of_org(role=ROLE_ADMIN)
-def remove_member(org_id: int, membership_id: int):
+def remove_member(org_id: int, membership_id: int) -> ResponseReturnValue:
     membership = _membership_or_404(org_id, membership_id)
     try:
         name = membership.user.name
@@ -176,7 +177,7 @@ def remove_member(org_id: int, membership_id: int):
 
 @bp.route("/orgs/<int:org_id>/networks", methods=["GET", "POST"])
 @member_of_org(role=ROLE_ADMIN)
-def networks(org_id: int):
+def networks(org_id: int) -> ResponseReturnValue:
     organisation = g.org
     taken = {m.network_id for m in organisation.network_memberships if m.status != "declined"}
     available = [

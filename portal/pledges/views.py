@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal
+from typing import Any
 
 import click
 from flask import (
@@ -18,6 +19,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -56,7 +58,7 @@ def load_catalogue_command() -> None:
 # ---------------------------------------------------------------- public pages
 
 
-def _wall_filters() -> tuple[WallFilterForm, dict[str, object]]:
+def _wall_filters() -> tuple[WallFilterForm, dict[str, Any]]:
     form = WallFilterForm(request.args)
     form.ambition.choices = [("", "All Ambitions"), *ambition_choices()]
     form.principle.choices = [
@@ -64,7 +66,7 @@ def _wall_filters() -> tuple[WallFilterForm, dict[str, object]]:
         *((p.id, p.name) for p in services.all_principles()),
     ]
     form.ward.choices = [("", "All wards"), *ward_choices()]
-    filters: dict[str, object] = {}
+    filters: dict[str, Any] = {}
     if form.validate():
         filters = {
             "ambition_id": form.ambition.data,
@@ -77,7 +79,7 @@ def _wall_filters() -> tuple[WallFilterForm, dict[str, object]]:
 
 @bp.get("/pledges")
 @public
-def wall():
+def wall() -> ResponseReturnValue:
     form, filters = _wall_filters()
     statement = services.public_pledges_query(**filters)
     page = paginate(statement, per_page=20)
@@ -94,7 +96,7 @@ def wall():
 
 @bp.get("/pledges/export.csv")
 @public
-def export():
+def export() -> ResponseReturnValue:
     """The public wall as CSV, with the same filters. Private pledges are never included."""
     _form, filters = _wall_filters()
     pledges = list(db.session.scalars(services.public_pledges_query(**filters)).unique())
@@ -190,7 +192,7 @@ def _public_record(item: services.Progress) -> dict[str, object]:
 
 @bp.get("/pledges.json")
 @public
-def api():
+def api() -> ResponseReturnValue:
     """Public pledges as JSON, with the wall's filters, 100 a page. Never private ones."""
     _form, filters = _wall_filters()
     page = paginate(services.public_pledges_query(**filters), per_page=100)
@@ -204,7 +206,7 @@ def api():
 
 @bp.get("/pledges/how-we-calculate")
 @public
-def method():
+def method() -> ResponseReturnValue:
     _catalogue_ready()
     return render_template(
         "pledges/method.html",
@@ -216,7 +218,7 @@ def method():
 
 @bp.get("/pledges/<int:pledge_id>")
 @can_see(visible_pledge, into="pledge")
-def detail(pledge: Pledge):
+def detail(pledge: Pledge) -> ResponseReturnValue:
     progress = services.progress_for([pledge])[0]
     cumulative, running = [], Decimal(0)
     rows = []
@@ -264,7 +266,7 @@ def _org_pledge_or_404(org_id: int, pledge_id: int) -> Pledge:
 
 @bp.get("/orgs/<int:org_id>/pledges")
 @member_of_org()
-def dashboard(org_id: int):
+def dashboard(org_id: int) -> ResponseReturnValue:
     progresses = services.progress_for(services.organisation_pledges(org_id))
     return render_template(
         "pledges/dashboard.html",
@@ -327,7 +329,7 @@ def _measure_unchanged_once_reported(form: PledgeForm, pledge: Pledge) -> bool:
 
 @bp.route("/orgs/<int:org_id>/pledges/new", methods=["GET", "POST"])
 @member_of_org()
-def new(org_id: int):
+def new(org_id: int) -> ResponseReturnValue:
     form = _pledge_form()
     if form.validate_on_submit() and _publishing_allowed(form):
         pledge = services.create_pledge(g.org, form.data, current_user.id)
@@ -341,7 +343,7 @@ def new(org_id: int):
 
 @bp.route("/orgs/<int:org_id>/pledges/<int:pledge_id>/edit", methods=["GET", "POST"])
 @member_of_org()
-def edit(org_id: int, pledge_id: int):
+def edit(org_id: int, pledge_id: int) -> ResponseReturnValue:
     pledge = _org_pledge_or_404(org_id, pledge_id)
     form = _pledge_form(pledge)
     if (
@@ -360,7 +362,7 @@ def edit(org_id: int, pledge_id: int):
 
 @bp.route("/orgs/<int:org_id>/pledges/<int:pledge_id>/progress", methods=["GET", "POST"])
 @member_of_org()
-def report_progress(org_id: int, pledge_id: int):
+def report_progress(org_id: int, pledge_id: int) -> ResponseReturnValue:
     pledge = _org_pledge_or_404(org_id, pledge_id)
     form = ProgressUpdateForm(pledge=pledge)
     if form.validate_on_submit():
@@ -373,7 +375,7 @@ def report_progress(org_id: int, pledge_id: int):
 
 @bp.route("/orgs/<int:org_id>/pledges/<int:pledge_id>/exchanges", methods=["GET", "POST"])
 @member_of_org()
-def exchanges(org_id: int, pledge_id: int):
+def exchanges(org_id: int, pledge_id: int) -> ResponseReturnValue:
     from ..exchange.models import ExchangeMatch
 
     pledge = _org_pledge_or_404(org_id, pledge_id)
@@ -387,7 +389,7 @@ def exchanges(org_id: int, pledge_id: int):
         )
         for match in matches
     ]
-    if form.validate_on_submit():
+    if form.validate_on_submit() and form.quantity.data is not None:
         match = db.get_or_404(ExchangeMatch, form.match.data)
         try:
             links.link_exchange(pledge, match, form.quantity.data, current_user.id)
@@ -412,7 +414,7 @@ def exchanges(org_id: int, pledge_id: int):
 
 @bp.post("/orgs/<int:org_id>/pledges/<int:pledge_id>/exchanges/<int:link_id>/remove")
 @member_of_org()
-def unlink_exchange(org_id: int, pledge_id: int, link_id: int):
+def unlink_exchange(org_id: int, pledge_id: int, link_id: int) -> ResponseReturnValue:
     pledge = _org_pledge_or_404(org_id, pledge_id)
     link = db.first_or_404(select(PledgeExchangeLink).filter_by(id=link_id, pledge_id=pledge.id))
     links.unlink_exchange(link)
@@ -426,7 +428,7 @@ def unlink_exchange(org_id: int, pledge_id: int, link_id: int):
 
 @bp.get("/pledges/admin/overdue")
 @platform_admin
-def admin_overdue():
+def admin_overdue() -> ResponseReturnValue:
     today = utcnow().date()
     page = paginate_list(services.overdue_pledges(today))
     return render_template("pledges/admin_overdue.html", page=page, today=today)
@@ -434,14 +436,14 @@ def admin_overdue():
 
 @bp.get("/pledges/admin/measures")
 @platform_admin
-def admin_measures():
+def admin_measures() -> ResponseReturnValue:
     _catalogue_ready()
     return render_template("pledges/admin_measures.html", measures=services.all_measures())
 
 
 @bp.route("/pledges/admin/measures/<int:measure_id>/proxy", methods=["GET", "POST"])
 @platform_admin
-def admin_proxy(measure_id: int):
+def admin_proxy(measure_id: int) -> ResponseReturnValue:
     measure = db.get_or_404(SocialValueMeasure, measure_id)
     form = ProxyValueForm()
     if request.method == "GET":
@@ -449,7 +451,7 @@ def admin_proxy(measure_id: int):
         form.year.data = str(utcnow().year + 1)
         if latest is not None:
             form.source.data = latest.source
-    if form.validate_on_submit():
+    if form.validate_on_submit() and form.value.data is not None:
         services.set_proxy_value(
             measure,
             year=int(form.year.data),

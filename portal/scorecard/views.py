@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 import click
 from flask import (
@@ -17,6 +18,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from ..accounts.access import convenor_of, platform_admin
@@ -30,6 +32,7 @@ from .chart import line_chart
 from .csv_import import (
     COLUMNS,
     MAX_IMPORT_BYTES,
+    RowError,
     check_deprivation_csv,
     decode_upload,
 )
@@ -62,7 +65,7 @@ def close_uploads(response: Response) -> Response:
 
 @bp.get("/")
 @public
-def index():
+def index() -> ResponseReturnValue:
     return render_template(
         "scorecard/index.html",
         ambitions=services.scorecard_by_ambition(),
@@ -72,7 +75,7 @@ def index():
 
 @bp.get("/indicators/<code>")
 @public
-def indicator(code: str):
+def indicator(code: str) -> ResponseReturnValue:
     indicator = indicator_or_404(code)
     series = services.citywide_series(indicator)
     change = latest_change([(v.period, v.value) for v in series], indicator.direction)
@@ -105,7 +108,7 @@ def indicator(code: str):
 
 @bp.route("/indicators/<code>/values/new", methods=["GET", "POST"])
 @convenor_of(indicator_to_record, into="indicator")
-def record_value(indicator: Indicator):
+def record_value(indicator: Indicator) -> ResponseReturnValue:
     breakdown = request.args.get("breakdown", CITYWIDE)
     if not indicator.supports(breakdown):
         abort(404)
@@ -117,7 +120,9 @@ def record_value(indicator: Indicator):
         form.period.data = request.args["period"][:20]
     if breakdown == CITYWIDE:
         form.category.data = ""
-    if form.validate_on_submit():
+    # The form's validators parse the period and value; None only if validation failed.
+    valid = form.validate_on_submit()
+    if valid and form.parsed_period is not None and form.parsed_value is not None:
         services.record_value(
             indicator,
             form.parsed_period,
@@ -153,10 +158,10 @@ def record_value(indicator: Indicator):
 
 @bp.post("/values/<int:value_id>/delete")
 @convenor_of(value_to_delete, into="entry")
-def delete_value(entry: IndicatorValue):
+def delete_value(entry: IndicatorValue) -> ResponseReturnValue:
     indicator = entry.indicator
     label = f"{entry.period}, {category_label(entry.breakdown, entry.category)}"
-    back = {}
+    back: dict[str, Any] = {}
     if entry.breakdown != CITYWIDE:
         back = {"breakdown": entry.breakdown, "period": str(entry.period)}
     services.delete_value(entry)
@@ -167,14 +172,14 @@ def delete_value(entry: IndicatorValue):
 
 @bp.route("/import", methods=["GET", "POST"])
 @convenor_of()
-def import_values():
+def import_values() -> ResponseReturnValue:
     form = UploadForm()
     if form.validate_on_submit():
         upload = form.file.data
         text, error = decode_upload(upload.stream.read(MAX_IMPORT_BYTES + 1))
         if error is not None:
             form.file.errors.append(error.message)
-        else:
+        elif text is not None:
             entry = services.start_import(current_user, upload.filename or "upload.csv", text, 0)
             db.session.commit()
             return redirect(url_for(".import_status", import_id=entry.id))
@@ -188,7 +193,7 @@ def import_values():
 
 @bp.get("/import/template.csv")
 @convenor_of()
-def import_template():
+def import_template() -> ResponseReturnValue:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
@@ -201,7 +206,7 @@ def import_template():
 @bp.get("/imports/<int:import_id>")
 @convenor_of()
 @party_to(own_import, into="entry")
-def import_status(entry: ScorecardImport):
+def import_status(entry: ScorecardImport) -> ResponseReturnValue:
     errors = services.import_errors(entry)
     return render_template(
         "scorecard/import_status.html",
@@ -214,7 +219,7 @@ def import_status(entry: ScorecardImport):
 @bp.get("/imports/<int:import_id>/progress.json")
 @convenor_of()
 @party_to(own_import, into="entry")
-def import_progress(entry: ScorecardImport):
+def import_progress(entry: ScorecardImport) -> ResponseReturnValue:
     return jsonify(
         status=entry.status,
         label=entry.status_label,
@@ -228,7 +233,7 @@ def import_progress(entry: ScorecardImport):
 @bp.get("/imports/<int:import_id>/problems.csv")
 @convenor_of()
 @party_to(own_import, into="entry")
-def import_problems(entry: ScorecardImport):
+def import_problems(entry: ScorecardImport) -> ResponseReturnValue:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["row", "column", "message"])
@@ -239,7 +244,7 @@ def import_problems(entry: ScorecardImport):
 
 @bp.get("/wards")
 @public
-def wards():
+def wards() -> ResponseReturnValue:
     return render_template(
         "scorecard/wards.html",
         rows=services.ward_deprivation_rows(),
@@ -249,7 +254,7 @@ def wards():
 
 @bp.get("/wards/figures.csv")
 @public
-def ward_figures():
+def ward_figures() -> ResponseReturnValue:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["ward", "share_most_deprived", "source", "decile"])
@@ -260,16 +265,16 @@ def ward_figures():
 
 @bp.route("/wards/upload", methods=["GET", "POST"])
 @platform_admin
-def upload_ward_figures():
+def upload_ward_figures() -> ResponseReturnValue:
     form = UploadForm()
     form.submit.label.text = "Upload and replace"
-    problems = []
+    problems: list[RowError] = []
     if form.validate_on_submit():
         upload = form.file.data
         text, error = decode_upload(upload.stream.read(MAX_IMPORT_BYTES + 1))
         if error is not None:
             form.file.errors.append(error.message)
-        else:
+        elif text is not None:
             rows, problems = check_deprivation_csv(text, services.ward_lookup())
             if problems:
                 form.file.errors.append(
