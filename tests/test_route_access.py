@@ -35,6 +35,7 @@ from portal.core.access import (
     MEMBER_OF_ORG,
     PARTY_TO,
     PLATFORM_ADMIN,
+    PUBLIC,
     AccessRule,
     public,
     rules_of,
@@ -369,6 +370,18 @@ def test_post_without_csrf_token_is_refused(
 
 
 # ---------------------------------------------------------------- the same URLs let insiders in
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "rule", "rules"),
+    _routes_where(lambda r, rules: "GET" in r.methods and _kinds(rules) == {PUBLIC}),
+)
+def test_public_pages_open_without_signing_in(
+    client: FlaskClient, world: World, endpoint: str, rule: Rule, rules: tuple[AccessRule, ...]
+) -> None:
+    response = _open(client, world, endpoint, rule)
+    assert response.status_code not in (401, 403, 404), response.status_code
+    assert not response.headers.get("Location", "").startswith(SIGN_IN)
 
 
 def _insider(rules: tuple[AccessRule, ...]) -> str:
