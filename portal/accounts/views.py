@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import (
     Blueprint,
     abort,
@@ -13,8 +16,10 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_user, logout_user
 
+from ..core.access import public, signed_in
 from ..core.security import is_safe_local_path
 from ..extensions import db, limiter, login_manager
 from . import services
@@ -43,13 +48,14 @@ def load_user(user_id: str) -> User | None:
         return None
 
 
-def _limit(name: str):
+def _limit(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return limiter.limit(lambda: current_app.config[name], methods=["POST"])
 
 
 @bp.route("/sign-up", methods=["GET", "POST"])
+@public
 @_limit("SIGNUP_RATE_LIMIT")
-def signup():
+def signup() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
     form = SignUpForm()
@@ -66,15 +72,17 @@ def signup():
 
 
 @bp.get("/check-your-email")
-def check_email():
+@public
+def check_email() -> ResponseReturnValue:
     return render_template(
         "accounts/check_email.html", email=session.get("pending_verification_email")
     )
 
 
 @bp.post("/resend-verification")
+@public
 @_limit("RESET_RATE_LIMIT")
-def resend_verification():
+def resend_verification() -> ResponseReturnValue:
     email = session.get("pending_verification_email")
     user = services.find_user_by_email(email) if email else None
     if user is not None and not user.is_verified:
@@ -85,10 +93,11 @@ def resend_verification():
 
 
 @bp.get("/verify/<token>")
-def verify_email(token: str):
+@public
+def verify_email(token: str) -> ResponseReturnValue:
     found = user_id_for_verify_token(token)
     user = db.session.get(User, found[0]) if found else None
-    if user is None or user.email != found[1]:
+    if found is None or user is None or user.email != found[1]:
         return render_template("accounts/link_invalid.html", what="confirmation"), 400
     services.mark_verified(user)
     db.session.commit()
@@ -97,8 +106,9 @@ def verify_email(token: str):
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@public
 @_limit("LOGIN_RATE_LIMIT")
-def login():
+def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
     form = LoginForm()
@@ -116,7 +126,9 @@ def login():
             session.clear()
             login_user(user)
             target = request.args.get("next")
-            return redirect(target if is_safe_local_path(target) else _landing_page(user))
+            return redirect(
+                target if target and is_safe_local_path(target) else _landing_page(user)
+            )
     return render_template("accounts/login.html", form=form)
 
 
@@ -128,7 +140,8 @@ def _landing_page(user: User) -> str:
 
 
 @bp.get("/sign-out")
-def logout():
+@public
+def logout() -> ResponseReturnValue:
     logout_user()
     session.clear()
     flash("You have signed out.", "success")
@@ -136,8 +149,9 @@ def logout():
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
+@public
 @_limit("RESET_RATE_LIMIT")
-def forgot_password():
+def forgot_password() -> ResponseReturnValue:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
@@ -147,8 +161,9 @@ def forgot_password():
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@public
 @_limit("RESET_RATE_LIMIT")
-def reset_password(token: str):
+def reset_password(token: str) -> ResponseReturnValue:
     user = user_for_reset_token(token, load_user)
     if user is None:
         return render_template("accounts/link_invalid.html", what="password reset"), 400
@@ -163,7 +178,8 @@ def reset_password(token: str):
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
-def accept_invitation(token: str):
+@public
+def accept_invitation(token: str) -> ResponseReturnValue:
     invitation = services.find_open_invitation(token)
     if invitation is None:
         return render_template("accounts/link_invalid.html", what="invitation"), 400
@@ -193,14 +209,14 @@ def accept_invitation(token: str):
 
 
 @bp.get("/account")
-@login_required
-def account():
+@signed_in
+def account() -> ResponseReturnValue:
     return render_template("accounts/account.html")
 
 
 @bp.post("/account/switch-organisation")
-@login_required
-def switch_organisation():
+@signed_in
+def switch_organisation() -> ResponseReturnValue:
     try:
         org_id = int(request.form.get("org_id", ""))
     except ValueError:

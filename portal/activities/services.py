@@ -107,16 +107,6 @@ def activities_query(
     return _with_list_details(statement.order_by(Activity.start_date.desc(), Activity.id.desc()))
 
 
-def can_view(activity: Activity, user: Any) -> bool:
-    if activity.is_public:
-        return True
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_platform_admin:
-        return True
-    return any(activity.involves(m.organisation_id) for m in user.memberships)
-
-
 def get_activity(activity_id: int) -> Activity | None:
     return db.session.scalar(_with_list_details(select(Activity).where(Activity.id == activity_id)))
 

@@ -16,19 +16,22 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..core import csv_rows
+from ..core.access import can_see, public
 from ..core.csv_rows import BYTES_PER_MB
 from ..core.export import csv_response
 from ..core.forms import ambition_choices, ward_choices
 from ..core.pagination import paginate
 from ..core.reference import all_ambitions, all_goals
 from ..extensions import db
-from ..orgs.access import org_member_required, require_can_publish
+from ..orgs.access import member_of_org, require_can_publish
 from ..orgs.models import STATUS_APPROVED, Organisation
 from . import csv_import, links, rules, services
+from .access import visible_activity
 from .forms import ActivityFilterForm, ActivityForm, ImportForm
 from .models import Activity, ActivityImport
 
@@ -41,7 +44,8 @@ def _period_choices() -> list[tuple[object, str]]:
 
 
 @bp.get("/activities")
-def index():
+@public
+def index() -> ResponseReturnValue:
     form = ActivityFilterForm(request.args)
     form.ambition.choices = [("", "All Ambitions")] + ambition_choices()
     form.goal.choices = [("", "All goals")] + [
@@ -73,11 +77,8 @@ def index():
 
 
 @bp.get("/activities/<int:activity_id>")
-def detail(activity_id: int):
-    activity = services.get_activity(activity_id)
-    # A private activity is not there at all for people outside it (no hint that it exists).
-    if activity is None or not services.can_view(activity, current_user):
-        abort(404)
+@can_see(visible_activity, into="activity")
+def detail(activity: Activity) -> ResponseReturnValue:
     can_edit = current_user.is_authenticated and (
         current_user.is_platform_admin
         or current_user.membership_of(activity.lead_organisation_id) is not None
@@ -91,8 +92,8 @@ def detail(activity_id: int):
 
 
 @bp.get("/orgs/<int:org_id>/activities")
-@org_member_required()
-def organisation_activities(org_id: int):
+@member_of_org()
+def organisation_activities(org_id: int) -> ResponseReturnValue:
     page = paginate(
         services.activities_query(viewer=current_user, organisation_id=org_id), per_page=20
     )
@@ -139,8 +140,8 @@ def _activity_form(lead_id: int, activity: Activity | None = None) -> ActivityFo
 
 
 @bp.route("/orgs/<int:org_id>/activities/new", methods=["GET", "POST"])
-@org_member_required()
-def create(org_id: int):
+@member_of_org()
+def create(org_id: int) -> ResponseReturnValue:
     require_can_publish(g.org)
     form = _activity_form(org_id)
     if form.validate_on_submit():
@@ -153,12 +154,15 @@ def create(org_id: int):
     return render_template("activities/edit.html", form=form, organisation=g.org, activity=None)
 
 
+def _lead_activity_or_404(org_id: int, activity_id: int) -> Activity:
+    """An activity the organisation in the URL leads (partners may not edit or delete it)."""
+    return services.lead_activity_or_none(org_id, activity_id) or abort(404)
+
+
 @bp.route("/orgs/<int:org_id>/activities/<int:activity_id>/edit", methods=["GET", "POST"])
-@org_member_required()
-def edit(org_id: int, activity_id: int):
-    activity = services.lead_activity_or_none(org_id, activity_id)
-    if activity is None:
-        abort(404)
+@member_of_org()
+def edit(org_id: int, activity_id: int) -> ResponseReturnValue:
+    activity = _lead_activity_or_404(org_id, activity_id)
     require_can_publish(g.org)  # a suspended organisation cannot change what it has published
     form = _activity_form(org_id, activity)
     if form.validate_on_submit():
@@ -172,11 +176,9 @@ def edit(org_id: int, activity_id: int):
 
 
 @bp.post("/orgs/<int:org_id>/activities/<int:activity_id>/delete")
-@org_member_required()
-def delete(org_id: int, activity_id: int):
-    activity = services.lead_activity_or_none(org_id, activity_id)
-    if activity is None:
-        abort(404)
+@member_of_org()
+def delete(org_id: int, activity_id: int) -> ResponseReturnValue:
+    activity = _lead_activity_or_404(org_id, activity_id)
     title = activity.title
     links.clear_links(activity)
     services.delete_activity(activity)
@@ -186,8 +188,8 @@ def delete(org_id: int, activity_id: int):
 
 
 @bp.get("/orgs/<int:org_id>/activities/import/template.csv")
-@org_member_required()
-def import_template(org_id: int):
+@member_of_org()
+def import_template(org_id: int) -> ResponseReturnValue:
     return csv_response(
         "activities-template.csv",
         csv_import.COLUMN_NAMES,
@@ -200,8 +202,8 @@ def import_template(org_id: int):
 
 
 @bp.route("/orgs/<int:org_id>/activities/import", methods=["GET", "POST"])
-@org_member_required()
-def import_upload(org_id: int):
+@member_of_org()
+def import_upload(org_id: int) -> ResponseReturnValue:
     require_can_publish(g.org)
     form = ImportForm()
     if form.validate_on_submit():
@@ -231,15 +233,12 @@ def import_upload(org_id: int):
 
 
 def _import_or_404(org_id: int, import_id: int) -> ActivityImport:
-    activity_import = db.session.get(ActivityImport, import_id)
-    if activity_import is None or activity_import.organisation_id != org_id:
-        abort(404)
-    return activity_import
+    return db.first_or_404(select(ActivityImport).filter_by(id=import_id, organisation_id=org_id))
 
 
 @bp.get("/orgs/<int:org_id>/activities/imports/<int:import_id>")
-@org_member_required()
-def import_status(org_id: int, import_id: int):
+@member_of_org()
+def import_status(org_id: int, import_id: int) -> ResponseReturnValue:
     activity_import = _import_or_404(org_id, import_id)
     return render_template(
         "activities/import_status.html",
@@ -250,8 +249,8 @@ def import_status(org_id: int, import_id: int):
 
 
 @bp.get("/orgs/<int:org_id>/activities/imports/<int:import_id>/progress.json")
-@org_member_required()
-def import_progress(org_id: int, import_id: int):
+@member_of_org()
+def import_progress(org_id: int, import_id: int) -> ResponseReturnValue:
     activity_import = _import_or_404(org_id, import_id)
     return jsonify(activity_import.progress())
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from ..accounts import services as account_services
-from ..accounts.access import platform_admin_required
+from ..accounts.access import platform_admin
 from ..accounts.models import User
 from ..core import audit
 from ..core.forms import ambition_choices
@@ -28,8 +29,8 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @bp.get("/")
-@platform_admin_required
-def index():
+@platform_admin
+def index() -> ResponseReturnValue:
     pending_orgs = db.session.scalar(
         select(func.count(Organisation.id)).where(Organisation.status == STATUS_PENDING)
     )
@@ -42,8 +43,8 @@ def index():
 
 
 @bp.get("/organisations")
-@platform_admin_required
-def organisations():
+@platform_admin
+def organisations() -> ResponseReturnValue:
     status = request.args.get("status", STATUS_PENDING)
     if status not in ORGANISATION_STATUSES:
         status = STATUS_PENDING
@@ -58,9 +59,9 @@ def organisations():
 
 
 @bp.post("/organisations/<int:organisation_id>/status")
-@platform_admin_required
-def set_organisation_status(organisation_id: int):
-    organisation = db.session.get(Organisation, organisation_id) or abort(404)
+@platform_admin
+def set_organisation_status(organisation_id: int) -> ResponseReturnValue:
+    organisation = db.get_or_404(Organisation, organisation_id)
     status = request.form.get("status")
     if status not in ORGANISATION_STATUSES:
         abort(400)
@@ -71,8 +72,8 @@ def set_organisation_status(organisation_id: int):
 
 
 @bp.get("/network-requests")
-@platform_admin_required
-def network_requests():
+@platform_admin
+def network_requests() -> ResponseReturnValue:
     page = paginate(
         select(NetworkMembership)
         .where(NetworkMembership.status == REQUEST_PENDING)
@@ -82,9 +83,9 @@ def network_requests():
 
 
 @bp.post("/network-requests/<int:request_id>")
-@platform_admin_required
-def decide_network_request(request_id: int):
-    network_request = db.session.get(NetworkMembership, request_id) or abort(404)
+@platform_admin
+def decide_network_request(request_id: int) -> ResponseReturnValue:
+    network_request = db.get_or_404(NetworkMembership, request_id)
     decision = request.form.get("decision")
     if decision not in ("accept", "decline"):
         abort(400)
@@ -103,8 +104,8 @@ def decide_network_request(request_id: int):
 
 
 @bp.get("/users")
-@platform_admin_required
-def users():
+@platform_admin
+def users() -> ResponseReturnValue:
     form = SearchForm(request.args)
     statement = select(User).order_by(User.name)
     if form.validate() and form.q.data:
@@ -116,9 +117,9 @@ def users():
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@platform_admin_required
-def user_roles(user_id: int):
-    user = db.session.get(User, user_id) or abort(404)
+@platform_admin
+def user_roles(user_id: int) -> ResponseReturnValue:
+    user = db.get_or_404(User, user_id)
     form = UserRolesForm(obj=user)
     form.convenor_ambitions.choices = ambition_choices()
     if request.method == "GET":
@@ -141,17 +142,17 @@ def user_roles(user_id: int):
 
 
 @bp.get("/wards")
-@platform_admin_required
-def wards():
+@platform_admin
+def wards() -> ResponseReturnValue:
     return render_template(
         "admin/wards.html", wards=list(db.session.scalars(select(Ward).order_by(Ward.name)))
     )
 
 
 @bp.route("/wards/<int:ward_id>", methods=["GET", "POST"])
-@platform_admin_required
-def ward_code(ward_id: int):
-    ward = db.session.get(Ward, ward_id) or abort(404)
+@platform_admin
+def ward_code(ward_id: int) -> ResponseReturnValue:
+    ward = db.get_or_404(Ward, ward_id)
     form = WardCodeForm(obj=ward)
     if form.validate_on_submit():
         clash = db.session.scalar(
@@ -173,8 +174,8 @@ def ward_code(ward_id: int):
 
 
 @bp.get("/audit-log")
-@platform_admin_required
-def audit_log():
+@platform_admin
+def audit_log() -> ResponseReturnValue:
     action = request.args.get("action", "")[:60]
     statement = select(AuditLog).order_by(AuditLog.at.desc(), AuditLog.id.desc())
     if action:

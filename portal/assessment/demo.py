@@ -108,7 +108,7 @@ def seed_demo() -> None:
     db.session.flush()
 
 
-def _seed_actions(rng, assessment, criteria, levels, targets) -> None:  # type: ignore[no-untyped-def]
+def _seed_actions(rng, assessment, criteria, levels, targets) -> None:
     gaps = [c for c in criteria if levels[c.id] < targets[c.id]]
     for number, criterion in enumerate(gaps[:4]):
         status = [ACTION_IN_PROGRESS, ACTION_NOT_STARTED, ACTION_DONE, ACTION_IN_PROGRESS][number]

@@ -19,14 +19,18 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from sqlalchemy import select
 
-from ..accounts.access import platform_admin_required
+from ..accounts.access import platform_admin
+from ..core.access import party_to, public
 from ..core.export import xlsx_response
 from ..core.models import utcnow
 from ..extensions import db
-from ..orgs.access import org_member_required, require_org_member
+from ..orgs.access import member_of_org
 from . import services, uploads
+from .access import member_evidence_file
 from .export import assessment_sheets
 from .forms import (
     ActionForm,
@@ -69,8 +73,8 @@ def assessment_home_summary(organisation_id: int) -> dict[str, Any]:
 
 
 @bp.get("/admin/assessment/frameworks")
-@platform_admin_required
-def admin_frameworks():
+@platform_admin
+def admin_frameworks() -> ResponseReturnValue:
     return render_template("assessment/admin_frameworks.html", rows=services.framework_usage())
 
 
@@ -78,15 +82,15 @@ def admin_frameworks():
 
 
 @bp.get("/guides")
-def guides():
+@public
+def guides() -> ResponseReturnValue:
     return render_template("assessment/guides.html", guides=all_guides())
 
 
 @bp.get("/guides/<slug>")
-def guide(slug: str):
-    found = find_guide(slug)
-    if found is None:
-        abort(404)
+@public
+def guide(slug: str) -> ResponseReturnValue:
+    found = find_guide(slug) or abort(404)
     return render_template("assessment/guide.html", guide=found)
 
 
@@ -94,10 +98,7 @@ def guide(slug: str):
 
 
 def _assessment(org_id: int, year: int) -> Assessment:
-    assessment = services.find_assessment(org_id, year)
-    if assessment is None:
-        abort(404)
-    return assessment
+    return services.find_assessment(org_id, year) or abort(404)
 
 
 def _criterion(assessment: Assessment, criterion_id: int) -> Criterion:
@@ -119,8 +120,8 @@ def _dimension_progress(assessment: Assessment, dimension: Dimension) -> tuple[i
 
 
 @bp.get("/orgs/<int:org_id>/assessment")
-@org_member_required()
-def overview(org_id: int):
+@member_of_org()
+def overview(org_id: int) -> ResponseReturnValue:
     cycles = services.assessments_for(org_id)
     year = services.current_year()
     return render_template(
@@ -135,8 +136,8 @@ def overview(org_id: int):
 
 
 @bp.post("/orgs/<int:org_id>/assessment/start")
-@org_member_required()
-def start(org_id: int):
+@member_of_org()
+def start(org_id: int) -> ResponseReturnValue:
     year = services.current_year()
     if services.find_assessment(org_id, year) is None:
         try:
@@ -151,8 +152,8 @@ def start(org_id: int):
 
 
 @bp.get("/orgs/<int:org_id>/assessment/<int:year>")
-@org_member_required()
-def cycle(org_id: int, year: int):
+@member_of_org()
+def cycle(org_id: int, year: int) -> ResponseReturnValue:
     assessment = _assessment(org_id, year)
     levels = _levels(assessment)
     return render_template(
@@ -168,8 +169,8 @@ def cycle(org_id: int, year: int):
 
 
 @bp.route("/orgs/<int:org_id>/assessment/<int:year>/<code>", methods=["GET", "POST"])
-@org_member_required()
-def dimension(org_id: int, year: int, code: str):
+@member_of_org()
+def dimension(org_id: int, year: int, code: str) -> ResponseReturnValue:
     assessment = _assessment(org_id, year)
     framework = assessment.framework
     current = framework.dimension(code)
@@ -237,7 +238,7 @@ def dimension(org_id: int, year: int, code: str):
     )
 
 
-def _after_save(assessment: Assessment, current: Dimension, form: Any):
+def _after_save(assessment: Assessment, current: Dimension, form: Any) -> ResponseReturnValue:
     org_id, year = assessment.organisation_id, assessment.year
     if form.save_exit.data:
         flash("Your answers have been saved. You can come back to them at any time.", "success")
@@ -252,8 +253,8 @@ def _after_save(assessment: Assessment, current: Dimension, form: Any):
 
 
 @bp.route("/orgs/<int:org_id>/assessment/<int:year>/submit", methods=["GET", "POST"])
-@org_member_required()
-def review(org_id: int, year: int):
+@member_of_org()
+def review(org_id: int, year: int) -> ResponseReturnValue:
     assessment = _assessment(org_id, year)
     if not assessment.is_draft:
         return redirect(url_for(".results", org_id=org_id, year=year))
@@ -291,8 +292,8 @@ def review(org_id: int, year: int):
     "/orgs/<int:org_id>/assessment/<int:year>/evidence/<int:criterion_id>",
     methods=["GET", "POST"],
 )
-@org_member_required()
-def evidence(org_id: int, year: int, criterion_id: int):
+@member_of_org()
+def evidence(org_id: int, year: int, criterion_id: int) -> ResponseReturnValue:
     assessment = _assessment(org_id, year)
     criterion = _criterion(assessment, criterion_id)
     form = EvidenceUploadForm()
@@ -327,12 +328,12 @@ def evidence(org_id: int, year: int, criterion_id: int):
 @bp.post(
     "/orgs/<int:org_id>/assessment/<int:year>/evidence/<int:criterion_id>/<int:file_id>/delete"
 )
-@org_member_required()
-def delete_evidence(org_id: int, year: int, criterion_id: int, file_id: int):
+@member_of_org()
+def delete_evidence(org_id: int, year: int, criterion_id: int, file_id: int) -> ResponseReturnValue:
     assessment = _assessment(org_id, year)
-    stored = db.session.get(EvidenceFile, file_id)
-    if stored is None or stored.assessment_id != assessment.id:
-        abort(404)
+    stored = db.first_or_404(
+        select(EvidenceFile).filter_by(id=file_id, assessment_id=assessment.id)
+    )
     try:
         services.delete_evidence_file(stored)
     except services.AssessmentError as error:
@@ -343,12 +344,8 @@ def delete_evidence(org_id: int, year: int, criterion_id: int, file_id: int):
 
 
 @bp.get("/assessment/files/<int:file_id>")
-@login_required
-def download_evidence(file_id: int):
-    stored = db.session.get(EvidenceFile, file_id)
-    if stored is None:
-        abort(404)
-    require_org_member(stored.assessment.organisation_id)
+@party_to(member_evidence_file, into="stored")
+def download_evidence(stored: EvidenceFile) -> ResponseReturnValue:
     path = uploads.stored_path(stored.stored_name)
     if not path.exists():
         abort(404)
@@ -369,8 +366,8 @@ def download_evidence(file_id: int):
 
 
 @bp.get("/orgs/<int:org_id>/assessment/<int:year>/results")
-@org_member_required()
-def results(org_id: int, year: int):
+@member_of_org()
+def results(org_id: int, year: int) -> ResponseReturnValue:
     assessment = _assessment(org_id, year)
     return render_template(
         "assessment/results.html",
@@ -382,8 +379,8 @@ def results(org_id: int, year: int):
 
 
 @bp.get("/orgs/<int:org_id>/assessment/<int:year>/print")
-@org_member_required()
-def print_view(org_id: int, year: int):
+@member_of_org()
+def print_view(org_id: int, year: int) -> ResponseReturnValue:
     assessment = _assessment(org_id, year)
     return render_template(
         "assessment/print.html",
@@ -397,8 +394,8 @@ def print_view(org_id: int, year: int):
 
 
 @bp.get("/orgs/<int:org_id>/assessment/<int:year>/export.xlsx")
-@org_member_required()
-def export(org_id: int, year: int):
+@member_of_org()
+def export(org_id: int, year: int) -> ResponseReturnValue:
     assessment = _assessment(org_id, year)
     if not assessment.is_submitted:
         abort(404)
@@ -414,8 +411,8 @@ def export(org_id: int, year: int):
 
 
 @bp.get("/orgs/<int:org_id>/assessment/<int:year>/actions")
-@org_member_required()
-def actions(org_id: int, year: int):
+@member_of_org()
+def actions(org_id: int, year: int) -> ResponseReturnValue:
     assessment = _assessment(org_id, year)
     return render_template(
         "assessment/actions.html",
@@ -432,8 +429,8 @@ def actions(org_id: int, year: int):
     "/orgs/<int:org_id>/assessment/<int:year>/actions/<int:criterion_id>",
     methods=["GET", "POST"],
 )
-@org_member_required()
-def edit_action(org_id: int, year: int, criterion_id: int):
+@member_of_org()
+def edit_action(org_id: int, year: int, criterion_id: int) -> ResponseReturnValue:
     assessment = _assessment(org_id, year)
     criterion = _criterion(assessment, criterion_id)
     existing = services.actions_by_criterion(assessment.id).get(criterion.id)

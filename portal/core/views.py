@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template
+from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 
 from ..extensions import db
+from .access import public
 from .reference import all_ambitions, mission_statement
 
 bp = Blueprint("core", __name__)
 
 
 @bp.get("/")
-def home():
+@public
+def home() -> ResponseReturnValue:
     return render_template(
         "core/home.html",
         mission=mission_statement(),
@@ -21,19 +24,22 @@ def home():
 
 
 @bp.get("/ambitions")
-def ambitions():
+@public
+def ambitions() -> ResponseReturnValue:
     return render_template(
         "core/ambitions.html", mission=mission_statement(), ambitions=all_ambitions()
     )
 
 
 @bp.get("/about")
-def about():
+@public
+def about() -> ResponseReturnValue:
     return render_template("core/about.html")
 
 
 @bp.get("/healthz")
-def healthz():
+@public
+def healthz() -> ResponseReturnValue:
     """Database and Redis status for load balancers and operators."""
     report: dict[str, str] = {}
     healthy = True

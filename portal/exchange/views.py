@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     abort,
@@ -13,21 +15,32 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from sqlalchemy import select
 
-from ..accounts.access import convenor_required, platform_admin_required
+from ..accounts.access import convenor_of, platform_admin
+from ..core.access import can_see, party_to, public, signed_in
 from ..core.forms import ambition_choices, ward_choices
 from ..core.pagination import paginate
 from ..core.reference import all_ambitions
+from ..core.templating import format_date
 from ..extensions import db, limiter
 from ..orgs.access import (
     current_organisation,
     is_org_member,
-    org_member_required,
+    member_of_org,
     require_can_publish,
-    require_org_member,
 )
 from . import matches, overview
+from .access import (
+    MatchAccess,
+    MatchParty,
+    match_conversation,
+    match_party,
+    match_responder,
+    visible_listing,
+)
 from .forms import (
     BrowseForm,
     DeliverForm,
@@ -52,8 +65,6 @@ from .listings import (
 from .matches import accept_match, decline_match, deliver_match, matches_for_listing, withdraw_match
 from .messages import match_messages, post_message
 from .models import (
-    LISTING_MATCHED,
-    LISTING_OPEN,
     MATCH_ACCEPTED,
     MATCH_ACTIVE_STATUSES,
     MATCH_INTERESTED,
@@ -115,11 +126,12 @@ def _home_summary(organisation_id: int) -> dict[str, object]:
 
 
 @bp.get("/exchange")
-def browse():
+@public
+def browse() -> ResponseReturnValue:
     form = BrowseForm(request.args)
     form.ward.choices = [("", "All wards")] + ward_choices()
     form.ambition.choices = [("", "All Ambitions")] + ambition_choices()
-    filters: dict[str, object] = {}
+    filters: dict[str, Any] = {}
     if form.validate():
         filters = {
             "side": form.side.data or None,
@@ -142,25 +154,9 @@ def browse():
     )
 
 
-def _listing_or_404(listing_id: int) -> Listing:
-    listing = db.session.get(Listing, listing_id)
-    if listing is None:
-        abort(404)
-    return listing
-
-
-def _can_see(listing: Listing) -> bool:
-    """Anyone sees open or matched listings; hidden, paused or closed ones only their owners."""
-    if listing.status in (LISTING_OPEN, LISTING_MATCHED) and not listing.is_hidden:
-        return True
-    return is_org_member(listing.organisation_id)
-
-
 @bp.get("/exchange/listings/<int:listing_id>")
-def listing(listing_id: int):
-    item = _listing_or_404(listing_id)
-    if not _can_see(item):
-        abort(404)
+@can_see(visible_listing, into="item")
+def listing(item: Listing) -> ResponseReturnValue:
     is_owner = is_org_member(item.organisation_id)
     matches = matches_for_listing(item.id) if is_owner else []
     return render_template(
@@ -185,8 +181,8 @@ def listing(listing_id: int):
 
 
 @bp.get("/orgs/<int:org_id>/exchange")
-@org_member_required()
-def my_exchange(org_id: int):
+@member_of_org()
+def my_exchange(org_id: int) -> ResponseReturnValue:
     listings = paginate(organisation_listings_query(org_id), per_page=20)
     return render_template(
         "exchange/my_exchange.html",
@@ -210,8 +206,8 @@ def _listing_form(side: str, obj: Listing | None = None) -> ListingForm:
 
 @bp.route("/orgs/<int:org_id>/exchange/<any(offer, request):side>/new", methods=["GET", "POST"])
 @limiter.limit(_listing_limit, methods=["POST"], key_func=_user_key)
-@org_member_required()
-def new_listing(org_id: int, side: str):
+@member_of_org()
+def new_listing(org_id: int, side: str) -> ResponseReturnValue:
     require_can_publish(g.org)
     form = _listing_form(side)
     if form.validate_on_submit():
@@ -228,15 +224,12 @@ def new_listing(org_id: int, side: str):
 
 
 def _own_listing(org_id: int, listing_id: int) -> Listing:
-    item = db.session.get(Listing, listing_id)
-    if item is None or item.organisation_id != org_id:
-        abort(404)
-    return item
+    return db.first_or_404(select(Listing).filter_by(id=listing_id, organisation_id=org_id))
 
 
 @bp.route("/orgs/<int:org_id>/exchange/listings/<int:listing_id>/edit", methods=["GET", "POST"])
-@org_member_required()
-def edit_listing(org_id: int, listing_id: int):
+@member_of_org()
+def edit_listing(org_id: int, listing_id: int) -> ResponseReturnValue:
     item = _own_listing(org_id, listing_id)
     form = _listing_form(item.side, obj=item)
     form.submit.label.text = "Save changes"
@@ -251,8 +244,8 @@ def edit_listing(org_id: int, listing_id: int):
 
 
 @bp.post("/orgs/<int:org_id>/exchange/listings/<int:listing_id>/<any(pause, reopen, close):change>")
-@org_member_required()
-def change_status(org_id: int, listing_id: int, change: str):
+@member_of_org()
+def change_status(org_id: int, listing_id: int, change: str) -> ResponseReturnValue:
     item = _own_listing(org_id, listing_id)
     if change == "reopen":
         require_can_publish(g.org)
@@ -263,12 +256,10 @@ def change_status(org_id: int, listing_id: int, change: str):
 
 
 @bp.route("/orgs/<int:org_id>/exchange/listings/<int:listing_id>/interest", methods=["GET", "POST"])
-@org_member_required()
-def express_interest(org_id: int, listing_id: int):
+@member_of_org()
+@can_see(visible_listing, into="other")
+def express_interest(org_id: int, other: Listing) -> ResponseReturnValue:
     """Our organisation (org_id) responds to another organisation's listing."""
-    other = _listing_or_404(listing_id)
-    if not _can_see(other):
-        abort(404)
     if other.organisation_id == org_id:
         abort(404)
     require_can_publish(g.org)
@@ -294,7 +285,7 @@ def express_interest(org_id: int, listing_id: int):
             db.session.commit()
             flash(
                 f"We have told {other.organisation.name}. They have until "
-                f"{match.respond_by.day} {match.respond_by:%B %Y} to answer.",
+                f"{format_date(match.respond_by)} to answer.",
                 "success",
             )
             return redirect(url_for("exchange.match", match_id=match.id))
@@ -312,56 +303,22 @@ def express_interest(org_id: int, listing_id: int):
 # Matches: the two parties' private page
 
 
-def _match_or_404(match_id: int) -> ExchangeMatch:
-    match = db.session.get(ExchangeMatch, match_id)
-    if match is None:
-        abort(404)
-    return match
-
-
-def _acting_party(match: ExchangeMatch) -> int | None:
-    """Which of the two organisations the signed-in user acts for here (None: neither)."""
-    parties = match.party_organisation_ids
-    current = current_organisation()
-    if current is not None and current.id in parties:
-        return current.id
-    for organisation_id in parties:
-        if current_user.membership_of(organisation_id) is not None:
-            return organisation_id
-    return None
-
-
-def _require_party(match: ExchangeMatch) -> int:
-    """Only members of the two organisations may act on a match."""
-    party = _acting_party(match)
-    if party is None:
-        abort(403, "Only the two organisations in this exchange can do that.")
-    require_org_member(party)
-    return party
-
-
 @bp.route("/exchange/matches/<int:match_id>", methods=["GET", "POST"])
 @limiter.limit(_message_limit, methods=["POST"], key_func=_user_key)
-@login_required
-def match(match_id: int):
-    item = _match_or_404(match_id)
-    party = _acting_party(item)
-    if party is None and not current_user.is_platform_admin:
-        abort(403, "Only the two organisations in this exchange can see it.")
-    if party is not None:
-        require_org_member(party)
+@party_to(match_conversation, into="access")
+def match(access: MatchAccess) -> ResponseReturnValue:
+    item, party = access.match, access.party
     form = MessageForm()
-    if request.method == "POST":
-        party = _require_party(item)
-        if form.validate_on_submit():
-            try:
-                post_message(item, party, current_user, form.body.data)
-            except ExchangeError as error:
-                form.body.errors.append(str(error))
-            else:
-                db.session.commit()
-                flash("Your message has been sent.", "success")
-                return redirect(url_for("exchange.match", match_id=item.id) + "#messages")
+    # Platform admins may read a match; the policy refuses their POST.
+    if party is not None and form.validate_on_submit():
+        try:
+            post_message(item, party, current_user, form.body.data)
+        except ExchangeError as error:
+            form.body.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Your message has been sent.", "success")
+            return redirect(url_for("exchange.match", match_id=item.id) + "#messages")
     return render_template(
         "exchange/match.html",
         match=item,
@@ -393,11 +350,7 @@ def _contacts(match: ExchangeMatch) -> list[dict[str, object]]:
     return rows
 
 
-def _answer(match_id: int, action: str):
-    item = _match_or_404(match_id)
-    party = _require_party(item)
-    if party != item.responder_organisation_id:
-        abort(403, "Only the organisation that was asked can answer.")
+def _answer(item: ExchangeMatch, action: str) -> ResponseReturnValue:
     try:
         if action == "accept":
             accept_match(item, current_user)
@@ -414,22 +367,21 @@ def _answer(match_id: int, action: str):
 
 
 @bp.post("/exchange/matches/<int:match_id>/accept")
-@login_required
-def accept(match_id: int):
-    return _answer(match_id, "accept")
+@party_to(match_responder, into="access")
+def accept(access: MatchParty) -> ResponseReturnValue:
+    return _answer(access.match, "accept")
 
 
 @bp.post("/exchange/matches/<int:match_id>/decline")
-@login_required
-def decline(match_id: int):
-    return _answer(match_id, "decline")
+@party_to(match_responder, into="access")
+def decline(access: MatchParty) -> ResponseReturnValue:
+    return _answer(access.match, "decline")
 
 
 @bp.post("/exchange/matches/<int:match_id>/withdraw")
-@login_required
-def withdraw(match_id: int):
-    item = _match_or_404(match_id)
-    party = _require_party(item)
+@party_to(match_party, into="access")
+def withdraw(access: MatchParty) -> ResponseReturnValue:
+    item, party = access.match, access.party
     try:
         withdraw_match(item, party, current_user)
     except ExchangeError as error:
@@ -441,15 +393,14 @@ def withdraw(match_id: int):
 
 
 @bp.route("/exchange/matches/<int:match_id>/deliver", methods=["GET", "POST"])
-@login_required
-def deliver(match_id: int):
-    item = _match_or_404(match_id)
-    party = _require_party(item)
+@party_to(match_party, into="access")
+def deliver(access: MatchParty) -> ResponseReturnValue:
+    item, party = access.match, access.party
     form = DeliverForm()
     if request.method == "GET":
         form.quantity.data = item.committed_quantity
         form.unit.data = item.request.unit or item.offer.unit
-    if form.validate_on_submit():
+    if form.validate_on_submit() and form.quantity.data is not None:
         try:
             deliver_match(item, form.quantity.data, form.unit.data, current_user, party)
         except ExchangeError as error:
@@ -462,8 +413,8 @@ def deliver(match_id: int):
 
 
 @bp.get("/exchange/impact")
-@convenor_required
-def impact():
+@convenor_of()
+def impact() -> ResponseReturnValue:
     """Delivered exchanges by Ambition, for convenors (their Ambitions) and platform admins."""
     ambitions = (
         all_ambitions() if current_user.is_platform_admin else current_user.convenor_ambitions
@@ -482,11 +433,9 @@ def impact():
 
 @bp.route("/exchange/listings/<int:listing_id>/report", methods=["GET", "POST"])
 @limiter.limit(_message_limit, methods=["POST"], key_func=_user_key)
-@login_required
-def report(listing_id: int):
-    item = _listing_or_404(listing_id)
-    if not _can_see(item):
-        abort(404)
+@signed_in
+@can_see(visible_listing, into="item")
+def report(item: Listing) -> ResponseReturnValue:
     form = ReportForm()
     if form.validate_on_submit():
         report_listing(item, current_user, form.reason.data)
@@ -497,8 +446,8 @@ def report(listing_id: int):
 
 
 @bp.get("/exchange/admin/moderation")
-@platform_admin_required
-def moderation():
+@platform_admin
+def moderation() -> ResponseReturnValue:
     return render_template(
         "exchange/moderation.html",
         reports=open_reports(),
@@ -507,9 +456,9 @@ def moderation():
 
 
 @bp.route("/exchange/admin/listings/<int:listing_id>/hide", methods=["GET", "POST"])
-@platform_admin_required
-def hide(listing_id: int):
-    item = _listing_or_404(listing_id)
+@platform_admin
+def hide(listing_id: int) -> ResponseReturnValue:
+    item = db.get_or_404(Listing, listing_id)
     form = HideForm()
     if form.validate_on_submit():
         hide_listing(item, current_user, form.reason.data)
@@ -520,9 +469,9 @@ def hide(listing_id: int):
 
 
 @bp.post("/exchange/admin/listings/<int:listing_id>/restore")
-@platform_admin_required
-def restore(listing_id: int):
-    item = _listing_or_404(listing_id)
+@platform_admin
+def restore(listing_id: int) -> ResponseReturnValue:
+    item = db.get_or_404(Listing, listing_id)
     restore_listing(item, current_user)
     db.session.commit()
     flash(f"'{item.title}' is visible on the exchange again.", "success")
@@ -530,9 +479,9 @@ def restore(listing_id: int):
 
 
 @bp.post("/exchange/admin/listings/<int:listing_id>/dismiss")
-@platform_admin_required
-def dismiss(listing_id: int):
-    item = _listing_or_404(listing_id)
+@platform_admin
+def dismiss(listing_id: int) -> ResponseReturnValue:
+    item = db.get_or_404(Listing, listing_id)
     dismiss_reports(item, current_user)
     db.session.commit()
     flash(f"Reports about '{item.title}' are dismissed; it stays visible.", "success")

@@ -1,9 +1,10 @@
-"""Authorisation for organisation-scoped pages: every such view goes through these helpers.
+"""Access to organisation-scoped pages: `@member_of_org(role=...)` and the membership checks.
 
-`org_member_required` guards a route with an `org_id` URL parameter; `require_org_member` guards a
-view that reaches the organisation through another object (a pledge, a listing). Platform admins
-pass both. The URL-map test in tests/orgs/test_access.py fails for any `<org_id>` route that
-forgets the decorator.
+`member_of_org` guards a route with an `org_id` URL parameter and loads the organisation into
+`g.org`; platform admins pass. Routes that reach an organisation through another object (a pledge,
+a listing, a match) use a policy function from their feature's `access.py` with `@party_to` or
+`@can_see`; those policies call `is_org_member`. tests/test_route_access.py fails for any route
+without a declaration.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from flask import abort, g, session
 from flask_login import current_user, login_required
 
 from ..accounts.models import ROLE_ADMIN, Membership
+from ..core.access import MEMBER_OF_ORG, AccessRule, View, declare
 from ..extensions import db
 from .models import Organisation
 
 
 def is_org_member(organisation_id: int, *, role: str | None = None) -> bool:
+    """A member of the organisation (an admin when `role` is admin), or a platform admin."""
     if not current_user.is_authenticated:
         return False
     if current_user.is_platform_admin:
@@ -48,27 +51,34 @@ def require_can_publish(organisation: Organisation) -> None:
         )
 
 
-def org_member_required(
-    role: str | None = None,
-) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Route decorator: loads `org_id` into `g.org` and checks membership (or platform admin)."""
+def member_of_org(role: str | None = None) -> Callable[[View], View]:
+    """Members of the organisation in the URL (`org_id`), with `role` if given; platform admins.
 
-    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+    Loads the organisation into `g.org` and the membership into `g.membership`.
+    """
+
+    def decorator(view: View) -> View:
         @wraps(view)
-        @login_required
         def wrapped(*args: Any, org_id: int, **kwargs: Any) -> Any:
-            organisation = db.session.get(Organisation, org_id)
-            if organisation is None:
-                abort(404)
+            organisation = db.get_or_404(Organisation, org_id)
             require_org_member(org_id, role=role)
             g.org = organisation
             g.membership = current_user.membership_of(org_id)
             return view(*args, org_id=org_id, **kwargs)
 
-        wrapped.org_scoped = True  # type: ignore[attr-defined]
-        return wrapped
+        guarded = login_required(wrapped)
+        declare(guarded, AccessRule(MEMBER_OF_ORG, sign_in=True, role=role, url_args=("org_id",)))
+        return guarded
 
     return decorator
+
+
+def visible_organisation(org_id: int) -> Organisation:
+    """Approved organisations for everyone; pending and suspended ones only for their members."""
+    organisation = db.get_or_404(Organisation, org_id)
+    if not organisation.is_approved and not is_org_member(org_id):
+        abort(404)
+    return organisation
 
 
 def current_organisation() -> Organisation | None:
@@ -81,9 +91,3 @@ def current_organisation() -> Organisation | None:
         membership = current_user.membership_of(int(wanted))
     membership = membership or current_user.memberships[0]
     return membership.organisation
-
-
-def public_org_page(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Marks an `org_id` route as deliberately public (it does its own visibility check)."""
-    view.public_org_page = True  # type: ignore[attr-defined]
-    return view

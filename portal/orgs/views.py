@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from sqlalchemy import select
 
 from ..accounts import services as account_services
 from ..accounts.models import ROLE_ADMIN, Invitation, Membership
+from ..core.access import can_see, public, signed_in
 from ..core.forms import ward_choices
 from ..core.models import utcnow
 from ..core.pagination import paginate
 from ..extensions import db
 from . import services
-from .access import current_organisation, is_org_member, org_member_required, public_org_page
+from .access import current_organisation, is_org_member, member_of_org, visible_organisation
 from .forms import (
     DirectoryFilterForm,
     InviteForm,
@@ -36,7 +38,8 @@ def orgs_template_helpers() -> dict[str, object]:
 
 
 @bp.get("/organisations")
-def directory():
+@public
+def directory() -> ResponseReturnValue:
     networks = list(db.session.scalars(select(Network).order_by(Network.name)))
     form = DirectoryFilterForm(request.args)
     form.ward.choices = [("", "All wards")] + ward_choices()
@@ -56,18 +59,14 @@ def directory():
 
 
 @bp.get("/organisations/<int:org_id>")
-@public_org_page
-def profile(org_id: int):
-    organisation = db.session.get(Organisation, org_id)
-    # Pending and suspended organisations are visible only to their members and admins.
-    if organisation is None or (not organisation.is_approved and not is_org_member(org_id)):
-        abort(404)
+@can_see(visible_organisation, into="organisation")
+def profile(organisation: Organisation) -> ResponseReturnValue:
     return render_template("orgs/profile.html", organisation=organisation)
 
 
 @bp.route("/organisations/register", methods=["GET", "POST"])
-@login_required
-def register():
+@signed_in
+def register() -> ResponseReturnValue:
     form = OrganisationForm()
     form.wards.choices = ward_choices()
     if form.validate_on_submit():
@@ -79,14 +78,14 @@ def register():
 
 
 @bp.get("/orgs/<int:org_id>")
-@org_member_required()
-def home(org_id: int):
+@member_of_org()
+def home(org_id: int) -> ResponseReturnValue:
     return render_template("orgs/home.html", organisation=g.org, membership=g.membership)
 
 
 @bp.route("/orgs/<int:org_id>/edit", methods=["GET", "POST"])
-@org_member_required(role=ROLE_ADMIN)
-def edit(org_id: int):
+@member_of_org(role=ROLE_ADMIN)
+def edit(org_id: int) -> ResponseReturnValue:
     organisation = g.org
     form = OrganisationForm(obj=organisation)
     form.wards.choices = ward_choices()
@@ -101,8 +100,8 @@ def edit(org_id: int):
 
 
 @bp.get("/orgs/<int:org_id>/members")
-@org_member_required()
-def members(org_id: int):
+@member_of_org()
+def members(org_id: int) -> ResponseReturnValue:
     memberships = list(
         db.session.scalars(
             select(Membership)
@@ -132,8 +131,8 @@ def members(org_id: int):
 
 
 @bp.route("/orgs/<int:org_id>/members/invite", methods=["GET", "POST"])
-@org_member_required(role=ROLE_ADMIN)
-def invite(org_id: int):
+@member_of_org(role=ROLE_ADMIN)
+def invite(org_id: int) -> ResponseReturnValue:
     form = InviteForm()
     if form.validate_on_submit():
         try:
@@ -148,15 +147,12 @@ def invite(org_id: int):
 
 
 def _membership_or_404(org_id: int, membership_id: int) -> Membership:
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.organisation_id != org_id:
-        abort(404)
-    return membership
+    return db.first_or_404(select(Membership).filter_by(id=membership_id, organisation_id=org_id))
 
 
 @bp.route("/orgs/<int:org_id>/members/<int:membership_id>/role", methods=["GET", "POST"])
-@org_member_required(role=ROLE_ADMIN)
-def member_role(org_id: int, membership_id: int):
+@member_of_org(role=ROLE_ADMIN)
+def member_role(org_id: int, membership_id: int) -> ResponseReturnValue:
     membership = _membership_or_404(org_id, membership_id)
     form = MemberRoleForm(obj=membership)
     if form.validate_on_submit():
@@ -174,8 +170,8 @@ def member_role(org_id: int, membership_id: int):
 
 
 @bp.post("/orgs/<int:org_id>/members/<int:membership_id>/remove")
-@org_member_required(role=ROLE_ADMIN)
-def remove_member(org_id: int, membership_id: int):
+@member_of_org(role=ROLE_ADMIN)
+def remove_member(org_id: int, membership_id: int) -> ResponseReturnValue:
     membership = _membership_or_404(org_id, membership_id)
     try:
         name = membership.user.name
@@ -189,8 +185,8 @@ def remove_member(org_id: int, membership_id: int):
 
 
 @bp.route("/orgs/<int:org_id>/networks", methods=["GET", "POST"])
-@org_member_required(role=ROLE_ADMIN)
-def networks(org_id: int):
+@member_of_org(role=ROLE_ADMIN)
+def networks(org_id: int) -> ResponseReturnValue:
     organisation = g.org
     taken = {m.network_id for m in organisation.network_memberships if m.status != "declined"}
     available = [
@@ -199,7 +195,7 @@ def networks(org_id: int):
     form = NetworkRequestForm()
     form.network.choices = [(n.id, n.name) for n in available]
     if organisation.can_publish and form.validate_on_submit():
-        network = db.session.get(Network, form.network.data)
+        network = db.get_or_404(Network, form.network.data)
         try:
             services.request_network_membership(organisation, network)
         except services.OrganisationError as error:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -25,7 +26,9 @@ from .models import Pledge, ProgressUpdate, SocialValueMeasure
 from .status import add_months
 
 # (measure code, title with {n}, (low, high) units promised, baseline for reductions or None)
-IDEAS = {
+# (measure code, title pattern, range of the target, fixed baseline or None)
+PledgeIdea = tuple[str, str, tuple[int, int], Any]
+IDEAS: dict[str, list[PledgeIdea]] = {
     KIND_PUBLIC_ANCHOR: [
         ("JOBS-3", "{n} apprenticeship weeks for young people in Leeds", (520, 2600), None),
         ("JOBS-2", "{n} jobs for people furthest from work", (10, 40), None),
@@ -191,6 +194,7 @@ def _link_demo_exchanges() -> None:
                 if (
                     unit == pledge.measure.unit
                     and match.delivered_quantity
+                    and match.delivered_at is not None
                     and match.delivered_at.date() >= pledge.start_date
                 ):
                     link_exchange(pledge, match, match.delivered_quantity, None)

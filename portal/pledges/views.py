@@ -4,11 +4,11 @@ catalogue's admin pages."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import click
 from flask import (
     Blueprint,
-    abort,
     flash,
     g,
     redirect,
@@ -16,22 +16,26 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..accounts.access import platform_admin_required
+from ..accounts.access import platform_admin
+from ..core.access import can_see, public
 from ..core.charts import progress_chart
 from ..core.export import csv_response
 from ..core.forms import ambition_choices, goal_choices, ward_choices
 from ..core.goals import GoalInfo
 from ..core.models import utcnow
-from ..core.pagination import Page, paginate, requested_page
+from ..core.pagination import paginate, paginate_list
 from ..core.reference import all_ambitions, all_goals
 from ..core.templating import format_date
 from ..extensions import db
-from ..orgs.access import is_org_member, org_member_required
+from ..orgs.access import is_org_member, member_of_org
 from . import links, services
 from . import status as rules
+from .access import visible_pledge
 from .catalogue import ensure_catalogue, load_catalogue
 from .forms import LinkExchangeForm, PledgeForm, ProgressUpdateForm, ProxyValueForm, WallFilterForm
 from .models import Pledge, PledgeExchangeLink, SocialValueMeasure
@@ -53,7 +57,7 @@ def load_catalogue_command() -> None:
 # ---------------------------------------------------------------- public pages
 
 
-def _wall_filters() -> tuple[WallFilterForm, dict[str, object]]:
+def _wall_filters() -> tuple[WallFilterForm, dict[str, Any]]:
     form = WallFilterForm(request.args)
     form.ambition.choices = [("", "All Ambitions"), *ambition_choices()]
     form.principle.choices = [
@@ -61,7 +65,7 @@ def _wall_filters() -> tuple[WallFilterForm, dict[str, object]]:
         *((p.id, p.name) for p in services.all_principles()),
     ]
     form.ward.choices = [("", "All wards"), *ward_choices()]
-    filters: dict[str, object] = {}
+    filters: dict[str, Any] = {}
     if form.validate():
         filters = {
             "ambition_id": form.ambition.data,
@@ -73,7 +77,8 @@ def _wall_filters() -> tuple[WallFilterForm, dict[str, object]]:
 
 
 @bp.get("/pledges")
-def wall():
+@public
+def wall() -> ResponseReturnValue:
     form, filters = _wall_filters()
     statement = services.public_pledges_query(**filters)
     page = paginate(statement, per_page=20)
@@ -89,7 +94,8 @@ def wall():
 
 
 @bp.get("/pledges/export.csv")
-def export():
+@public
+def export() -> ResponseReturnValue:
     """The public wall as CSV, with the same filters. Private pledges are never included."""
     _form, filters = _wall_filters()
     pledges = list(db.session.scalars(services.public_pledges_query(**filters)).unique())
@@ -177,20 +183,22 @@ def _public_record(item: services.Progress) -> dict[str, object]:
 
 
 @bp.get("/pledges.json")
-def api():
+@public
+def api() -> ResponseReturnValue:
     """Public pledges as JSON, with the wall's filters, 100 a page. Never private ones."""
     _form, filters = _wall_filters()
     page = paginate(services.public_pledges_query(**filters), per_page=100)
     return {
         "page": page.page,
-        "pages": page.pages,
+        "pages": max(page.pages, 1),
         "total": page.total,
         "pledges": [_public_record(item) for item in services.progress_for(page.items)],
     }
 
 
 @bp.get("/pledges/how-we-calculate")
-def method():
+@public
+def method() -> ResponseReturnValue:
     _catalogue_ready()
     return render_template(
         "pledges/method.html",
@@ -200,20 +208,9 @@ def method():
     )
 
 
-def _visible_pledge_or_404(pledge_id: int) -> Pledge:
-    """A pledge anyone may see, or one the signed-in person's organisation owns."""
-    pledge = db.session.get(Pledge, pledge_id)
-    if pledge is None:
-        abort(404)
-    # Private pledges, and pledges of unapproved organisations, do not exist for outsiders.
-    if not services.can_view_publicly(pledge) and not is_org_member(pledge.organisation_id):
-        abort(404)
-    return pledge
-
-
 @bp.get("/pledges/<int:pledge_id>")
-def detail(pledge_id: int):
-    pledge = _visible_pledge_or_404(pledge_id)
+@can_see(visible_pledge, into="pledge")
+def detail(pledge: Pledge) -> ResponseReturnValue:
     progress = services.progress_for([pledge])[0]
     cumulative, running = [], Decimal(0)
     rows = []
@@ -256,15 +253,12 @@ def detail(pledge_id: int):
 
 
 def _org_pledge_or_404(org_id: int, pledge_id: int) -> Pledge:
-    pledge = db.session.get(Pledge, pledge_id)
-    if pledge is None or pledge.organisation_id != org_id:
-        abort(404)
-    return pledge
+    return db.first_or_404(select(Pledge).filter_by(id=pledge_id, organisation_id=org_id))
 
 
 @bp.get("/orgs/<int:org_id>/pledges")
-@org_member_required()
-def dashboard(org_id: int):
+@member_of_org()
+def dashboard(org_id: int) -> ResponseReturnValue:
     progresses = services.progress_for(services.organisation_pledges(org_id))
     return render_template(
         "pledges/dashboard.html",
@@ -329,8 +323,8 @@ def _measure_unchanged_once_reported(form: PledgeForm, pledge: Pledge) -> bool:
 
 
 @bp.route("/orgs/<int:org_id>/pledges/new", methods=["GET", "POST"])
-@org_member_required()
-def new(org_id: int):
+@member_of_org()
+def new(org_id: int) -> ResponseReturnValue:
     form = _pledge_form()
     if form.validate_on_submit() and _publishing_allowed(form):
         pledge = services.create_pledge(g.org, form.data, current_user.id)
@@ -343,8 +337,8 @@ def new(org_id: int):
 
 
 @bp.route("/orgs/<int:org_id>/pledges/<int:pledge_id>/edit", methods=["GET", "POST"])
-@org_member_required()
-def edit(org_id: int, pledge_id: int):
+@member_of_org()
+def edit(org_id: int, pledge_id: int) -> ResponseReturnValue:
     pledge = _org_pledge_or_404(org_id, pledge_id)
     form = _pledge_form(pledge)
     if (
@@ -362,8 +356,8 @@ def edit(org_id: int, pledge_id: int):
 
 
 @bp.route("/orgs/<int:org_id>/pledges/<int:pledge_id>/progress", methods=["GET", "POST"])
-@org_member_required()
-def report_progress(org_id: int, pledge_id: int):
+@member_of_org()
+def report_progress(org_id: int, pledge_id: int) -> ResponseReturnValue:
     pledge = _org_pledge_or_404(org_id, pledge_id)
     form = ProgressUpdateForm(pledge=pledge)
     if form.validate_on_submit():
@@ -375,8 +369,8 @@ def report_progress(org_id: int, pledge_id: int):
 
 
 @bp.route("/orgs/<int:org_id>/pledges/<int:pledge_id>/exchanges", methods=["GET", "POST"])
-@org_member_required()
-def exchanges(org_id: int, pledge_id: int):
+@member_of_org()
+def exchanges(org_id: int, pledge_id: int) -> ResponseReturnValue:
     from ..exchange.models import ExchangeMatch
 
     pledge = _org_pledge_or_404(org_id, pledge_id)
@@ -390,8 +384,8 @@ def exchanges(org_id: int, pledge_id: int):
         )
         for match in matches
     ]
-    if form.validate_on_submit():
-        match = db.session.get(ExchangeMatch, form.match.data)
+    if form.validate_on_submit() and form.quantity.data is not None:
+        match = db.get_or_404(ExchangeMatch, form.match.data)
         try:
             links.link_exchange(pledge, match, form.quantity.data, current_user.id)
             db.session.commit()
@@ -414,12 +408,10 @@ def exchanges(org_id: int, pledge_id: int):
 
 
 @bp.post("/orgs/<int:org_id>/pledges/<int:pledge_id>/exchanges/<int:link_id>/remove")
-@org_member_required()
-def unlink_exchange(org_id: int, pledge_id: int, link_id: int):
+@member_of_org()
+def unlink_exchange(org_id: int, pledge_id: int, link_id: int) -> ResponseReturnValue:
     pledge = _org_pledge_or_404(org_id, pledge_id)
-    link = db.session.get(PledgeExchangeLink, link_id)
-    if link is None or link.pledge_id != pledge.id:
-        abort(404)
+    link = db.first_or_404(select(PledgeExchangeLink).filter_by(id=link_id, pledge_id=pledge.id))
     links.unlink_exchange(link)
     db.session.commit()
     flash("The exchange no longer counts towards this pledge.", "success")
@@ -429,41 +421,32 @@ def unlink_exchange(org_id: int, pledge_id: int, link_id: int):
 # ---------------------------------------------------------------- administration
 
 
-def _list_page(items: list, per_page: int = 20) -> Page:
-    page = requested_page()
-    start = (page - 1) * per_page
-    return Page(
-        items=items[start : start + per_page], page=page, per_page=per_page, total=len(items)
-    )
-
-
 @bp.get("/pledges/admin/overdue")
-@platform_admin_required
-def admin_overdue():
+@platform_admin
+def admin_overdue() -> ResponseReturnValue:
     today = utcnow().date()
-    return render_template(
-        "pledges/admin_overdue.html", page=_list_page(services.overdue_pledges(today)), today=today
-    )
+    page = paginate_list(services.overdue_pledges(today))
+    return render_template("pledges/admin_overdue.html", page=page, today=today)
 
 
 @bp.get("/pledges/admin/measures")
-@platform_admin_required
-def admin_measures():
+@platform_admin
+def admin_measures() -> ResponseReturnValue:
     _catalogue_ready()
     return render_template("pledges/admin_measures.html", measures=services.all_measures())
 
 
 @bp.route("/pledges/admin/measures/<int:measure_id>/proxy", methods=["GET", "POST"])
-@platform_admin_required
-def admin_proxy(measure_id: int):
-    measure = db.session.get(SocialValueMeasure, measure_id) or abort(404)
+@platform_admin
+def admin_proxy(measure_id: int) -> ResponseReturnValue:
+    measure = db.get_or_404(SocialValueMeasure, measure_id)
     form = ProxyValueForm()
     if request.method == "GET":
         latest = measure.proxies[-1] if measure.proxies else None
         form.year.data = str(utcnow().year + 1)
         if latest is not None:
             form.source.data = latest.source
-    if form.validate_on_submit():
+    if form.validate_on_submit() and form.value.data is not None:
         services.set_proxy_value(
             measure,
             year=int(form.year.data),

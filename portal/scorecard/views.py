@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 from flask import (
     Blueprint,
@@ -14,15 +16,18 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
 
-from ..accounts.access import convenor_required, platform_admin_required
+from ..accounts.access import convenor_of, platform_admin
 from ..core import csv_rows
+from ..core.access import party_to, public
 from ..core.charts import line_chart
 from ..core.export import csv_response
 from ..core.templating import count_of
 from ..extensions import db
 from . import services
+from .access import indicator_or_404, indicator_to_record, own_import, value_to_delete
 from .breakdowns import BREAKDOWN_LABELS, CITYWIDE, categories_for, category_label
 from .csv_import import COLUMNS, MAX_IMPORT_BYTES, MAX_IMPORT_MB, SPEC, check_deprivation_csv
 from .forms import UploadForm, ValueForm
@@ -52,22 +57,9 @@ def close_uploads(response: Response) -> Response:
     return response
 
 
-def _indicator_or_404(code: str) -> Indicator:
-    indicator = services.indicator_by_code(code[:60])
-    if indicator is None:
-        abort(404)
-    return indicator
-
-
-def _require_convenes(indicator: Indicator) -> None:
-    if not current_user.convenes(indicator.ambition_id):
-        abort(
-            403, f"Only convenors of the {indicator.ambition.name} Ambition can record its values."
-        )
-
-
 @bp.get("/")
-def index():
+@public
+def index() -> ResponseReturnValue:
     return render_template(
         "scorecard/index.html",
         ambitions=services.scorecard_by_ambition(),
@@ -76,8 +68,9 @@ def index():
 
 
 @bp.get("/indicators/<code>")
-def indicator(code: str):
-    indicator = _indicator_or_404(code)
+@public
+def indicator(code: str) -> ResponseReturnValue:
+    indicator = indicator_or_404(code)
     series = services.citywide_series(indicator)
     change = latest_change([(v.period, v.value) for v in series], indicator.direction)
     chart = line_chart([(str(v.period), v.value) for v in series])
@@ -108,10 +101,8 @@ def indicator(code: str):
 
 
 @bp.route("/indicators/<code>/values/new", methods=["GET", "POST"])
-@login_required
-def record_value(code: str):
-    indicator = _indicator_or_404(code)
-    _require_convenes(indicator)
+@convenor_of(indicator_to_record, into="indicator")
+def record_value(indicator: Indicator) -> ResponseReturnValue:
     breakdown = request.args.get("breakdown", CITYWIDE)
     if not indicator.supports(breakdown):
         abort(404)
@@ -123,7 +114,9 @@ def record_value(code: str):
         form.period.data = request.args["period"][:20]
     if breakdown == CITYWIDE:
         form.category.data = ""
-    if form.validate_on_submit():
+    # The form's validators parse the period and value; None only if validation failed.
+    valid = form.validate_on_submit()
+    if valid and form.parsed_period is not None and form.parsed_value is not None:
         services.record_value(
             indicator,
             form.parsed_period,
@@ -158,15 +151,11 @@ def record_value(code: str):
 
 
 @bp.post("/values/<int:value_id>/delete")
-@login_required
-def delete_value(value_id: int):
-    entry = db.session.get(IndicatorValue, value_id)
-    if entry is None:
-        abort(404)
+@convenor_of(value_to_delete, into="entry")
+def delete_value(entry: IndicatorValue) -> ResponseReturnValue:
     indicator = entry.indicator
-    _require_convenes(indicator)
     label = f"{entry.period}, {category_label(entry.breakdown, entry.category)}"
-    back = {}
+    back: dict[str, Any] = {}
     if entry.breakdown != CITYWIDE:
         back = {"breakdown": entry.breakdown, "period": str(entry.period)}
     services.delete_value(entry)
@@ -176,8 +165,8 @@ def delete_value(value_id: int):
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@convenor_required
-def import_values():
+@convenor_of()
+def import_values() -> ResponseReturnValue:
     form = UploadForm()
     if form.validate_on_submit():
         upload = form.file.data
@@ -201,8 +190,8 @@ def import_values():
 
 
 @bp.get("/import/template.csv")
-@convenor_required
-def import_template():
+@convenor_of()
+def import_template() -> ResponseReturnValue:
     return csv_response(
         "scorecard-values-template.csv",
         COLUMNS,
@@ -214,19 +203,10 @@ def import_template():
     )
 
 
-def _import_or_404(import_id: int) -> ScorecardImport:
-    entry = db.session.get(ScorecardImport, import_id)
-    if entry is None:
-        abort(404)
-    if entry.created_by_id != current_user.id and not current_user.is_platform_admin:
-        abort(404)  # someone else's import: do not reveal that it exists
-    return entry
-
-
 @bp.get("/imports/<int:import_id>")
-@convenor_required
-def import_status(import_id: int):
-    entry = _import_or_404(import_id)
+@convenor_of()
+@party_to(own_import, into="entry")
+def import_status(entry: ScorecardImport) -> ResponseReturnValue:
     return render_template(
         "scorecard/import_status.html",
         entry=entry,
@@ -236,16 +216,16 @@ def import_status(import_id: int):
 
 
 @bp.get("/imports/<int:import_id>/progress.json")
-@convenor_required
-def import_progress(import_id: int):
-    entry = _import_or_404(import_id)
+@convenor_of()
+@party_to(own_import, into="entry")
+def import_progress(entry: ScorecardImport) -> ResponseReturnValue:
     return jsonify(entry.progress())
 
 
 @bp.get("/imports/<int:import_id>/problems.csv")
-@convenor_required
-def import_problems(import_id: int):
-    entry = _import_or_404(import_id)
+@convenor_of()
+@party_to(own_import, into="entry")
+def import_problems(entry: ScorecardImport) -> ResponseReturnValue:
     return csv_response(
         f"scorecard-import-{entry.id}-problems.csv",
         ["row", "column", "message"],
@@ -254,7 +234,8 @@ def import_problems(import_id: int):
 
 
 @bp.get("/wards")
-def wards():
+@public
+def wards() -> ResponseReturnValue:
     return render_template(
         "scorecard/wards.html",
         rows=services.ward_deprivation_rows(),
@@ -263,7 +244,8 @@ def wards():
 
 
 @bp.get("/wards/figures.csv")
-def ward_figures():
+@public
+def ward_figures() -> ResponseReturnValue:
     return csv_response(
         "ward-deprivation.csv",
         ["ward", "share_most_deprived", "source", "decile"],
@@ -275,8 +257,8 @@ def ward_figures():
 
 
 @bp.route("/wards/upload", methods=["GET", "POST"])
-@platform_admin_required
-def upload_ward_figures():
+@platform_admin
+def upload_ward_figures() -> ResponseReturnValue:
     form = UploadForm()
     form.submit.label.text = "Upload and replace"
     problems: list[csv_rows.RowError] = []

@@ -8,14 +8,16 @@ from tests.factories import OrganisationFactory, admin_of, member_of, platform_a
 
 
 def test_every_org_id_route_is_guarded(app):
-    """Walks the URL map: a route with an `org_id` parameter must use `org_member_required`
-    (or be marked deliberately public with `public_org_page`)."""
+    """Walks the URL map: a route with an `org_id` parameter must declare `member_of_org`, or
+    an object policy that reads `org_id` (the public profile's visibility rule)."""
+    from portal.core.access import MEMBER_OF_ORG, rules_of
+
     unguarded = []
     for rule in app.url_map.iter_rules():
         if "org_id" not in rule.arguments:
             continue
-        view = app.view_functions[rule.endpoint]
-        if not (getattr(view, "org_scoped", False) or getattr(view, "public_org_page", False)):
+        rules = rules_of(app.view_functions[rule.endpoint])
+        if not any(r.kind == MEMBER_OF_ORG or "org_id" in r.url_args for r in rules):
             unguarded.append(rule.rule)
     assert unguarded == []
 
