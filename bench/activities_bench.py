@@ -39,8 +39,8 @@ def main() -> None:
 
     from portal.activities.csv_import import COLUMN_NAMES
     from portal.activities.demo import seed_demo
-    from portal.activities.jobs import run_activity_import
     from portal.activities.models import Activity, ActivityImport
+    from portal.core.csv_import import run_registered_import
     from portal.core.models import Ambition
     from portal.demo.people import seed_people_and_organisations
     from portal.extensions import db
@@ -86,7 +86,7 @@ def main() -> None:
         db.session.add(activity_import)
         db.session.commit()
         started = time.perf_counter()
-        run_activity_import(activity_import.id)
+        run_registered_import("activities", activity_import.id)
         seconds = time.perf_counter() - started
     label = "check and insert 10,000 rows"
     print(f"{label:48} {seconds:10.2f} s        {10_000 / seconds:8.0f} rows/s")

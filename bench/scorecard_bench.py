@@ -22,11 +22,11 @@ def main() -> None:
     from sqlalchemy import func, select
 
     from portal.accounts.models import User
+    from portal.core.csv_import import run_registered_import
     from portal.core.models import Ward
     from portal.extensions import db
     from portal.scorecard import services
     from portal.scorecard.demo import seed_demo
-    from portal.scorecard.jobs import run_import
     from portal.scorecard.models import IndicatorValue
 
     app = bench_app()
@@ -65,7 +65,7 @@ def main() -> None:
         db.session.info.pop("portal_pending_jobs", None)  # run it below, timed
         db.session.commit()
         started = time.perf_counter()
-        run_import(entry.id)
+        run_registered_import("scorecard", entry.id)
         seconds = time.perf_counter() - started
         db.session.expire_all()
         status = db.session.get(type(entry), entry.id).status
