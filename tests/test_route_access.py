@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -61,7 +62,7 @@ from tests.factories import (
     member_of,
     platform_admin,
 )
-from tests.pledges.factories import make_pledge
+from tests.pledges.factories import make_pledge, report
 from tests.scorecard.factories import add_value, load_scorecard
 
 SIGN_IN = "/sign-in"
@@ -159,6 +160,7 @@ def _build_world(app: Flask) -> World:
     )
     pledge = make_pledge(theirs, public=False)
     link = PledgeExchangeLink(pledge_id=pledge.id, match_id=match.id, quantity=Decimal(1))
+    progress_report = report(pledge, 1, period_end=date(2026, 3, 31))
     activity = ActivityFactory(lead_organisation=theirs, is_public=False)
     activity_import = ActivityImport(organisation_id=theirs.id, filename="activities.csv")
     assessment = make_assessment(theirs, current_year())
@@ -196,6 +198,7 @@ def _build_world(app: Flask) -> World:
         "match_id": match.id,
         "pledge_id": pledge.id,
         "link_id": link.id,
+        "update_id": progress_report.id,
         "activity_id": activity.id,
         "import_id": activity_import.id,
         "membership_id": their_member.memberships[0].id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 from flask import has_request_context
@@ -20,8 +21,12 @@ def record(
     organisation_id: int | None = None,
     details: dict[str, Any] | None = None,
     user_id: int | None = None,
+    changes: dict[str, tuple[Any, Any]] | None = None,
 ) -> AuditLog:
-    """Add an audit entry for `action` on `entity`; the caller's commit makes it permanent."""
+    """Add an audit entry for `action` on `entity`; the caller's commit makes it permanent.
+
+    `changes` maps each changed field to its (old, new) values; they are stored as text.
+    """
     if user_id is None and has_request_context() and current_user.is_authenticated:
         user_id = current_user.id
     entry = AuditLog(
@@ -32,6 +37,27 @@ def record(
         user_id=user_id,
         summary=summary[:300],
         details=json.dumps(details, default=str, sort_keys=True) if details else "",
+        changes=changed(changes) or None,
     )
     db.session.add(entry)
     return entry
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(sorted(str(item) for item in value))
+    return str(value)
+
+
+def changed(changes: dict[str, tuple[Any, Any]] | None) -> dict[str, list[str]]:
+    """The fields whose value really changed, as {field: [old, new]} in text."""
+    result = {}
+    for name, (old, new) in (changes or {}).items():
+        before, after = _text(old), _text(new)
+        if before != after:
+            result[name] = [before, after]
+    return result

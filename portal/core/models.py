@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
@@ -75,6 +75,8 @@ class AuditLog(Model):
     entity_id: Mapped[int | None] = mapped_column(Integer)
     summary: Mapped[str] = mapped_column(String(300), default="")
     details: Mapped[str] = mapped_column(Text, default="")
+    # What the change did, as {field: [old, new]} in plain text, so the log shows before and after.
+    changes: Mapped[dict[str, list[str]] | None] = mapped_column(JSON)
 
     user = relationship("User", lazy="joined")
     organisation = relationship("Organisation", lazy="joined")

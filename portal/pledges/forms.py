@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -36,6 +37,7 @@ from ..core.forms import (
 )
 from ..core.goals import GoalInfo, stray_goals
 from ..core.models import utcnow
+from ..core.templating import format_date
 from ..orgs.models import ORGANISATION_KINDS
 from .models import SocialValueMeasure
 
@@ -224,9 +226,11 @@ class ProgressUpdateForm(FlaskForm):
     )
     submit = SubmitField("Save progress report", widget=GovSubmitInput())
 
-    def __init__(self, *args: Any, pledge: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, pledge: Any, replacing: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.pledge = pledge
+        # The report a correction supersedes: its own period may be reused.
+        self.replacing = replacing
 
     def validate_evidence_url(self, field: StringField) -> None:
         if field.data and not URL_PATTERN.match(field.data):
@@ -253,6 +257,132 @@ class ProgressUpdateForm(FlaskForm):
             elif end < self.pledge.start_date:
                 self.period_end.errors.append(
                     "Period end must be on or after the pledge's start date"
+                )
+            else:
+                self._check_overlap(start, end)
+        return valid and not any(self.errors.values())
+
+    def _check_overlap(self, start: date, end: date) -> None:
+        # Two reports covering the same days would count the same delivery twice.
+        for other in self.pledge.current_updates:
+            if other is self.replacing:
+                continue
+            if other.period_start <= end and start <= other.period_end:
+                self.period_start.errors.append(
+                    f"This period overlaps the report for {format_date(other.period_start)} to "
+                    f"{format_date(other.period_end)}. Correct that report instead of "
+                    "reporting the same days again"
+                )
+                return
+
+
+REASON_FIELD_ARGS: dict[str, Any] = {
+    "widget": GovTextArea(),
+    "filters": [strip_text],
+}
+
+
+class CorrectionForm(ProgressUpdateForm):
+    reason = TextAreaField(
+        "Why are you correcting this report?",
+        description="For example, the hours were counted twice",
+        validators=[
+            InputRequired(message="Enter why you are correcting this report"),
+            Length(max=500, message="Reason must be 500 characters or fewer"),
+        ],
+        **REASON_FIELD_ARGS,
+    )
+    submit = SubmitField("Save correction", widget=GovSubmitInput())
+
+
+class WithdrawReportForm(FlaskForm):
+    reason = TextAreaField(
+        "Why are you withdrawing this report?",
+        description="For example, it was posted twice",
+        validators=[
+            InputRequired(message="Enter why you are withdrawing this report"),
+            Length(max=500, message="Reason must be 500 characters or fewer"),
+        ],
+        **REASON_FIELD_ARGS,
+    )
+    submit = SubmitField("Withdraw report", widget=GovSubmitInput())
+
+
+class RevisionForm(FlaskForm):
+    """Revise the promise of a pledge that has progress reported: the same rules, and a reason."""
+
+    baseline = QuantityField(
+        "Baseline",
+        example="0",
+        validators=[NumberRequired("Enter the baseline, for example 0")],
+    )
+    target = QuantityField(
+        "Target", example="40", validators=[NumberRequired("Enter the target, for example 40")]
+    )
+    start_date = GovDateField(
+        "Start date",
+        description="For example, 1 4 2026",
+        validators=[DateRequired("Enter the start date")],
+    )
+    end_date = GovDateField(
+        "End date",
+        description="For example, 31 3 2027",
+        validators=[DateRequired("Enter the end date")],
+    )
+    reason = TextAreaField(
+        "Why are you revising the promise?",
+        description="This is shown on the pledge page beside the revision",
+        validators=[
+            InputRequired(message="Enter why you are revising the promise"),
+            Length(max=500, message="Reason must be 500 characters or fewer"),
+        ],
+        **REASON_FIELD_ARGS,
+    )
+    submit = SubmitField("Revise the promise", widget=GovSubmitInput())
+
+    def __init__(self, *args: Any, pledge: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pledge = pledge
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        measure, baseline, target = self.pledge.measure, self.baseline.data, self.target.data
+        for field in (self.baseline, self.target):
+            if field.data is not None and field.data < 0:
+                field.errors.append(f"{field.label.text} cannot be negative")
+            elif field.data is not None:
+                _check_whole(field, measure)
+        if baseline is not None and target is not None and not self.target.errors:
+            if measure.decreases and target >= baseline:
+                self.target.errors.append(
+                    "Target must be lower than the baseline: this measure counts a reduction"
+                )
+            elif not measure.decreases and target <= baseline:
+                self.target.errors.append(
+                    "Target must be more than the baseline: this measure counts an increase"
+                )
+        start, end = self.start_date.data, self.end_date.data
+        reports = self.pledge.current_updates
+        if start and not self.start_date.errors and reports:
+            first = min(u.period_start for u in reports)
+            if start > first:
+                self.start_date.errors.append(
+                    f"Start date must be on or before {format_date(first)}, the start of the "
+                    "first progress report"
+                )
+        if start and end and not self.end_date.errors:
+            if end <= start:
+                self.end_date.errors.append("End date must be after the start date")
+            elif (end - start).days > 366 * 10:
+                self.end_date.errors.append("End date must be within 10 years of the start date")
+        if valid and not any(self.errors.values()):
+            unchanged = all(
+                getattr(self, name).data == getattr(self.pledge, name)
+                for name in ("baseline", "target", "start_date", "end_date")
+            )
+            if unchanged:
+                self.target.errors.append(
+                    "Change the baseline, target or dates to revise the promise"
                 )
         return valid and not any(self.errors.values())
 

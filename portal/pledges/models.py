@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -34,6 +35,20 @@ THEMES = {
     "social": "Social",
     "environment": "Environment",
     "innovation": "Innovation",
+}
+
+# A progress report is current until a correction supersedes it or it is withdrawn; only current
+# reports count, and the others stay as the pledge's history.
+REPORT_CURRENT = "current"
+REPORT_SUPERSEDED = "superseded"
+REPORT_WITHDRAWN = "withdrawn"
+REPORT_STATUSES = (REPORT_CURRENT, REPORT_SUPERSEDED, REPORT_WITHDRAWN)
+# The promise's fields that change only through a revision once progress is reported.
+REVISABLE_FIELDS = {
+    "baseline": "Baseline",
+    "target": "Target",
+    "start_date": "Start date",
+    "end_date": "End date",
 }
 
 # Money and quantities: 14 digits, 2 decimal places, so a huge entry is refused by the form
@@ -186,6 +201,24 @@ class Pledge(AreaMixin, Model):
         lazy="selectin",
     )
 
+    revisions: Mapped[list[PledgeRevision]] = relationship(
+        back_populates="pledge",
+        order_by="(PledgeRevision.created_at, PledgeRevision.id)",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+
+    @property
+    def current_updates(self) -> list[ProgressUpdate]:
+        return [u for u in self.updates if u.status == REPORT_CURRENT]
+
+    def original(self, name: str) -> Any:
+        """The value `name` had when the pledge was made, before any revision."""
+        for revision in self.revisions:
+            if revision.field == name:
+                return revision.old_value_typed
+        return getattr(self, name)
+
     def __str__(self) -> str:
         return self.title
 
@@ -194,6 +227,7 @@ class ProgressUpdate(Model):
     """Units delivered towards a pledge in one period (for a decrease, the reduction achieved)."""
 
     __tablename__ = "pledge_updates"
+    __table_args__ = (one_of("status", REPORT_STATUSES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pledge_id: Mapped[int] = mapped_column(ForeignKey("pledges.id"), index=True)
@@ -204,8 +238,51 @@ class ProgressUpdate(Model):
     evidence_url: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(12), default=REPORT_CURRENT)
+    # A correction names the report it supersedes; `reason` says why it was corrected or withdrawn.
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("pledge_updates.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    closed_at: Mapped[datetime | None]
 
     pledge: Mapped[Pledge] = relationship(back_populates="updates")
+    replaces: Mapped[ProgressUpdate | None] = relationship(remote_side="ProgressUpdate.id")
+
+    @property
+    def is_current(self) -> bool:
+        return self.status == REPORT_CURRENT
+
+
+class PledgeRevision(Model):
+    """One change to a reported pledge's promise (target, baseline or a date), with its reason."""
+
+    __tablename__ = "pledge_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledges.id"), index=True)
+    field: Mapped[str] = mapped_column(String(20))
+    old_value: Mapped[str] = mapped_column(String(40))
+    new_value: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    pledge: Mapped[Pledge] = relationship(back_populates="revisions")
+    created_by = relationship("User", lazy="joined")
+
+    @property
+    def field_label(self) -> str:
+        return REVISABLE_FIELDS.get(self.field, self.field)
+
+    def _typed(self, text: str) -> Any:
+        return date.fromisoformat(text) if self.field.endswith("_date") else Decimal(text)
+
+    @property
+    def old_value_typed(self) -> Any:
+        return self._typed(self.old_value)
+
+    @property
+    def new_value_typed(self) -> Any:
+        return self._typed(self.new_value)
 
 
 class PledgeExchangeLink(Model):

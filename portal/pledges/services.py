@@ -20,9 +20,14 @@ from ..extensions import db
 from ..orgs.models import STATUS_APPROVED, Organisation
 from . import status as rules
 from .models import (
+    REPORT_CURRENT,
+    REPORT_SUPERSEDED,
+    REPORT_WITHDRAWN,
+    REVISABLE_FIELDS,
     CharterPrinciple,
     Pledge,
     PledgeExchangeLink,
+    PledgeRevision,
     ProgressUpdate,
     ProxyValue,
     SocialValueMeasure,
@@ -142,6 +147,9 @@ class Progress:
     status: str
     due_on: date
     overdue: bool
+    # The promise as first made, before any revision; equal to the current one when unrevised.
+    original_units: Decimal = Decimal(0)
+    original_value: Decimal = Decimal(0)
     deliveries: list[Delivery] = field(default_factory=list)
 
     @property
@@ -157,6 +165,10 @@ class Progress:
         if not self.promised_units:
             return 0
         return int(min(Decimal(100), self.delivered_units / self.promised_units * 100))
+
+    @property
+    def revised(self) -> bool:
+        return bool(self.pledge.revisions)
 
     @property
     def last_reported_on(self) -> date | None:
@@ -179,10 +191,11 @@ def summarise(
     """Status, units and £ for one pledge: its own updates plus any linked deliveries."""
     deliveries = [
         Delivery(u.period_end, u.value, u.created_at.date(), u.note, u.evidence_url)
-        for u in pledge.updates
+        for u in pledge.current_updates
     ] + list(extra)
     deliveries.sort(key=lambda d: (d.on, d.reported_on))
     promised = rules.promised_units(pledge.baseline, pledge.target)
+    original = rules.promised_units(pledge.original("baseline"), pledge.original("target"))
     delivered = sum((d.units for d in deliveries), Decimal(0))
     last_reported = max((d.reported_on for d in deliveries), default=None)
     last_period_end = max((d.on for d in deliveries), default=None)
@@ -202,6 +215,10 @@ def summarise(
         promised_units=promised,
         delivered_units=delivered,
         promised_value=book.promised_value(pledge.measure_id, promised, pledge.start_date),
+        original_units=original,
+        original_value=book.promised_value(
+            pledge.measure_id, original, pledge.original("start_date")
+        ),
         delivered_value=book.delivered_value(
             pledge.measure_id, [(d.on, d.units) for d in deliveries]
         ),
@@ -226,11 +243,21 @@ class Totals:
     count: int = 0
     promised_value: Decimal = Decimal(0)
     delivered_value: Decimal = Decimal(0)
+    original_value: Decimal = Decimal(0)
     by_status: dict[str, int] = field(default_factory=dict)
 
     @property
     def gap(self) -> Decimal:
+        """Still to deliver; below zero when more was delivered than promised."""
         return money(self.promised_value - self.delivered_value)
+
+    @property
+    def exceeded_by(self) -> Decimal:
+        return max(-self.gap, Decimal(0))
+
+    @property
+    def revised(self) -> bool:
+        return self.original_value != self.promised_value
 
     @property
     def percent_delivered(self) -> int:
@@ -244,6 +271,7 @@ def totals(progresses: Iterable[Progress]) -> Totals:
     for item in progresses:
         result.count += 1
         result.promised_value += item.promised_value
+        result.original_value += item.original_value
         result.delivered_value += item.delivered_value
         result.by_status[item.status] = result.by_status.get(item.status, 0) + 1
     return result
@@ -257,14 +285,32 @@ def public_totals(statement: Select) -> Totals:
     ids = statement.order_by(None).with_only_columns(Pledge.id).scalar_subquery()
     book = proxy_book()
     result = Totals()
-    for measure_id, baseline, target, start in db.session.execute(
-        select(Pledge.measure_id, Pledge.baseline, Pledge.target, Pledge.start_date).where(
-            Pledge.id.in_(ids)
-        )
+    originals: dict[tuple[int, str], str] = {}
+    for pledge_id, name, old in db.session.execute(
+        select(PledgeRevision.pledge_id, PledgeRevision.field, PledgeRevision.old_value)
+        .where(PledgeRevision.pledge_id.in_(ids))
+        .order_by(PledgeRevision.created_at.desc(), PledgeRevision.id.desc())
+    ):
+        originals[(pledge_id, name)] = old  # the earliest revision's old value wins
+    for pledge_id, measure_id, baseline, target, start in db.session.execute(
+        select(
+            Pledge.id, Pledge.measure_id, Pledge.baseline, Pledge.target, Pledge.start_date
+        ).where(Pledge.id.in_(ids))
     ):
         result.count += 1
         result.promised_value += book.promised_value(
             measure_id, rules.promised_units(baseline, target), start
+        )
+        first_baseline = originals.get((pledge_id, "baseline"))
+        first_target = originals.get((pledge_id, "target"))
+        first_start = originals.get((pledge_id, "start_date"))
+        result.original_value += book.promised_value(
+            measure_id,
+            rules.promised_units(
+                Decimal(first_baseline) if first_baseline is not None else baseline,
+                Decimal(first_target) if first_target is not None else target,
+            ),
+            date.fromisoformat(first_start) if first_start is not None else start,
         )
     delivered = [
         select(
@@ -273,7 +319,7 @@ def public_totals(statement: Select) -> Totals:
             func.sum(ProgressUpdate.value),
         )
         .join(ProgressUpdate.pledge)
-        .where(Pledge.id.in_(ids))
+        .where(Pledge.id.in_(ids), ProgressUpdate.status == REPORT_CURRENT)
         .group_by(Pledge.measure_id, extract("year", ProgressUpdate.period_end)),
         select(
             Pledge.measure_id,
@@ -353,17 +399,85 @@ def create_pledge(organisation: Organisation, data: dict[str, Any], user_id: int
     return pledge
 
 
+def _pledge_snapshot(pledge: Pledge) -> dict[str, Any]:
+    return {
+        "title": pledge.title,
+        "description": pledge.description,
+        "measure": pledge.measure_id,
+        "baseline": pledge.baseline,
+        "target": pledge.target,
+        "start_date": pledge.start_date,
+        "end_date": pledge.end_date,
+        "citywide": pledge.citywide,
+        "visibility": "public" if pledge.is_public else "private",
+        "principles": [p.name for p in pledge.principles],
+        "wards": [w.name for w in pledge.wards],
+        "ambitions": [a.name for a in pledge.ambitions],
+        "goals": [goal.code for goal in pledge.goals],
+    }
+
+
+def has_reports(pledge: Pledge) -> bool:
+    """Whether anything has been reported towards the pledge (a current report or a link)."""
+    from .links import links_for_pledge
+
+    return bool(pledge.current_updates) or bool(links_for_pledge(pledge.id))
+
+
 def update_pledge(pledge: Pledge, data: dict[str, Any]) -> Pledge:
-    """Save changes to a pledge from validated form data."""
+    """Save changes to a pledge from validated form data; the audit entry keeps old and new."""
+    before = _pledge_snapshot(pledge)
     _apply_pledge_fields(pledge, data)
     db.session.flush()
+    after = _pledge_snapshot(pledge)
+    changes = audit.changed({name: (before[name], after[name]) for name in before})
     audit.record(
         "pledge.updated",
         pledge,
-        summary=f"Pledge edited: {pledge.title}",
+        summary=f"Pledge edited: {pledge.title}"
+        + (f" ({', '.join(sorted(changes))} changed)" if changes else " (nothing changed)"),
         organisation_id=pledge.organisation_id,
+        changes={name: (old, new) for name, (old, new) in changes.items()},
     )
     return pledge
+
+
+def revise_pledge(
+    pledge: Pledge, values: dict[str, Any], reason: str, user_id: int
+) -> list[PledgeRevision]:
+    """Change the promise (baseline, target, dates) with a reason: one revision row per field."""
+    revisions = []
+    changes: dict[str, tuple[Any, Any]] = {}
+    for name in REVISABLE_FIELDS:
+        old, new = getattr(pledge, name), values.get(name)
+        if new is None or audit.changed({name: (old, new)}) == {}:
+            continue
+        text = audit.changed({name: (old, new)})[name]
+        revision = PledgeRevision(
+            pledge=pledge,
+            field=name,
+            old_value=text[0],
+            new_value=text[1],
+            reason=reason,
+            created_by_id=user_id,
+        )
+        db.session.add(revision)
+        revisions.append(revision)
+        changes[name] = (old, new)
+        setattr(pledge, name, new)
+    if not revisions:
+        raise PledgeError("Change at least one of the baseline, target or dates")
+    pledge.updated_at = utcnow()
+    db.session.flush()
+    audit.record(
+        "pledge.revised",
+        pledge,
+        summary=f"Promise revised on {pledge.title}: {reason}",
+        organisation_id=pledge.organisation_id,
+        changes=changes,
+        details={"reason": reason},
+    )
+    return revisions
 
 
 def add_progress_update(pledge: Pledge, data: dict[str, Any], user_id: int) -> ProgressUpdate:
@@ -385,6 +499,74 @@ def add_progress_update(pledge: Pledge, data: dict[str, Any], user_id: int) -> P
         pledge,
         summary=f"Progress reported on {pledge.title}: {data['value']}",
         organisation_id=pledge.organisation_id,
+    )
+    return update
+
+
+def _report_fields(update: ProgressUpdate) -> dict[str, Any]:
+    return {
+        "period_start": update.period_start,
+        "period_end": update.period_end,
+        "value": update.value,
+        "note": update.note,
+        "evidence_url": update.evidence_url,
+    }
+
+
+def correct_progress_update(
+    update: ProgressUpdate, data: dict[str, Any], reason: str, user_id: int
+) -> ProgressUpdate:
+    """Supersede a report with a corrected one; the original stays, no longer counted."""
+    if not update.is_current:
+        raise PledgeError("This report has already been corrected or withdrawn")
+    pledge = update.pledge
+    update.status = REPORT_SUPERSEDED
+    update.reason = reason
+    update.closed_at = utcnow()
+    correction = ProgressUpdate(
+        pledge=pledge,
+        period_start=data["period_start"],
+        period_end=data["period_end"],
+        value=data["value"],
+        note=data["note"] or "",
+        evidence_url=data["evidence_url"] or None,
+        created_by_id=user_id,
+        replaces=update,
+        reason=reason,
+    )
+    db.session.add(correction)
+    pledge.updated_at = utcnow()
+    db.session.flush()
+    audit.record(
+        "pledge.progress_corrected",
+        pledge,
+        summary=f"Progress report corrected on {pledge.title}: {reason}",
+        organisation_id=pledge.organisation_id,
+        changes={
+            name: (old, _report_fields(correction)[name])
+            for name, old in _report_fields(update).items()
+        },
+        details={"reason": reason, "report": update.id, "correction": correction.id},
+    )
+    return correction
+
+
+def withdraw_progress_update(update: ProgressUpdate, reason: str) -> ProgressUpdate:
+    """Withdraw a report: it stays in the history but no longer counts."""
+    if not update.is_current:
+        raise PledgeError("This report has already been corrected or withdrawn")
+    update.status = REPORT_WITHDRAWN
+    update.reason = reason
+    update.closed_at = utcnow()
+    update.pledge.updated_at = utcnow()
+    db.session.flush()
+    audit.record(
+        "pledge.progress_withdrawn",
+        update.pledge,
+        summary=f"Progress report withdrawn on {update.pledge.title}: {reason}",
+        organisation_id=update.pledge.organisation_id,
+        changes={"status": (REPORT_CURRENT, REPORT_WITHDRAWN), "value": (update.value, None)},
+        details={"reason": reason, "report": update.id},
     )
     return update
 

@@ -3,7 +3,7 @@ catalogue's admin pages."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import click
@@ -37,8 +37,18 @@ from . import links, services
 from . import status as rules
 from .access import visible_pledge
 from .catalogue import ensure_catalogue, load_catalogue
-from .forms import LinkExchangeForm, PledgeForm, ProgressUpdateForm, ProxyValueForm, WallFilterForm
-from .models import Pledge, PledgeExchangeLink, SocialValueMeasure
+from .forms import (
+    CorrectionForm,
+    LinkExchangeForm,
+    PledgeForm,
+    ProgressUpdateForm,
+    ProxyValueForm,
+    RevisionForm,
+    WallFilterForm,
+    WithdrawReportForm,
+)
+from .models import REVISABLE_FIELDS, Pledge, PledgeExchangeLink, ProgressUpdate, SocialValueMeasure
+from .valuation import money
 
 bp = Blueprint("pledges", __name__)
 
@@ -121,6 +131,9 @@ def export() -> ResponseReturnValue:
             "delivered_units",
             "promised_value_gbp",
             "delivered_value_gbp",
+            "original_promised_units",
+            "original_promised_value_gbp",
+            "revisions",
         ],
         (
             [
@@ -143,6 +156,9 @@ def export() -> ResponseReturnValue:
                 item.delivered_units,
                 item.promised_value,
                 item.delivered_value,
+                item.original_units,
+                item.original_value,
+                "; ".join(revision_sentence(r) for r in item.pledge.revisions),
             ]
             for item in services.progress_for(pledges)
         ),
@@ -179,6 +195,19 @@ def _public_record(item: services.Progress) -> dict[str, object]:
         "delivered_units": str(item.delivered_units),
         "promised_value_gbp": str(item.promised_value),
         "delivered_value_gbp": str(item.delivered_value),
+        "original_promised_units": str(item.original_units),
+        "original_promised_value_gbp": str(item.original_value),
+        "revisions": [
+            {
+                "field": r.field,
+                "old": r.old_value,
+                "new": r.new_value,
+                "reason": r.reason,
+                "on": r.created_at.date().isoformat(),
+                "text": revision_sentence(r),
+            }
+            for r in pledge.revisions
+        ],
     }
 
 
@@ -242,6 +271,7 @@ def detail(pledge: Pledge) -> ResponseReturnValue:
         chart=chart,
         rows=rows,
         updates={u.id: u for u in pledge.updates},
+        history=sorted(pledge.updates, key=lambda u: (u.period_start, u.created_at, u.id)),
         can_edit=is_org_member(pledge.organisation_id),
         link_exchanges_url=url_for(
             "pledges.exchanges", org_id=pledge.organisation_id, pledge_id=pledge.id
@@ -322,6 +352,22 @@ def _measure_unchanged_once_reported(form: PledgeForm, pledge: Pledge) -> bool:
     return True
 
 
+def _promise_unchanged_once_reported(form: PledgeForm, pledge: Pledge) -> bool:
+    # After the first report the promise changes only through a revision with a reason.
+    if not services.has_reports(pledge):
+        return True
+    unchanged = True
+    for name, label in REVISABLE_FIELDS.items():
+        field = getattr(form, name)
+        if field.data is not None and field.data != getattr(pledge, name):
+            field.errors.append(
+                f"{label} cannot be changed here once progress has been reported. "
+                "Use “Revise the promise” and give a reason"
+            )
+            unchanged = False
+    return unchanged
+
+
 @bp.route("/orgs/<int:org_id>/pledges/new", methods=["GET", "POST"])
 @member_of_org()
 def new(org_id: int) -> ResponseReturnValue:
@@ -345,13 +391,90 @@ def edit(org_id: int, pledge_id: int) -> ResponseReturnValue:
         form.validate_on_submit()
         and _publishing_allowed(form)
         and _measure_unchanged_once_reported(form, pledge)
+        and _promise_unchanged_once_reported(form, pledge)
     ):
         services.update_pledge(pledge, form.data)
         db.session.commit()
         flash("The pledge has been saved.", "success")
         return redirect(url_for("pledges.detail", pledge_id=pledge.id))
     return render_template(
-        "pledges/edit.html", form=form, organisation=g.org, pledge=pledge, measures=form.measures
+        "pledges/edit.html",
+        form=form,
+        organisation=g.org,
+        pledge=pledge,
+        measures=form.measures,
+        reported=services.has_reports(pledge),
+    )
+
+
+@bp.route("/orgs/<int:org_id>/pledges/<int:pledge_id>/revise", methods=["GET", "POST"])
+@member_of_org()
+def revise(org_id: int, pledge_id: int) -> ResponseReturnValue:
+    pledge = _org_pledge_or_404(org_id, pledge_id)
+    form = RevisionForm(obj=pledge, pledge=pledge)
+    if request.method == "GET":
+        form.reason.data = ""
+    if form.validate_on_submit():
+        services.revise_pledge(
+            pledge,
+            {name: getattr(form, name).data for name in REVISABLE_FIELDS},
+            form.reason.data,
+            current_user.id,
+        )
+        db.session.commit()
+        flash("The promise has been revised. The pledge page shows the revision.", "success")
+        return redirect(url_for("pledges.detail", pledge_id=pledge.id))
+    return render_template("pledges/revise.html", form=form, organisation=g.org, pledge=pledge)
+
+
+def _org_report_or_404(org_id: int, pledge_id: int, update_id: int) -> ProgressUpdate:
+    pledge = _org_pledge_or_404(org_id, pledge_id)
+    return db.first_or_404(select(ProgressUpdate).filter_by(id=update_id, pledge_id=pledge.id))
+
+
+@bp.route(
+    "/orgs/<int:org_id>/pledges/<int:pledge_id>/progress/<int:update_id>/correct",
+    methods=["GET", "POST"],
+)
+@member_of_org()
+def correct_progress(org_id: int, pledge_id: int, update_id: int) -> ResponseReturnValue:
+    update = _org_report_or_404(org_id, pledge_id, update_id)
+    pledge = update.pledge
+    form = CorrectionForm(obj=update, pledge=pledge, replacing=update)
+    if request.method == "GET":
+        form.reason.data = ""
+    if not update.is_current:
+        flash("This report has already been corrected or withdrawn.", "error")
+        return redirect(url_for("pledges.detail", pledge_id=pledge.id))
+    if form.validate_on_submit():
+        services.correct_progress_update(update, form.data, form.reason.data, current_user.id)
+        db.session.commit()
+        flash("The report has been corrected. The original stays in the history.", "success")
+        return redirect(url_for("pledges.detail", pledge_id=pledge.id))
+    return render_template(
+        "pledges/progress.html", form=form, organisation=g.org, pledge=pledge, correcting=update
+    )
+
+
+@bp.route(
+    "/orgs/<int:org_id>/pledges/<int:pledge_id>/progress/<int:update_id>/withdraw",
+    methods=["GET", "POST"],
+)
+@member_of_org()
+def withdraw_progress(org_id: int, pledge_id: int, update_id: int) -> ResponseReturnValue:
+    update = _org_report_or_404(org_id, pledge_id, update_id)
+    pledge = update.pledge
+    if not update.is_current:
+        flash("This report has already been corrected or withdrawn.", "error")
+        return redirect(url_for("pledges.detail", pledge_id=pledge.id))
+    form = WithdrawReportForm()
+    if form.validate_on_submit():
+        services.withdraw_progress_update(update, form.reason.data)
+        db.session.commit()
+        flash("The report has been withdrawn. It stays in the history.", "success")
+        return redirect(url_for("pledges.detail", pledge_id=pledge.id))
+    return render_template(
+        "pledges/withdraw.html", form=form, organisation=g.org, pledge=pledge, update=update
     )
 
 
@@ -457,7 +580,9 @@ def admin_proxy(measure_id: int) -> ResponseReturnValue:
         )
         db.session.commit()
         flash(
-            f"The {form.year.data} proxy for {measure.name} is now £{form.value.data}.", "success"
+            f"The {form.year.data} proxy for {measure.name} is now "
+            f"{format_proxy(form.value.data)}.",
+            "success",
         )
         return redirect(url_for("pledges.admin_measures"))
     return render_template("pledges/admin_proxy.html", form=form, measure=measure)
@@ -485,3 +610,29 @@ def format_units(value: Decimal | int | float | None) -> str:
     if number == number.to_integral():
         return f"{number:,.0f}"
     return f"{number:,.2f}".rstrip("0")
+
+
+@bp.app_template_filter("revision_sentence")
+def revision_sentence(revision: Any) -> str:
+    """'Target revised from 20 to 5 on 1 December 2026'."""
+    if revision.field.endswith("_date"):
+        old, new = format_date(revision.old_value_typed), format_date(revision.new_value_typed)
+    else:
+        old, new = format_units(revision.old_value_typed), format_units(revision.new_value_typed)
+    return (
+        f"{revision.field_label} revised from {old} to {new} on {format_date(revision.created_at)}"
+    )
+
+
+@bp.app_template_filter("pounds")
+def format_pounds(value: Decimal | int | float | None) -> str:
+    """Social value in whole pounds, rounded half up the same way everywhere: £153,987."""
+    number = money(Decimal(value or 0)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    sign = "−" if number < 0 else ""
+    return f"{sign}£{abs(number):,.0f}"
+
+
+@bp.app_template_filter("proxy_pounds")
+def format_proxy(value: Decimal | int | float | None) -> str:
+    """A proxy, £ per unit, to the penny: £19.19."""
+    return f"£{money(Decimal(value or 0)):,.2f}"

@@ -333,5 +333,14 @@ def test_measure_is_fixed_once_progress_is_reported(client, login):
     )
     db.session.expire_all()
     assert db.session.get(Pledge, pledge.id).title == "Staff volunteering in Leeds"
-    kept = client.post(url, data=pledge_form(title="New title"))
+    # The promise itself (target and dates) is unchanged: only the title is edited.
+    kept = client.post(
+        url,
+        data=pledge_form(
+            title="New title",
+            target="100",
+            start_date=["1", "1", "2026"],
+            end_date=["31", "12", "2026"],
+        ),
+    )
     assert kept.status_code == 302
