@@ -214,6 +214,11 @@ class DeliverForm(FlaskForm):
             Length(max=40, message="Unit must be 40 characters or fewer"),
         ],
     )
+    more_than_agreed = BooleanField(
+        "I delivered more than agreed",
+        widget=GovCheckboxInput(),
+        description="Tick this only if more was given than the amount agreed.",
+    )
     submit = SubmitField("Mark as delivered", widget=GovSubmitInput())
 
 
