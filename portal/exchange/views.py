@@ -257,7 +257,11 @@ def change_status(org_id: int, listing_id: int, change: str) -> ResponseReturnVa
     item = _own_listing(org_id, listing_id)
     if change == "reopen":
         require_can_publish(g.org)
-    change_listing_status(item, change, current_user)
+    try:
+        change_listing_status(item, change, current_user)
+    except ExchangeError as error:
+        flash(f"Your {item.side} '{item.title}' was not reopened. {error}", "info")
+        return redirect(url_for("exchange.listing", listing_id=item.id))
     db.session.commit()
     flash(f"Your {item.side} '{item.title}' is now {item.status_label.lower()}.", "success")
     return redirect(url_for("exchange.listing", listing_id=item.id))
