@@ -57,9 +57,7 @@ def test_a_side_that_shares_is_seen_by_the_other_and_it_is_audited(client, login
     client.post(f"/exchange/matches/{match.id}/contact/stop")
     login(anchor_admin)
     assert b"group@example.org" not in client.get(f"/exchange/matches/{match.id}").data
-    assert db.session.scalar(
-        select(AuditLog).where(AuditLog.action == "exchange.contact_unshared")
-    )
+    assert db.session.scalar(select(AuditLog).where(AuditLog.action == "exchange.contact_unshared"))
 
 
 def test_contact_cannot_be_shared_before_acceptance(client, login):

@@ -62,9 +62,7 @@ def the_match() -> ExchangeMatch:
 def test_editing_an_offer_after_delivery_does_not_rewrite_what_was_delivered(client, login):
     match, anchor, anchor_admin, _group_admin = freezer_exchange()
     login(anchor_admin)
-    client.post(
-        f"/exchange/matches/{match.id}/deliver", data={"quantity": "1", "unit": "freezers"}
-    )
+    client.post(f"/exchange/matches/{match.id}/deliver", data={"quantity": "1", "unit": "freezers"})
     assert the_match().status == MATCH_DELIVERED
     response = client.post(
         f"/orgs/{anchor.id}/exchange/listings/{match.offer_id}/edit",
