@@ -442,6 +442,8 @@ def seed_demo() -> None:
             match.delivered_unit = request.unit or offer.unit or "sessions"
             match.delivered_at = utcnow() - timedelta(days=days_ago)
             match.delivered_by_id = offer.created_by_id
+            match.delivered_resource_type = offer.resource_type
+            match.delivered_title = offer.title
         db.session.add(match)
         db.session.flush()
         db.session.add(

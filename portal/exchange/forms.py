@@ -30,6 +30,7 @@ from ..core.forms import (
     int_or_none,
     strip_text,
 )
+from ..core.models import utcnow
 from ..orgs.models import ORGANISATION_KINDS
 from .listings import SORTS
 from .models import RESOURCE_TYPES, SIDE_OFFER, URGENCIES
@@ -88,14 +89,16 @@ class ListingForm(AreaFields, FlaskForm):
         "Which Ambitions does it support? (optional)",
         validators=[Optional()],
     )
+    # No Optional() on the dates: it would clear the message for a date typed without its day
+    # ("4 2027") and drop it silently. A date left wholly blank is simply not given.
     available_from = GovDateField(
-        "Available from (optional)", description="For example, 1 3 2027", validators=[Optional()]
+        "Available from (optional)", what="Available from", description="For example, 1 3 2027"
     )
     available_until = GovDateField(
-        "Available until (optional)", description="For example, 31 5 2027", validators=[Optional()]
+        "Available until (optional)", what="Available until", description="For example, 31 5 2027"
     )
     needed_by = GovDateField(
-        "Needed by (optional)", description="For example, 30 4 2027", validators=[Optional()]
+        "Needed by (optional)", what="Needed by", description="For example, 30 4 2027"
     )
     urgency = RadioChoiceField(
         "How urgent is it?",
@@ -126,9 +129,16 @@ class ListingForm(AreaFields, FlaskForm):
         return valid
 
     def validate_available_until(self, field: GovDateField) -> None:
+        if field.data and field.data < utcnow().date():
+            raise ValidationError("'Available until' must be today or in the future")
         start = self.available_from.data
         if field.data and start and field.data < start:
             raise ValidationError("'Available until' must be the same as or after 'available from'")
+
+    def validate_needed_by(self, field: GovDateField) -> None:
+        # A request needed by a date already gone would be published open and suggested.
+        if field.data and field.data < utcnow().date():
+            raise ValidationError("'Needed by' must be today or in the future")
 
 
 class BrowseForm(FlaskForm):
@@ -213,6 +223,11 @@ class DeliverForm(FlaskForm):
             DataRequired(message="Enter the unit, for example hours"),
             Length(max=40, message="Unit must be 40 characters or fewer"),
         ],
+    )
+    more_than_agreed = BooleanField(
+        "I delivered more than agreed",
+        widget=GovCheckboxInput(),
+        description="Tick this only if more was given than the amount agreed.",
     )
     submit = SubmitField("Mark as delivered", widget=GovSubmitInput())
 

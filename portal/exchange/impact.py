@@ -45,16 +45,18 @@ def delivered_totals(
     against requests tagged with that Ambition.
     """
     offer = aliased(Listing)
+    # The type as it was at delivery; a listing edited since does not move the figures.
+    resource_type = func.coalesce(ExchangeMatch.delivered_resource_type, offer.resource_type)
     statement = (
         select(
-            offer.resource_type,
+            resource_type,
             ExchangeMatch.delivered_unit,
             func.sum(ExchangeMatch.delivered_quantity),
         )
         .join(offer, ExchangeMatch.offer_id == offer.id)
         .where(ExchangeMatch.status == MATCH_DELIVERED)
-        .group_by(offer.resource_type, ExchangeMatch.delivered_unit)
-        .order_by(offer.resource_type, ExchangeMatch.delivered_unit)
+        .group_by(resource_type, ExchangeMatch.delivered_unit)
+        .order_by(resource_type, ExchangeMatch.delivered_unit)
     )
     if organisation_id is not None:
         statement = statement.where(offer.organisation_id == organisation_id)

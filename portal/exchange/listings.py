@@ -111,6 +111,10 @@ def change_listing_status(listing: Listing, change: str, user: User) -> Listing:
     if change not in OWNER_STATUS_CHANGES:
         raise ExchangeError("Choose pause, reopen or close.")
     status, verb = OWNER_STATUS_CHANGES[change]
+    ends = listing.needed_by if listing.is_request else listing.available_until
+    if change == "reopen" and ends is not None and ends < utcnow().date():
+        what = "needed-by" if listing.is_request else "available-until"
+        raise ExchangeError(f"Its {what} date has passed. Edit it to give a new date first.")
     if change == "reopen":
         listing.expires_on = max(listing.expires_on, listing_expiry(utcnow().date(), ends=None))
     listing.status = status

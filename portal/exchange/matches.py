@@ -21,6 +21,7 @@ from .models import (
     MATCH_WITHDRAWN,
     ExchangeMatch,
     Listing,
+    quantity_label,
 )
 from .notifications import notify
 from .progress import refresh_request_status
@@ -161,12 +162,33 @@ def withdraw_match(match: ExchangeMatch, organisation_id: int, user: User) -> Ex
     return match
 
 
+class OverDeliveryError(ExchangeError):
+    """More than was agreed, without the person saying so."""
+
+
 def deliver_match(
-    match: ExchangeMatch, quantity: Decimal, unit: str, user: User, organisation_id: int
+    match: ExchangeMatch,
+    quantity: Decimal,
+    unit: str,
+    user: User,
+    organisation_id: int,
+    *,
+    more_than_agreed: bool = False,
 ) -> ExchangeMatch:
-    """Record what was actually delivered (hours, items, £); it then counts as social value."""
+    """Record what was actually delivered (hours, items, £); it then counts as social value.
+
+    Delivering more than was agreed needs `more_than_agreed`, so a typing slip cannot inflate
+    the figures; the type and title of the offer are kept as they are now.
+    """
     _require_status(match, MATCH_ACCEPTED, action="mark it delivered")
+    agreed = match.committed_quantity
+    if agreed is not None and quantity > agreed and not more_than_agreed:
+        raise OverDeliveryError(
+            f"That is more than the {quantity_label(agreed, unit)} agreed. Check the amount, "
+            "or tick 'I delivered more than agreed'"
+        )
     match.status = MATCH_DELIVERED
+    match.snapshot_delivery()
     match.delivered_quantity = quantity
     match.delivered_unit = unit.strip()
     match.delivered_at = utcnow()
@@ -176,15 +198,53 @@ def deliver_match(
     audit.record(
         "exchange.delivered",
         match,
-        summary=f"Delivered {match.delivered_label}: '{match.offer.title}'",
+        summary=f"Delivered {match.delivery_summary}: '{match.title}'",
         organisation_id=organisation_id,
-        details={"quantity": str(quantity), "unit": match.delivered_unit},
+        details={
+            "quantity": str(quantity),
+            "unit": match.delivered_unit,
+            "agreed": None if agreed is None else str(agreed),
+            "resource_type": match.delivered_resource_type,
+            "title": match.delivered_title,
+        },
     )
     notify(
         match.other_organisation_id(organisation_id),
         "An exchange has been marked delivered",
         "exchange/emails/delivered.txt",
         match=match,
+    )
+    return match
+
+
+def set_contact_sharing(
+    match: ExchangeMatch, organisation_id: int, user: User, *, share: bool
+) -> ExchangeMatch:
+    """One side chooses to show (or stop showing) its contact details to the other."""
+    if not match.can_share_contact:
+        raise ExchangeError("You can share contact details once the exchange is accepted.")
+    if match.contact_shared_by(organisation_id) == share:
+        return match
+    when = utcnow() if share else None
+    if organisation_id == match.offer_organisation_id:
+        match.offer_contact_shared_at = when
+    else:
+        match.request_contact_shared_at = when
+    db.session.flush()
+    organisation = (
+        match.offer_organisation
+        if organisation_id == match.offer_organisation_id
+        else match.request_organisation
+    )
+    audit.record(
+        "exchange.contact_shared" if share else "exchange.contact_unshared",
+        match,
+        summary=(
+            f"{organisation.name} {'shared' if share else 'stopped sharing'} contact details "
+            f"for '{match.title}'"
+        ),
+        organisation_id=organisation_id,
+        details={"shared": share},
     )
     return match
 

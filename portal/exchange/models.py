@@ -93,14 +93,41 @@ MATCH_ACTIVE_STATUSES = (MATCH_INTERESTED, MATCH_ACCEPTED)
 MATCH_COMMITTED_STATUSES = (MATCH_ACCEPTED, MATCH_DELIVERED)
 
 
+def number_label(quantity: Decimal) -> str:
+    """'40', '12.5', '1,000': at most two decimal places, no trailing zeros."""
+    return f"{float(quantity):,.2f}".rstrip("0").rstrip(".")
+
+
+def amount_label(quantity: Decimal, unit: str) -> str:
+    """A number without its unit ('2'), except pounds, whose sign goes with it ('£2')."""
+    return quantity_label(quantity, "£") if unit.strip() == "£" else number_label(quantity)
+
+
+def unit_for(quantity: Decimal | None, unit: str) -> str:
+    """The unit as it reads after `quantity`: one of them is singular ('1 freezer', '1 hour')."""
+    unit = unit.strip()
+    if quantity is None or quantity != 1 or " " in unit or len(unit) < 3:
+        return unit
+    lower = unit.lower()
+    if lower == "people":
+        return unit[:-6] + ("Person" if unit[0].isupper() else "person")
+    if lower.endswith(("sses", "xes", "ches", "shes")):
+        return unit[:-2]
+    if lower.endswith("ies") and len(unit) > 4:
+        return unit[:-3] + "y"
+    if lower.endswith("s") and not lower.endswith(("ss", "us", "is")):
+        return unit[:-1]
+    return unit
+
+
 def quantity_label(quantity: Decimal | None, unit: str) -> str:
-    """'40 hours', '12.5 hours', '£500' (an amount in pounds puts the sign first)."""
+    """'40 hours', '12.5 hours', '1 freezer', '£500' (an amount in pounds puts the sign first)."""
     if quantity is None:
         return ""
-    amount = f"{float(quantity):,.2f}".rstrip("0").rstrip(".")
+    amount = number_label(quantity)
     if unit.strip() == "£":
         return f"£{amount}"
-    return f"{amount} {unit}".strip()
+    return f"{amount} {unit_for(quantity, unit)}".strip()
 
 
 exchange_listing_wards = Table(
@@ -255,6 +282,13 @@ class ExchangeMatch(Model):
     delivered_unit: Mapped[str] = mapped_column(String(40), default="")
     delivered_at: Mapped[datetime | None] = mapped_column(index=True)
     delivered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # What was delivered as the offer stood at delivery, so later edits to the listing do not
+    # rewrite history, impact or the pledges that count it.
+    delivered_resource_type: Mapped[str | None] = mapped_column(String(20))
+    delivered_title: Mapped[str | None] = mapped_column(String(120))
+    # Each side chooses to show its contact details; until then the two talk in the thread.
+    offer_contact_shared_at: Mapped[datetime | None]
+    request_contact_shared_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -305,17 +339,60 @@ class ExchangeMatch(Model):
         return self.status == MATCH_DELIVERED
 
     @property
-    def contact_shared(self) -> bool:
-        """Contact details are shared only once the other side has accepted."""
+    def can_share_contact(self) -> bool:
+        """Sharing contact details is offered once the other side has accepted."""
         return self.status in MATCH_COMMITTED_STATUSES
+
+    def contact_shared_by(self, organisation_id: int) -> bool:
+        if organisation_id == self.offer_organisation_id:
+            return self.offer_contact_shared_at is not None
+        return self.request_contact_shared_at is not None
+
+    @property
+    def title(self) -> str:
+        """The offer's title, as it was at delivery once delivered."""
+        if self.is_delivered and self.delivered_title:
+            return self.delivered_title
+        return self.offer.title
+
+    @property
+    def resource_type(self) -> str:
+        if self.is_delivered and self.delivered_resource_type:
+            return self.delivered_resource_type
+        return self.offer.resource_type
+
+    @property
+    def type_label(self) -> str:
+        return RESOURCE_TYPES.get(self.resource_type, self.resource_type)
+
+    def snapshot_delivery(self) -> None:
+        """Keep the offer's type and title as they are now, at delivery."""
+        self.delivered_resource_type = self.offer.resource_type
+        self.delivered_title = self.offer.title
 
     @property
     def delivered_label(self) -> str:
         return quantity_label(self.delivered_quantity, self.delivered_unit)
 
     @property
-    def committed_label(self) -> str:
-        return quantity_label(self.committed_quantity, self.request.unit)
+    def over_delivered(self) -> Decimal | None:
+        """How much more was delivered than agreed, when an amount was agreed and exceeded."""
+        if self.delivered_quantity is None or self.committed_quantity is None:
+            return None
+        extra = self.delivered_quantity - self.committed_quantity
+        return extra if extra > 0 else None
+
+    @property
+    def delivery_summary(self) -> str:
+        """'4 freezers delivered' or '4 freezers delivered, 2 more than the 2 agreed'."""
+        summary = f"{self.delivered_label} delivered"
+        extra = self.over_delivered
+        if extra is None or self.committed_quantity is None:
+            return summary
+        return (
+            f"{summary}, {amount_label(extra, self.delivered_unit)} more than the "
+            f"{amount_label(self.committed_quantity, self.delivered_unit)} agreed"
+        )
 
 
 class ExchangeMessage(Model):

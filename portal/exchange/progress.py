@@ -17,6 +17,8 @@ from .models import (
     SIDE_REQUEST,
     ExchangeMatch,
     Listing,
+    amount_label,
+    quantity_label,
 )
 from .suggestions import rerank_after_commit
 
@@ -37,6 +39,27 @@ class Progress:
     @property
     def is_met(self) -> bool:
         return self.needed is not None and self.committed >= self.needed
+
+    @property
+    def summary(self) -> str:
+        """'1 of 2 freezers committed, 0 delivered', or what went beyond the need, said plainly."""
+        if self.needed is None:
+            return ""
+        needed = quantity_label(self.needed, self.unit)
+        over = self.committed - self.needed
+        if over <= 0:
+            text = (
+                f"{amount_label(self.committed, self.unit)} of {needed} committed, "
+                f"{amount_label(self.delivered, self.unit)} delivered"
+            )
+            return text + (" (need met)" if self.is_met else "")
+        extra = f"{amount_label(over, self.unit)} more than the {needed} needed"
+        if self.delivered >= self.committed:
+            return f"{quantity_label(self.delivered, self.unit)} delivered, {extra}"
+        return (
+            f"{quantity_label(self.committed, self.unit)} committed, {extra}, "
+            f"{amount_label(self.delivered, self.unit)} delivered"
+        )
 
 
 def request_progress(requests: Iterable[Listing]) -> dict[int, Progress]:

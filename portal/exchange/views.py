@@ -62,7 +62,15 @@ from .listings import (
     public_listings_of,
     update_listing,
 )
-from .matches import accept_match, decline_match, deliver_match, matches_for_listing, withdraw_match
+from .matches import (
+    OverDeliveryError,
+    accept_match,
+    decline_match,
+    deliver_match,
+    matches_for_listing,
+    set_contact_sharing,
+    withdraw_match,
+)
 from .messages import match_messages, post_message
 from .models import (
     MATCH_ACCEPTED,
@@ -249,7 +257,11 @@ def change_status(org_id: int, listing_id: int, change: str) -> ResponseReturnVa
     item = _own_listing(org_id, listing_id)
     if change == "reopen":
         require_can_publish(g.org)
-    change_listing_status(item, change, current_user)
+    try:
+        change_listing_status(item, change, current_user)
+    except ExchangeError as error:
+        flash(f"Your {item.side} '{item.title}' was not reopened. {error}", "info")
+        return redirect(url_for("exchange.listing", listing_id=item.id))
     db.session.commit()
     flash(f"Your {item.side} '{item.title}' is now {item.status_label.lower()}.", "success")
     return redirect(url_for("exchange.listing", listing_id=item.id))
@@ -331,18 +343,25 @@ def match(access: MatchAccess) -> ResponseReturnValue:
         and party == item.responder_organisation_id,
         can_withdraw=party is not None and item.status in MATCH_ACTIVE_STATUSES,
         can_deliver=party is not None and item.status == MATCH_ACCEPTED,
-        contacts=_contacts(item) if item.contact_shared else None,
+        contacts=_contacts(item) if item.can_share_contact else None,
     )
 
 
 def _contacts(match: ExchangeMatch) -> list[dict[str, object]]:
-    """Who to talk to on each side: shown only once the match is accepted."""
+    """Who to talk to on each side: a side's details show only once that side chose to share."""
     rows = []
     for listing in (match.offer, match.request):
-        person = listing.created_by or organisation_contact(listing.organisation_id)
+        shared = match.contact_shared_by(listing.organisation_id)
+        person = (
+            (listing.created_by or organisation_contact(listing.organisation_id))
+            if shared
+            else None
+        )
         rows.append(
             {
                 "organisation": listing.organisation,
+                "organisation_id": listing.organisation_id,
+                "shared": shared,
                 "name": person.name if person else "",
                 "email": person.email if person else "",
             }
@@ -350,11 +369,43 @@ def _contacts(match: ExchangeMatch) -> list[dict[str, object]]:
     return rows
 
 
+def _contact_sharing(access: MatchParty, *, share: bool) -> ResponseReturnValue:
+    item, party = access.match, access.party
+    try:
+        set_contact_sharing(item, party, current_user, share=share)
+    except ExchangeError as error:
+        flash(str(error), "info")
+    else:
+        db.session.commit()
+        flash(
+            "The other organisation can now see your contact details."
+            if share
+            else "Your contact details are no longer shown to the other organisation.",
+            "success",
+        )
+    return redirect(url_for("exchange.match", match_id=item.id) + "#contact")
+
+
+@bp.post("/exchange/matches/<int:match_id>/contact/share")
+@party_to(match_party, into="access")
+def share_contact(access: MatchParty) -> ResponseReturnValue:
+    return _contact_sharing(access, share=True)
+
+
+@bp.post("/exchange/matches/<int:match_id>/contact/stop")
+@party_to(match_party, into="access")
+def stop_sharing_contact(access: MatchParty) -> ResponseReturnValue:
+    return _contact_sharing(access, share=False)
+
+
 def _answer(item: ExchangeMatch, action: str) -> ResponseReturnValue:
     try:
         if action == "accept":
             accept_match(item, current_user)
-            message = "You have accepted. Contact details are now shared with both sides."
+            message = (
+                "You have accepted. Talk through the messages below; each side can choose "
+                "to share its contact details."
+            )
         else:
             decline_match(item, current_user)
             message = "You have declined. We have told the other organisation."
@@ -402,12 +453,21 @@ def deliver(access: MatchParty) -> ResponseReturnValue:
         form.unit.data = item.request.unit or item.offer.unit
     if form.validate_on_submit() and form.quantity.data is not None:
         try:
-            deliver_match(item, form.quantity.data, form.unit.data, current_user, party)
+            deliver_match(
+                item,
+                form.quantity.data,
+                form.unit.data,
+                current_user,
+                party,
+                more_than_agreed=form.more_than_agreed.data,
+            )
+        except OverDeliveryError as error:
+            form.more_than_agreed.errors = [*form.more_than_agreed.errors, str(error)]
         except ExchangeError as error:
             form.quantity.errors.append(str(error))
         else:
             db.session.commit()
-            flash(f"Marked as delivered: {item.delivered_label}. Thank you.", "success")
+            flash(f"Marked as delivered: {item.delivery_summary}. Thank you.", "success")
             return redirect(url_for("exchange.match", match_id=item.id))
     return render_template("exchange/deliver.html", form=form, match=item)
 

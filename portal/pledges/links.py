@@ -1,7 +1,9 @@
 """Delivered resource exchanges that an organisation counts towards its pledges.
 
 Only the offering organisation may link a match, only once it is delivered, and each match to
-one pledge (a unique `match_id`), so a delivery is never counted twice.
+one pledge (a unique `match_id`), so a delivery is never counted twice. A link counts at most
+what was delivered, converted into the pledge measure's unit, and only when the two units
+measure the same thing (hours with hours, £ with gbp).
 """
 
 from __future__ import annotations
@@ -16,13 +18,42 @@ from ..core.models import utcnow
 from ..exchange.impact import delivered_matches_for_organisation
 from ..exchange.models import MATCH_DELIVERED, ExchangeMatch
 from ..extensions import db
-from .models import Pledge, PledgeExchangeLink
+from .models import Pledge, PledgeExchangeLink, SocialValueMeasure
 
 EXCHANGE_NOTE = "Delivered through the resource exchange"
+
+# The words people type as an exchange unit, and the measure unit each counts as (with the
+# factor that converts it). A unit not listed here counts towards no measure.
+EXCHANGE_UNITS: dict[str, tuple[str, Decimal]] = {
+    **dict.fromkeys(("hours", "hour", "hrs", "hr", "h", "volunteer hours"), ("hours", Decimal(1))),
+    **dict.fromkeys(("£", "gbp", "pounds", "pound", "£s"), ("gbp", Decimal(1))),
+    **dict.fromkeys(("tonnes", "tonne", "t"), ("tonnes", Decimal(1))),
+    **dict.fromkeys(("kg", "kilograms", "kilogram", "kilos"), ("tonnes", Decimal("0.001"))),
+    **dict.fromkeys(("tco2e", "tonnes co2e"), ("tco2e", Decimal(1))),
+    **dict.fromkeys(("people", "person"), ("people", Decimal(1))),
+    **dict.fromkeys(("weeks", "week"), ("weeks", Decimal(1))),
+}
 
 
 class LinkError(Exception):
     """A link refused for a reason the person can act on."""
+
+
+def countable_quantity(
+    delivered: Decimal | None, delivered_unit: str, measure_unit: str
+) -> Decimal | None:
+    """What a delivery can count for in a measure's unit; None when the units do not match."""
+    if delivered is None:
+        return None
+    known = EXCHANGE_UNITS.get(delivered_unit.strip().lower())
+    if known is None or known[0] != measure_unit:
+        return None
+    return delivered * known[1]
+
+
+def _amount(quantity: Decimal, measure: SocialValueMeasure) -> str:
+    amount = f"{float(quantity):,.3f}".rstrip("0").rstrip(".")
+    return f"£{amount}" if measure.unit == "gbp" else f"{amount} {measure.unit_label}"
 
 
 def linked_deliveries(pledge_ids: Sequence[int]) -> dict[int, list]:
@@ -38,16 +69,24 @@ def linked_deliveries(pledge_ids: Sequence[int]) -> dict[int, list]:
             PledgeExchangeLink.quantity,
             PledgeExchangeLink.linked_at,
             ExchangeMatch.delivered_at,
+            ExchangeMatch.delivered_quantity,
+            ExchangeMatch.delivered_unit,
+            SocialValueMeasure.unit,
         )
         .join(ExchangeMatch, PledgeExchangeLink.match_id == ExchangeMatch.id)
+        .join(Pledge, PledgeExchangeLink.pledge_id == Pledge.id)
+        .join(SocialValueMeasure, Pledge.measure_id == SocialValueMeasure.id)
         .where(
             PledgeExchangeLink.pledge_id.in_(pledge_ids),
             ExchangeMatch.status == MATCH_DELIVERED,
             ExchangeMatch.delivered_at.is_not(None),
         )
     )
-    for pledge_id, quantity, linked_at, delivered_at in rows:
+    for pledge_id, quantity, linked_at, delivered_at, delivered, unit, measure_unit in rows:
         assert delivered_at is not None  # the query keeps only delivered matches
+        # A link made before links were checked never counts more than was delivered.
+        most = countable_quantity(delivered, unit or "", measure_unit)
+        quantity = min(quantity, most) if most is not None else quantity
         result.setdefault(pledge_id, []).append(
             Delivery(delivered_at.date(), quantity, linked_at.date(), EXCHANGE_NOTE)
         )
@@ -85,6 +124,19 @@ def link_exchange(
     )
     if taken is not None:
         raise LinkError("That exchange already counts towards a pledge")
+    measure = pledge.measure
+    most = countable_quantity(match.delivered_quantity, match.delivered_unit, measure.unit)
+    if most is None:
+        raise LinkError(
+            f"That exchange was delivered in {match.delivered_unit or 'no unit'}, which cannot "
+            f"count towards a pledge measured in {measure.unit_label}. Choose an exchange "
+            f"delivered in {measure.unit_label}"
+        )
+    if quantity > most:
+        raise LinkError(
+            f"That exchange delivered {match.delivered_label}, so it can count for at most "
+            f"{_amount(most, measure)} towards this pledge"
+        )
     link = PledgeExchangeLink(
         pledge_id=pledge.id, match_id=match.id, quantity=quantity, linked_by_id=user_id
     )
@@ -94,9 +146,14 @@ def link_exchange(
     audit.record(
         "pledge.exchange_linked",
         pledge,
-        summary=f"Exchange {match.id} counted towards {pledge.title}: {quantity}",
+        summary=f"Exchange {match.id} counted towards {pledge.title}: {_amount(quantity, measure)}",
         organisation_id=pledge.organisation_id,
-        details={"match_id": match.id, "quantity": str(quantity)},
+        details={
+            "match_id": match.id,
+            "quantity": str(quantity),
+            "delivered": str(match.delivered_quantity),
+            "delivered_unit": match.delivered_unit,
+        },
     )
     return link
 

@@ -502,7 +502,7 @@ def exchanges(org_id: int, pledge_id: int) -> ResponseReturnValue:
     form.match.choices = [
         (
             match.id,
-            f"{match.offer.title}: {match.delivered_label} for {match.request_organisation.name}, "
+            f"{match.title}: {match.delivered_label} for {match.request_organisation.name}, "
             f"delivered {format_date(match.delivered_at)}",
         )
         for match in matches

@@ -207,3 +207,55 @@ def test_linked_delivery_counts_as_a_report_for_lapsing():
     progress = services.progress_for([pledge], date(2026, 3, 20))[0]
     assert progress.status != "lapsed"
     assert progress.due_on == date(2026, 3, 12) + timedelta(days=92)
+
+
+# --- issue 10, item 3: a link counts at most what was delivered, in compatible units --------
+
+
+def test_24_hours_delivered_cannot_be_linked_as_1000_hours(client, login):
+    pledge = make_pledge(target=5000)
+    match = delivered_match(pledge.organisation, hours="24")
+    login(member_of(pledge.organisation))
+    response = client.post(
+        f"/orgs/{pledge.organisation_id}/pledges/{pledge.id}/exchanges",
+        data={"match": str(match.id), "quantity": "1000"},
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "That exchange delivered 24 hours, so it can count for at most 24 hours" in page
+    assert link_count() == 0
+    assert services.progress_for([pledge], date(2026, 4, 1))[0].delivered_units == 0
+    # Up to what was delivered is fine.
+    response = client.post(
+        f"/orgs/{pledge.organisation_id}/pledges/{pledge.id}/exchanges",
+        data={"match": str(match.id), "quantity": "24"},
+    )
+    assert response.status_code == 302
+    assert services.progress_for([pledge], date(2026, 4, 1))[0].delivered_units == 24
+
+
+def test_hours_cannot_count_towards_a_pounds_pledge():
+    pledge = make_pledge(measure_code="GROW-1", target=10000)
+    match = delivered_match(pledge.organisation, hours="24")
+    with pytest.raises(links.LinkError, match="delivered in hours, which cannot count"):
+        links.link_exchange(pledge, match, Decimal(24), None)
+    assert link_count() == 0
+
+
+def test_pounds_count_towards_a_pounds_pledge_and_kilograms_as_tonnes():
+    assert links.countable_quantity(Decimal(500), "£", "gbp") == 500
+    assert links.countable_quantity(Decimal(500), " GBP ", "gbp") == 500
+    assert links.countable_quantity(Decimal(250), "kg", "tonnes") == Decimal("0.25")
+    assert links.countable_quantity(Decimal(3), "freezers", "gbp") is None
+    assert links.countable_quantity(Decimal(3), "hours", "hours_attendees") is None
+
+
+def test_an_old_inflated_link_counts_only_what_was_delivered():
+    pledge = make_pledge(target=5000)
+    match = delivered_match(pledge.organisation, hours="24")
+    # As a link made before the check would have been stored.
+    db.session.add(
+        PledgeExchangeLink(pledge_id=pledge.id, match_id=match.id, quantity=Decimal(1000))
+    )
+    db.session.commit()
+    assert services.progress_for([pledge], date(2026, 4, 1))[0].delivered_units == 24
