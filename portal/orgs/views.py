@@ -146,6 +146,22 @@ def invite(org_id: int) -> ResponseReturnValue:
     return render_template("orgs/invite.html", form=form, organisation=g.org)
 
 
+@bp.post("/orgs/<int:org_id>/invitations/<int:invitation_id>/cancel")
+@member_of_org(role=ROLE_ADMIN)
+def cancel_invitation(org_id: int, invitation_id: int) -> ResponseReturnValue:
+    invitation = db.first_or_404(
+        select(Invitation).filter_by(id=invitation_id, organisation_id=org_id)
+    )
+    try:
+        account_services.cancel_invitation(invitation, current_user)
+    except account_services.AccountError as error:
+        flash(str(error))
+    else:
+        db.session.commit()
+        flash(f"The invitation to {invitation.email} has been cancelled.", "success")
+    return redirect(url_for("orgs.members", org_id=org_id))
+
+
 def _membership_or_404(org_id: int, membership_id: int) -> Membership:
     return db.first_or_404(select(Membership).filter_by(id=membership_id, organisation_id=org_id))
 

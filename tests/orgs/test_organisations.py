@@ -55,7 +55,7 @@ def test_pending_organisation_is_not_public_and_cannot_join_a_network(client, lo
     response = client.post(f"/orgs/{organisation.id}/networks", data={"network": network.id})
     assert "can ask to join a network once" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(NetworkMembership.id))) == 0
-    client.get("/sign-out")
+    client.post("/sign-out")
     assert "Harehills Pantry" not in client.get("/organisations").get_data(as_text=True)
     assert client.get(f"/organisations/{organisation.id}").status_code == 404
 
@@ -118,7 +118,7 @@ def test_network_request_is_decided_by_an_admin_and_the_organisation_is_emailed(
     # Asking twice is refused with a message.
     again = client.post(f"/orgs/{organisation.id}/networks", data={"network": network.id})
     assert again.status_code == 200
-    client.get("/sign-out")
+    client.post("/sign-out")
     login(platform_admin())
     client.post(f"/admin/network-requests/{request.id}", data={"decision": "accept"})
     db.session.expire_all()
