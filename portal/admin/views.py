@@ -54,7 +54,11 @@ def organisations() -> ResponseReturnValue:
         .order_by(Organisation.created_at.desc())
     )
     return render_template(
-        "admin/organisations.html", page=page, status=status, statuses=ORGANISATION_STATUSES
+        "admin/organisations.html",
+        page=page,
+        status=status,
+        statuses=ORGANISATION_STATUSES,
+        duplicates=org_services.likely_duplicates(list(page.items)),
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import Select, func, or_, select
 
 from ..accounts.models import ROLE_ADMIN, Membership, User
@@ -73,6 +75,45 @@ def _apply_form_data(organisation: Organisation, data: dict) -> None:
     organisation.wards = (
         list(db.session.scalars(select(Ward).where(Ward.id.in_(ward_ids)))) if ward_ids else []
     )
+
+
+# Words that make two registrations of one body look different ("Gipton Food Share Ltd").
+_NAME_NOISE = {"the", "ltd", "limited", "plc", "cic", "llp", "cio", "and", "co", "uk"}
+
+
+def normalised_name(name: str) -> str:
+    """Lower case, letters and digits only, without legal-form words: for spotting duplicates."""
+    words = re.findall(r"[a-z0-9]+", name.lower().replace("&", " and "))
+    return " ".join(w for w in words if w not in _NAME_NOISE)
+
+
+def _normalised_number(number: str | None) -> str:
+    return re.sub(r"[^A-Z0-9]", "", (number or "").upper())
+
+
+def likely_duplicates(
+    organisations: list[Organisation],
+) -> dict[int, list[tuple[Organisation, str]]]:
+    """For each organisation, the others with the same normalised name, charity or company number."""
+    others = list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
+    found: dict[int, list[tuple[Organisation, str]]] = {}
+    for organisation in organisations:
+        name = normalised_name(organisation.name)
+        charity = _normalised_number(organisation.charity_number)
+        company = _normalised_number(organisation.company_number)
+        for other in others:
+            if other.id == organisation.id:
+                continue
+            if name and normalised_name(other.name) == name:
+                reason = "the same name"
+            elif charity and _normalised_number(other.charity_number) == charity:
+                reason = f"the same charity number ({organisation.charity_number})"
+            elif company and _normalised_number(other.company_number) == company:
+                reason = f"the same company number ({organisation.company_number})"
+            else:
+                continue
+            found.setdefault(organisation.id, []).append((other, reason))
+    return found
 
 
 def register_organisation(data: dict, created_by: User) -> Organisation:

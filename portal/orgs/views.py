@@ -73,8 +73,15 @@ def register() -> ResponseReturnValue:
         organisation = services.register_organisation(form.data, current_user)
         db.session.commit()
         session["current_org_id"] = organisation.id
-        return render_template("orgs/registered.html", organisation=organisation)
+        # Post/redirect/get: refreshing the confirmation must not register it again.
+        return redirect(url_for("orgs.registered", org_id=organisation.id))
     return render_template("orgs/edit.html", form=form, organisation=None)
+
+
+@bp.get("/orgs/<int:org_id>/registered")
+@member_of_org()
+def registered(org_id: int) -> ResponseReturnValue:
+    return render_template("orgs/registered.html", organisation=g.org)
 
 
 @bp.get("/orgs/<int:org_id>")

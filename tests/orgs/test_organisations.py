@@ -29,7 +29,7 @@ def _form(**overrides):
 def test_registering_an_organisation_makes_it_pending_with_the_creator_as_admin(client, login):
     user = UserFactory()
     login(user)
-    response = client.post("/organisations/register", data=_form())
+    response = client.post("/organisations/register", data=_form(), follow_redirects=True)
     assert response.status_code == 200
     assert "waiting for approval" in response.get_data(as_text=True)
     organisation = db.session.scalar(
@@ -197,3 +197,35 @@ def test_profile_website_is_a_working_link_with_the_address_escaped(client):
         'href="https://pantry.example.org/?a=&#34;b&#34;&amp;c=&lt;d&gt;">'
     ) in page
     assert "&lt;a class" not in page
+
+
+def test_refreshing_the_registered_page_registers_nothing(client, login):
+    login(UserFactory())
+    response = client.post("/organisations/register", data=_form())
+    assert response.status_code == 302
+    confirmation = response.headers["Location"]
+    for _ in range(2):  # the browser's refresh repeats the GET, not the POST
+        page = client.get(confirmation)
+        assert page.status_code == 200
+        assert "Organisation registered" in page.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Organisation.id))) == 1
+
+
+def test_admin_is_warned_of_likely_duplicates_on_the_approval_page(client, login):
+    OrganisationFactory(name="The Harehills Pantry Ltd", charity_number=None)
+    OrganisationFactory(name="Pantry of Harehills", charity_number="1123456")
+    OrganisationFactory(name="Unrelated Group", charity_number="7654321")
+    login(UserFactory())
+    client.post("/organisations/register", data=_form())
+    client.post("/organisations/register", data=_form(name="Seacroft Sheds", charity_number=""))
+    client.post("/sign-out")
+    login(platform_admin())
+    page = client.get("/admin/organisations?status=pending").get_data(as_text=True)
+    rows = page.split('<tr class="govuk-table__row">')
+    [pantry] = [row for row in rows if ">Harehills Pantry</a>" in row]
+    [sheds] = [row for row in rows if ">Seacroft Sheds</a>" in row]
+    assert "Possible duplicate" in pantry
+    assert "The Harehills Pantry Ltd</a> (approved) has the same name" in pantry
+    assert "Pantry of Harehills</a> (approved) has the same charity number (1123456)" in pantry
+    assert "Unrelated Group" not in pantry
+    assert "Possible duplicate" not in sheds
