@@ -94,7 +94,7 @@ def _normalised_number(number: str | None) -> str:
 def likely_duplicates(
     organisations: list[Organisation],
 ) -> dict[int, list[tuple[Organisation, str]]]:
-    """For each organisation, the others with the same normalised name, charity or company number."""
+    """Each organisation's others with the same normalised name, charity or company number."""
     others = list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
     found: dict[int, list[tuple[Organisation, str]]] = {}
     for organisation in organisations:
