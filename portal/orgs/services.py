@@ -48,6 +48,39 @@ NETWORKS = [
 ]
 
 
+def recipients(
+    organisation_id: int, role: str | None = ROLE_ADMIN, *, or_everyone: bool = False
+) -> list[User]:
+    """Who hears about an organisation: its active members with `role` (any role if None).
+
+    Deactivated accounts never do. With `or_everyone`, an organisation with no active member of
+    that role tells all its active members instead, so a reminder is never sent to nobody.
+    """
+    statement = (
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.organisation_id == organisation_id, User.is_active_account.is_(True))
+        .order_by(User.id)
+    )
+    chosen = list(db.session.scalars(statement.where(Membership.role == role))) if role else []
+    if role is None or (not chosen and or_everyone):
+        chosen = list(db.session.scalars(statement))
+    return chosen
+
+
+def counted_network_members(network_id: int) -> Select:
+    """Ids of the organisations a network's figures count: accepted, and not suspended."""
+    return (
+        select(NetworkMembership.organisation_id)
+        .join(Organisation, Organisation.id == NetworkMembership.organisation_id)
+        .where(
+            NetworkMembership.network_id == network_id,
+            NetworkMembership.status == REQUEST_ACCEPTED,
+            Organisation.status == STATUS_APPROVED,
+        )
+    )
+
+
 class OrganisationError(Exception):
     """A rule was broken; the message is for the person."""
 
@@ -154,14 +187,13 @@ def set_organisation_status(organisation: Organisation, status: str) -> None:
         organisation_id=organisation.id,
         summary=f"{organisation.name}: {previous} to {status}",
     )
-    for membership in organisation.memberships:
-        if membership.is_admin:
-            send_email(
-                membership.user.email,
-                f"{organisation.name} is now {status}",
-                "emails/organisation_decision.txt",
-                organisation=organisation,
-            )
+    for user in recipients(organisation.id):
+        send_email(
+            user.email,
+            f"{organisation.name} is now {status}",
+            "emails/organisation_decision.txt",
+            organisation=organisation,
+        )
 
 
 def request_network_membership(organisation: Organisation, network: Network) -> NetworkMembership:
@@ -201,16 +233,15 @@ def decide_network_request(request: NetworkMembership, accept: bool, decided_by:
         organisation_id=request.organisation_id,
         summary=f"{request.organisation.name} {request.status} into {request.network.name}",
     )
-    for membership in request.organisation.memberships:
-        if membership.is_admin:
-            send_email(
-                membership.user.email,
-                f"Your request to join {request.network.name}",
-                "emails/network_decision.txt",
-                organisation=request.organisation,
-                network=request.network,
-                decision=request.status,
-            )
+    for user in recipients(request.organisation_id):
+        send_email(
+            user.email,
+            f"Your request to join {request.network.name}",
+            "emails/network_decision.txt",
+            organisation=request.organisation,
+            network=request.network,
+            decision=request.status,
+        )
 
 
 def directory_query(
@@ -253,7 +284,11 @@ def partnership_figures() -> tuple[int, list[tuple[Network, int]]]:
         .outerjoin(
             NetworkMembership,
             (NetworkMembership.network_id == Network.id)
-            & (NetworkMembership.status == REQUEST_ACCEPTED),
+            & (NetworkMembership.status == REQUEST_ACCEPTED)
+            # A suspended organisation counts nowhere, the network figures included.
+            & NetworkMembership.organisation_id.in_(
+                select(Organisation.id).where(Organisation.status == STATUS_APPROVED)
+            ),
         )
         .group_by(Network.id)
         .order_by(Network.name)
