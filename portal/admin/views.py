@@ -69,7 +69,7 @@ def set_organisation_status(organisation_id: int) -> ResponseReturnValue:
     status = request.form.get("status")
     if status not in ORGANISATION_STATUSES:
         abort(400)
-    org_services.set_organisation_status(organisation, status)
+    org_services.set_organisation_status(organisation, status, current_user)
     db.session.commit()
     flash(f"{organisation.name} is now {status}.", "success")
     return redirect(url_for("admin.organisations", status=request.form.get("back", STATUS_PENDING)))

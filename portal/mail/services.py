@@ -10,10 +10,12 @@ from .delivery import deliver_email
 from .models import OutboundEmail
 
 
-def send_email(to: str, subject: str, template: str, **context: object) -> OutboundEmail:
+def send_email(
+    to: str, subject: str, template: str, *, reply_to: str | None = None, **context: object
+) -> OutboundEmail:
     """Render `templates/<template>` as the plain-text body and queue it for delivery."""
     body = render_template(template, **context)
-    email = OutboundEmail(to=to, subject=subject, body=body)
+    email = OutboundEmail(to=to, subject=subject, body=body, reply_to=reply_to)
     db.session.add(email)
     db.session.flush()
     enqueue_after_commit(deliver_email, email.id)

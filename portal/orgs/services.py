@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from flask import current_app, url_for
 from sqlalchemy import Select, func, or_, select
 
 from ..accounts.models import ROLE_ADMIN, Membership, User
@@ -66,6 +67,28 @@ def recipients(
     if role is None or (not chosen and or_everyone):
         chosen = list(db.session.scalars(statement))
     return chosen
+
+
+def platform_admins() -> list[User]:
+    """Active platform administrators: they hear of registrations and network requests."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.is_platform_admin.is_(True), User.is_active_account.is_(True))
+            .order_by(User.id)
+        )
+    )
+
+
+def _tell_platform_admins(
+    subject: str, template: str, reply_to: str | None, **context: object
+) -> None:
+    for admin in platform_admins():
+        send_email(admin.email, subject, template, reply_to=reply_to, admin=admin, **context)
+
+
+def _link(endpoint: str, **values: object) -> str:
+    return current_app.config["PUBLIC_BASE_URL"] + url_for(endpoint, **values)
 
 
 def counted_network_members(network_id: int) -> Select:
@@ -162,6 +185,14 @@ def register_organisation(data: dict, created_by: User) -> Organisation:
         organisation_id=organisation.id,
         summary=f"{organisation.name} registered (pending approval)",
     )
+    _tell_platform_admins(
+        f"New organisation to approve: {organisation.name}",
+        "emails/admin_new_registration.txt",
+        reply_to=created_by.email,
+        organisation=organisation,
+        registrant=created_by,
+        link=_link("admin.organisations", status="pending"),
+    )
     return organisation
 
 
@@ -177,8 +208,10 @@ def update_organisation(organisation: Organisation, data: dict) -> None:
     )
 
 
-def set_organisation_status(organisation: Organisation, status: str) -> None:
-    """Approve or suspend an organisation and tell its administrators."""
+def set_organisation_status(
+    organisation: Organisation, status: str, decided_by: User | None = None
+) -> None:
+    """Approve or suspend an organisation and tell its administrators who decided."""
     previous = organisation.status
     organisation.status = status
     audit.record(
@@ -187,16 +220,22 @@ def set_organisation_status(organisation: Organisation, status: str) -> None:
         organisation_id=organisation.id,
         summary=f"{organisation.name}: {previous} to {status}",
     )
+    # A reply goes to a named person: the admin who decided, else the first platform admin.
+    decider = decided_by or next(iter(platform_admins()), None)
     for user in recipients(organisation.id):
         send_email(
             user.email,
             f"{organisation.name} is now {status}",
             "emails/organisation_decision.txt",
+            reply_to=decider.email if decider else None,
             organisation=organisation,
+            decider=decider,
         )
 
 
-def request_network_membership(organisation: Organisation, network: Network) -> NetworkMembership:
+def request_network_membership(
+    organisation: Organisation, network: Network, requested_by: User | None = None
+) -> NetworkMembership:
     if not organisation.can_publish:
         raise OrganisationError("Your organisation must be approved before it can join a network")
     existing = next(
@@ -216,6 +255,15 @@ def request_network_membership(organisation: Organisation, network: Network) -> 
         existing,
         organisation_id=organisation.id,
         summary=f"{organisation.name} asked to join {network.name}",
+    )
+    _tell_platform_admins(
+        f"{organisation.name} asks to join {network.name}",
+        "emails/admin_network_request.txt",
+        reply_to=requested_by.email if requested_by else None,
+        organisation=organisation,
+        network=network,
+        requested_by=requested_by,
+        link=_link("admin.network_requests"),
     )
     return existing
 
@@ -238,6 +286,8 @@ def decide_network_request(request: NetworkMembership, accept: bool, decided_by:
             user.email,
             f"Your request to join {request.network.name}",
             "emails/network_decision.txt",
+            reply_to=decided_by.email,
+            decider=decided_by,
             organisation=request.organisation,
             network=request.network,
             decision=request.status,

@@ -220,7 +220,7 @@ def networks(org_id: int) -> ResponseReturnValue:
     if organisation.can_publish and form.validate_on_submit():
         network = db.get_or_404(Network, form.network.data)
         try:
-            services.request_network_membership(organisation, network)
+            services.request_network_membership(organisation, network, current_user)
         except services.OrganisationError as error:
             form.network.errors.append(str(error))
         else:

@@ -229,3 +229,40 @@ def test_admin_is_warned_of_likely_duplicates_on_the_approval_page(client, login
     assert "Pantry of Harehills</a> (approved) has the same charity number (1123456)" in pantry
     assert "Unrelated Group" not in pantry
     assert "Possible duplicate" not in sheds
+
+
+def test_admins_hear_of_registrations_and_network_requests_with_a_person_to_reply_to(
+    client, login, outbox
+):
+    admin = platform_admin(email="platform@example.org", name="Priya Admin")
+    retired = platform_admin(email="retired-admin@example.org")
+    retired.is_active_account = False
+    db.session.commit()
+    registrant = UserFactory(email="founder@example.org", name="Sam Founder")
+    login(registrant)
+    client.post("/organisations/register", data=_form())
+    [message] = outbox.to("platform@example.org")
+    assert message["Subject"] == "New organisation to approve: Harehills Pantry"
+    assert message["Reply-To"] == "founder@example.org"
+    assert "/admin/organisations?status=pending" in outbox.body(message)
+    assert outbox.to("retired-admin@example.org") == []
+
+    org_admin = admin_of(email="org-admin@example.org", name="Olu Admin")
+    organisation = org_admin.memberships[0].organisation
+    network = db.session.scalar(select(Network).where(Network.code == "community"))
+    client.post("/sign-out")
+    login(org_admin)
+    client.post(f"/orgs/{organisation.id}/networks", data={"network": network.id})
+    request_message = outbox.to("platform@example.org")[-1]
+    assert request_message["Subject"] == f"{organisation.name} asks to join {network.name}"
+    assert request_message["Reply-To"] == "org-admin@example.org"
+
+    client.post("/sign-out")
+    login(admin)
+    request = db.session.scalar(select(NetworkMembership))
+    client.post(f"/admin/network-requests/{request.id}", data={"decision": "decline"})
+    [decision] = outbox.to("org-admin@example.org")
+    body = outbox.body(decision)
+    assert "convenor" not in body
+    assert "Priya Admin" in body
+    assert decision["Reply-To"] == "platform@example.org"
