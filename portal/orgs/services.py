@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask import current_app, url_for
 from sqlalchemy import Select, func, or_, select
@@ -87,7 +88,7 @@ def _tell_platform_admins(
         send_email(admin.email, subject, template, reply_to=reply_to, admin=admin, **context)
 
 
-def _link(endpoint: str, **values: object) -> str:
+def _link(endpoint: str, **values: Any) -> str:
     return current_app.config["PUBLIC_BASE_URL"] + url_for(endpoint, **values)
 
 
