@@ -61,7 +61,9 @@ class Config:
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
-    LOGIN_RATE_LIMIT = "5 per minute"
+    # Failed sign-ins only: per account, and per address high enough for a shared office.
+    LOGIN_ACCOUNT_RATE_LIMIT = "10 per 15 minutes"
+    LOGIN_ADDRESS_RATE_LIMIT = "100 per 15 minutes"
     SIGNUP_RATE_LIMIT = "10 per hour"
     RESET_RATE_LIMIT = "5 per hour"
 

@@ -202,6 +202,7 @@ def _build_world(app: Flask) -> World:
         "activity_id": activity.id,
         "import_id": activity_import.id,
         "membership_id": their_member.memberships[0].id,
+        "invitation_id": 1,  # refused before it is looked up
         "year": assessment.year,
         "code": assessment.framework.dimensions[0].code,
         "criterion_id": criterion.id,

@@ -106,6 +106,10 @@ def invite_colleague(organisation, email: str, role: str, invited_by: User) -> I
     existing = find_user_by_email(email)
     if existing is not None and existing.membership_of(organisation.id):
         raise AccountError(f"{email} is already a member of {organisation.name}")
+    if pending_invitation(organisation.id, email) is not None:
+        raise AccountError(
+            f"An invitation to {email} is already waiting. Cancel it first to send a new one"
+        )
     token, token_hash = new_invitation_token()
     invitation = Invitation(
         organisation_id=organisation.id,
@@ -138,6 +142,45 @@ def invite_colleague(organisation, email: str, role: str, invited_by: User) -> I
     return invitation
 
 
+def pending_invitation(organisation_id: int, email: str) -> Invitation | None:
+    """The unused, unexpired invitation to this address (any letter case), if there is one."""
+    return db.session.scalar(
+        select(Invitation).where(
+            Invitation.organisation_id == organisation_id,
+            func.lower(Invitation.email) == email.strip().lower(),
+            Invitation.accepted_at.is_(None),
+            Invitation.expires_at > utcnow(),
+        )
+    )
+
+
+def cancel_invitation(invitation: Invitation, cancelled_by: User) -> None:
+    """Stop a pending invitation's link working; the row stays, for the audit trail."""
+    if invitation.accepted_at is not None or invitation.expires_at <= utcnow():
+        raise AccountError("This invitation has already been used or has expired")
+    # Expiring it now is what cancelling means: the link is refused like any expired one.
+    before = invitation.expires_at.isoformat()
+    invitation.expires_at = utcnow()
+    audit.record(
+        "member.invitation_cancelled",
+        invitation,
+        organisation_id=invitation.organisation_id,
+        summary=f"Cancelled the invitation to {invitation.email}",
+        details={"before": {"expires_at": before}, "cancelled_by": cancelled_by.email},
+    )
+
+
+def invitation_is_for(invitation: Invitation, user: User) -> bool:
+    """An invitation binds to its address: only the account with that email may accept it."""
+    return user.email.strip().lower() == invitation.email.strip().lower()
+
+
+def masked_email(email: str) -> str:
+    """`a…@example.org`: enough for the person to recognise the address, not to harvest it."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}…@{domain}"
+
+
 def find_open_invitation(token: str) -> Invitation | None:
     invitation = db.session.scalar(
         select(Invitation).where(Invitation.token_hash == hash_token(token))
@@ -149,6 +192,8 @@ def find_open_invitation(token: str) -> Invitation | None:
 
 def accept_invitation(invitation: Invitation, user: User) -> Membership:
     """Add `user` to the invitation's organisation; the invitation cannot be used again."""
+    if not invitation_is_for(invitation, user):
+        raise AccountError("This invitation was sent to another email address")
     membership = user.membership_of(invitation.organisation_id)
     if membership is None:
         membership = Membership(

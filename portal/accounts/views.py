@@ -7,9 +7,11 @@ from typing import Any
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -50,6 +52,31 @@ def load_user(user_id: str) -> User | None:
 
 def _limit(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return limiter.limit(lambda: current_app.config[name], methods=["POST"])
+
+
+def _login_failed(response: Response) -> bool:
+    """Only a refused sign-in counts towards the sign-in limits (OWASP: throttle failures)."""
+    return bool(g.get("login_failed"))
+
+
+def _login_account_key() -> str:
+    return "sign-in-account:" + (request.form.get("email") or "").strip().lower()
+
+
+# Keyed on the account, so guessing one person's password stops after a few tries wherever it
+# comes from; and on the address with a far higher limit, so a council office behind one address
+# is not locked out by a few colleagues' typos while a password-spraying address still is.
+_login_account_limit = limiter.limit(
+    lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"],
+    key_func=_login_account_key,
+    methods=["POST"],
+    deduct_when=_login_failed,
+)
+_login_address_limit = limiter.limit(
+    lambda: current_app.config["LOGIN_ADDRESS_RATE_LIMIT"],
+    methods=["POST"],
+    deduct_when=_login_failed,
+)
 
 
 @bp.route("/sign-up", methods=["GET", "POST"])
@@ -107,7 +134,8 @@ def verify_email(token: str) -> ResponseReturnValue:
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
-@_limit("LOGIN_RATE_LIMIT")
+@_login_account_limit
+@_login_address_limit
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
@@ -115,6 +143,7 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
+            g.login_failed = True
             # One message for every failure, so the form never tells whether an account exists.
             form.email.errors.append("Enter a correct email address and password")
         elif not user.is_verified:
@@ -139,9 +168,10 @@ def _landing_page(user: User) -> str:
     return url_for("accounts.account")
 
 
-@bp.get("/sign-out")
+@bp.post("/sign-out")
 @public
 def logout() -> ResponseReturnValue:
+    # POST with CSRF only: a GET would let any page sign a user out with an <img> tag.
     logout_user()
     session.clear()
     flash("You have signed out.", "success")
@@ -184,6 +214,14 @@ def accept_invitation(token: str) -> ResponseReturnValue:
     if invitation is None:
         return render_template("accounts/link_invalid.html", what="invitation"), 400
     if current_user.is_authenticated:
+        if not services.invitation_is_for(invitation, current_user):
+            # Joining with the invited role is for the invited address only.
+            return render_template(
+                "accounts/accept_invitation.html",
+                invitation=invitation,
+                form=None,
+                wrong_account=services.masked_email(invitation.email),
+            ), 403
         if request.method == "POST":
             services.accept_invitation(invitation, current_user)
             db.session.commit()

@@ -54,7 +54,11 @@ def organisations() -> ResponseReturnValue:
         .order_by(Organisation.created_at.desc())
     )
     return render_template(
-        "admin/organisations.html", page=page, status=status, statuses=ORGANISATION_STATUSES
+        "admin/organisations.html",
+        page=page,
+        status=status,
+        statuses=ORGANISATION_STATUSES,
+        duplicates=org_services.likely_duplicates(list(page.items)),
     )
 
 
@@ -65,7 +69,7 @@ def set_organisation_status(organisation_id: int) -> ResponseReturnValue:
     status = request.form.get("status")
     if status not in ORGANISATION_STATUSES:
         abort(400)
-    org_services.set_organisation_status(organisation, status)
+    org_services.set_organisation_status(organisation, status, current_user)
     db.session.commit()
     flash(f"{organisation.name} is now {status}.", "success")
     return redirect(url_for("admin.organisations", status=request.form.get("back", STATUS_PENDING)))

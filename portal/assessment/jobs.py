@@ -8,10 +8,11 @@ from collections import defaultdict
 from flask import current_app, url_for
 from sqlalchemy import select
 
-from ..accounts.models import ROLE_ADMIN, Membership
+from ..accounts.models import ROLE_ADMIN
 from ..core.models import utcnow
 from ..extensions import db
 from ..mail.services import send_email
+from ..orgs import services as org_services
 from .models import ACTION_DONE, Action, Assessment
 
 log = logging.getLogger(__name__)
@@ -49,13 +50,8 @@ def send_overdue_action_reminders() -> int:
 
 
 def _remind(organisation_id: int, actions: list[Action]) -> int:
-    memberships = list(
-        db.session.scalars(select(Membership).where(Membership.organisation_id == organisation_id))
-    )
-    # Admins own the plan; an organisation without admins tells everyone.
-    recipients = [m.user for m in memberships if m.role == ROLE_ADMIN] or [
-        m.user for m in memberships
-    ]
+    # Admins (everyone, if it has no active admin); never a deactivated account.
+    recipients = org_services.recipients(organisation_id, ROLE_ADMIN, or_everyone=True)
     assessment = actions[0].assessment
     plan_url = url_for(
         "assessment.actions", org_id=organisation_id, year=assessment.year, _external=True

@@ -15,12 +15,11 @@ from ..accounts.models import User
 from ..core import audit
 from ..core.models import utcnow
 from ..extensions import db
+from ..orgs import services as org_services
 from ..orgs.models import (
     KIND_BUSINESS_ANCHOR,
     KIND_PUBLIC_ANCHOR,
-    REQUEST_ACCEPTED,
     Network,
-    NetworkMembership,
     Organisation,
 )
 from . import scoring, uploads
@@ -382,19 +381,12 @@ def network_spreads(
     network: Network, framework: Framework, year: int
 ) -> tuple[int, dict[str, scoring.Spread | None]]:
     """How many network members submitted this version for `year`, and the spread per dimension."""
-    peers = (
-        select(Assessment.id)
-        .join(
-            NetworkMembership,
-            NetworkMembership.organisation_id == Assessment.organisation_id,
-        )
-        .where(
-            NetworkMembership.network_id == network.id,
-            NetworkMembership.status == REQUEST_ACCEPTED,
-            Assessment.framework_id == framework.id,
-            Assessment.year == year,
-            Assessment.status == STATUS_SUBMITTED,
-        )
+    peers = select(Assessment.id).where(
+        # Accepted members that are not suspended: orgs decides who a network counts.
+        Assessment.organisation_id.in_(org_services.counted_network_members(network.id)),
+        Assessment.framework_id == framework.id,
+        Assessment.year == year,
+        Assessment.status == STATUS_SUBMITTED,
     )
     rows = db.session.execute(
         select(Answer.assessment_id, Dimension.code, Answer.level)

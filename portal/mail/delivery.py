@@ -25,6 +25,8 @@ def _message(email: OutboundEmail) -> EmailMessage:
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = email.to
     message["Subject"] = email.subject
+    if email.reply_to:
+        message["Reply-To"] = email.reply_to
     message["Message-ID"] = f"<outbound-{email.id}@anchor-portal>"
     message.set_content(email.body)
     return message

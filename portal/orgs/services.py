@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
+from flask import current_app, url_for
 from sqlalchemy import Select, func, or_, select
 
 from ..accounts.models import ROLE_ADMIN, Membership, User
@@ -46,6 +50,61 @@ NETWORKS = [
 ]
 
 
+def recipients(
+    organisation_id: int, role: str | None = ROLE_ADMIN, *, or_everyone: bool = False
+) -> list[User]:
+    """Who hears about an organisation: its active members with `role` (any role if None).
+
+    Deactivated accounts never do. With `or_everyone`, an organisation with no active member of
+    that role tells all its active members instead, so a reminder is never sent to nobody.
+    """
+    statement = (
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.organisation_id == organisation_id, User.is_active_account.is_(True))
+        .order_by(User.id)
+    )
+    chosen = list(db.session.scalars(statement.where(Membership.role == role))) if role else []
+    if role is None or (not chosen and or_everyone):
+        chosen = list(db.session.scalars(statement))
+    return chosen
+
+
+def platform_admins() -> list[User]:
+    """Active platform administrators: they hear of registrations and network requests."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.is_platform_admin.is_(True), User.is_active_account.is_(True))
+            .order_by(User.id)
+        )
+    )
+
+
+def _tell_platform_admins(
+    subject: str, template: str, reply_to: str | None, **context: object
+) -> None:
+    for admin in platform_admins():
+        send_email(admin.email, subject, template, reply_to=reply_to, admin=admin, **context)
+
+
+def _link(endpoint: str, **values: Any) -> str:
+    return current_app.config["PUBLIC_BASE_URL"] + url_for(endpoint, **values)
+
+
+def counted_network_members(network_id: int) -> Select:
+    """Ids of the organisations a network's figures count: accepted, and not suspended."""
+    return (
+        select(NetworkMembership.organisation_id)
+        .join(Organisation, Organisation.id == NetworkMembership.organisation_id)
+        .where(
+            NetworkMembership.network_id == network_id,
+            NetworkMembership.status == REQUEST_ACCEPTED,
+            Organisation.status == STATUS_APPROVED,
+        )
+    )
+
+
 class OrganisationError(Exception):
     """A rule was broken; the message is for the person."""
 
@@ -75,6 +134,45 @@ def _apply_form_data(organisation: Organisation, data: dict) -> None:
     )
 
 
+# Words that make two registrations of one body look different ("Gipton Food Share Ltd").
+_NAME_NOISE = {"the", "ltd", "limited", "plc", "cic", "llp", "cio", "and", "co", "uk"}
+
+
+def normalised_name(name: str) -> str:
+    """Lower case, letters and digits only, without legal-form words: for spotting duplicates."""
+    words = re.findall(r"[a-z0-9]+", name.lower().replace("&", " and "))
+    return " ".join(w for w in words if w not in _NAME_NOISE)
+
+
+def _normalised_number(number: str | None) -> str:
+    return re.sub(r"[^A-Z0-9]", "", (number or "").upper())
+
+
+def likely_duplicates(
+    organisations: list[Organisation],
+) -> dict[int, list[tuple[Organisation, str]]]:
+    """Each organisation's others with the same normalised name, charity or company number."""
+    others = list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
+    found: dict[int, list[tuple[Organisation, str]]] = {}
+    for organisation in organisations:
+        name = normalised_name(organisation.name)
+        charity = _normalised_number(organisation.charity_number)
+        company = _normalised_number(organisation.company_number)
+        for other in others:
+            if other.id == organisation.id:
+                continue
+            if name and normalised_name(other.name) == name:
+                reason = "the same name"
+            elif charity and _normalised_number(other.charity_number) == charity:
+                reason = f"the same charity number ({organisation.charity_number})"
+            elif company and _normalised_number(other.company_number) == company:
+                reason = f"the same company number ({organisation.company_number})"
+            else:
+                continue
+            found.setdefault(organisation.id, []).append((other, reason))
+    return found
+
+
 def register_organisation(data: dict, created_by: User) -> Organisation:
     """A new organisation starts pending; its creator becomes its first administrator."""
     organisation = Organisation(created_by_id=created_by.id)
@@ -87,6 +185,14 @@ def register_organisation(data: dict, created_by: User) -> Organisation:
         organisation,
         organisation_id=organisation.id,
         summary=f"{organisation.name} registered (pending approval)",
+    )
+    _tell_platform_admins(
+        f"New organisation to approve: {organisation.name}",
+        "emails/admin_new_registration.txt",
+        reply_to=created_by.email,
+        organisation=organisation,
+        registrant=created_by,
+        link=_link("admin.organisations", status="pending"),
     )
     return organisation
 
@@ -103,8 +209,10 @@ def update_organisation(organisation: Organisation, data: dict) -> None:
     )
 
 
-def set_organisation_status(organisation: Organisation, status: str) -> None:
-    """Approve or suspend an organisation and tell its administrators."""
+def set_organisation_status(
+    organisation: Organisation, status: str, decided_by: User | None = None
+) -> None:
+    """Approve or suspend an organisation and tell its administrators who decided."""
     previous = organisation.status
     organisation.status = status
     audit.record(
@@ -113,17 +221,22 @@ def set_organisation_status(organisation: Organisation, status: str) -> None:
         organisation_id=organisation.id,
         summary=f"{organisation.name}: {previous} to {status}",
     )
-    for membership in organisation.memberships:
-        if membership.is_admin:
-            send_email(
-                membership.user.email,
-                f"{organisation.name} is now {status}",
-                "emails/organisation_decision.txt",
-                organisation=organisation,
-            )
+    # A reply goes to a named person: the admin who decided, else the first platform admin.
+    decider = decided_by or next(iter(platform_admins()), None)
+    for user in recipients(organisation.id):
+        send_email(
+            user.email,
+            f"{organisation.name} is now {status}",
+            "emails/organisation_decision.txt",
+            reply_to=decider.email if decider else None,
+            organisation=organisation,
+            decider=decider,
+        )
 
 
-def request_network_membership(organisation: Organisation, network: Network) -> NetworkMembership:
+def request_network_membership(
+    organisation: Organisation, network: Network, requested_by: User | None = None
+) -> NetworkMembership:
     if not organisation.can_publish:
         raise OrganisationError("Your organisation must be approved before it can join a network")
     existing = next(
@@ -144,6 +257,15 @@ def request_network_membership(organisation: Organisation, network: Network) -> 
         organisation_id=organisation.id,
         summary=f"{organisation.name} asked to join {network.name}",
     )
+    _tell_platform_admins(
+        f"{organisation.name} asks to join {network.name}",
+        "emails/admin_network_request.txt",
+        reply_to=requested_by.email if requested_by else None,
+        organisation=organisation,
+        network=network,
+        requested_by=requested_by,
+        link=_link("admin.network_requests"),
+    )
     return existing
 
 
@@ -160,16 +282,17 @@ def decide_network_request(request: NetworkMembership, accept: bool, decided_by:
         organisation_id=request.organisation_id,
         summary=f"{request.organisation.name} {request.status} into {request.network.name}",
     )
-    for membership in request.organisation.memberships:
-        if membership.is_admin:
-            send_email(
-                membership.user.email,
-                f"Your request to join {request.network.name}",
-                "emails/network_decision.txt",
-                organisation=request.organisation,
-                network=request.network,
-                decision=request.status,
-            )
+    for user in recipients(request.organisation_id):
+        send_email(
+            user.email,
+            f"Your request to join {request.network.name}",
+            "emails/network_decision.txt",
+            reply_to=decided_by.email,
+            decider=decided_by,
+            organisation=request.organisation,
+            network=request.network,
+            decision=request.status,
+        )
 
 
 def directory_query(
@@ -212,7 +335,11 @@ def partnership_figures() -> tuple[int, list[tuple[Network, int]]]:
         .outerjoin(
             NetworkMembership,
             (NetworkMembership.network_id == Network.id)
-            & (NetworkMembership.status == REQUEST_ACCEPTED),
+            & (NetworkMembership.status == REQUEST_ACCEPTED)
+            # A suspended organisation counts nowhere, the network figures included.
+            & NetworkMembership.organisation_id.in_(
+                select(Organisation.id).where(Organisation.status == STATUS_APPROVED)
+            ),
         )
         .group_by(Network.id)
         .order_by(Network.name)

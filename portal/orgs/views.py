@@ -73,8 +73,15 @@ def register() -> ResponseReturnValue:
         organisation = services.register_organisation(form.data, current_user)
         db.session.commit()
         session["current_org_id"] = organisation.id
-        return render_template("orgs/registered.html", organisation=organisation)
+        # Post/redirect/get: refreshing the confirmation must not register it again.
+        return redirect(url_for("orgs.registered", org_id=organisation.id))
     return render_template("orgs/edit.html", form=form, organisation=None)
+
+
+@bp.get("/orgs/<int:org_id>/registered")
+@member_of_org()
+def registered(org_id: int) -> ResponseReturnValue:
+    return render_template("orgs/registered.html", organisation=g.org)
 
 
 @bp.get("/orgs/<int:org_id>")
@@ -146,6 +153,22 @@ def invite(org_id: int) -> ResponseReturnValue:
     return render_template("orgs/invite.html", form=form, organisation=g.org)
 
 
+@bp.post("/orgs/<int:org_id>/invitations/<int:invitation_id>/cancel")
+@member_of_org(role=ROLE_ADMIN)
+def cancel_invitation(org_id: int, invitation_id: int) -> ResponseReturnValue:
+    invitation = db.first_or_404(
+        select(Invitation).filter_by(id=invitation_id, organisation_id=org_id)
+    )
+    try:
+        account_services.cancel_invitation(invitation, current_user)
+    except account_services.AccountError as error:
+        flash(str(error))
+    else:
+        db.session.commit()
+        flash(f"The invitation to {invitation.email} has been cancelled.", "success")
+    return redirect(url_for("orgs.members", org_id=org_id))
+
+
 def _membership_or_404(org_id: int, membership_id: int) -> Membership:
     return db.first_or_404(select(Membership).filter_by(id=membership_id, organisation_id=org_id))
 
@@ -197,7 +220,7 @@ def networks(org_id: int) -> ResponseReturnValue:
     if organisation.can_publish and form.validate_on_submit():
         network = db.get_or_404(Network, form.network.data)
         try:
-            services.request_network_membership(organisation, network)
+            services.request_network_membership(organisation, network, current_user)
         except services.OrganisationError as error:
             form.network.errors.append(str(error))
         else:

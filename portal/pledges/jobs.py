@@ -7,12 +7,12 @@ from collections import defaultdict
 from datetime import datetime
 
 from flask import current_app, url_for
-from sqlalchemy import select
 
-from ..accounts.models import ROLE_ADMIN, Membership
+from ..accounts.models import ROLE_ADMIN
 from ..core.models import utcnow
 from ..extensions import db
 from ..mail.services import send_email
+from ..orgs import services as org_services
 from . import services
 from .services import Progress
 from .status import reminder_due
@@ -45,12 +45,8 @@ def send_overdue_update_reminders() -> int:
 
 def _remind_organisation(organisation_id: int, items: list[Progress], now: datetime) -> int:
     """Email the organisation's admins (everyone, if it has none) about its overdue pledges."""
-    memberships = list(
-        db.session.scalars(select(Membership).where(Membership.organisation_id == organisation_id))
-    )
-    recipients = [m.user for m in memberships if m.role == ROLE_ADMIN] or [
-        m.user for m in memberships
-    ]
+    # Admins (everyone, if it has no active admin); never a deactivated account.
+    recipients = org_services.recipients(organisation_id, ROLE_ADMIN, or_everyone=True)
     dashboard_url = url_for("pledges.dashboard", org_id=organisation_id, _external=True)
     for user in recipients:
         send_email(

@@ -116,23 +116,48 @@ def test_login_failure_message_is_the_same_for_unknown_email_and_wrong_password(
         assert "Enter a correct email address and password" in response.get_data(as_text=True)
 
 
-def test_repeated_failed_logins_are_rate_limited(client):
+def _sign_in(client, email: str, password: str) -> int:
+    return client.post("/sign-in", data={"email": email, "password": password}).status_code
+
+
+def test_repeated_failed_logins_for_one_account_are_rate_limited(client):
     UserFactory(email="target@example.org")
-    codes = [
-        client.post(
-            "/sign-in", data={"email": "target@example.org", "password": "wrong-guess-123"}
-        ).status_code
-        for _ in range(6)
-    ]
-    assert codes[:5] == [200] * 5
-    assert codes[5] == 429
-    # Even the right password is refused while the limit holds.
-    assert (
-        client.post(
-            "/sign-in", data={"email": "target@example.org", "password": PASSWORD}
-        ).status_code
-        == 429
-    )
+    UserFactory(email="colleague@example.org")
+    codes = [_sign_in(client, "Target@example.org", "wrong-guess-123") for _ in range(11)]
+    assert codes[:10] == [200] * 10
+    assert codes[10] == 429
+    # Even the right password is refused while the account's limit holds...
+    assert _sign_in(client, "target@example.org", PASSWORD) == 429
+    # ...but a colleague at the same address still signs in.
+    assert _sign_in(client, "colleague@example.org", PASSWORD) == 302
+
+
+def test_successful_sign_ins_from_one_office_are_never_throttled(client):
+    # A council office behind one address: many colleagues sign in at 9 a.m.
+    people = [UserFactory(email=f"officer{n}@example.org") for n in range(12)]
+    for person in people:
+        assert _sign_in(client, person.email, PASSWORD) == 302
+        client.post("/sign-out")
+    # Signing out is a POST: a GET (an <img> on any page) no longer signs anyone out.
+    assert _sign_in(client, people[0].email, PASSWORD) == 302
+    assert client.get("/sign-out").status_code == 405
+    assert client.get("/account").status_code == 200
+    assert client.post("/sign-out", csrf=False).status_code == 400
+    assert client.get("/account").status_code == 200
+    page = client.get("/account").get_data(as_text=True)
+    assert 'action="/sign-out"' in page and 'name="csrf_token"' in page
+    assert client.post("/sign-out").status_code == 302
+    assert client.get("/account").status_code == 302
+
+
+def test_failed_sign_ins_from_one_address_hit_a_higher_limit(app, client):
+    app.config["LOGIN_ADDRESS_RATE_LIMIT"] = "15 per 15 minutes"
+    try:
+        codes = [_sign_in(client, f"guess{n}@example.org", "wrong-guess-123") for n in range(16)]
+    finally:
+        app.config["LOGIN_ADDRESS_RATE_LIMIT"] = "100 per 15 minutes"
+    assert codes[:15] == [200] * 15
+    assert codes[15] == 429
 
 
 def test_post_without_csrf_token_is_rejected(client):
@@ -152,7 +177,7 @@ def test_next_parameter_only_goes_to_local_paths(client):
         ("//evil.example/x", "/account"),
         ("/\\evil.example", "/account"),
     ):
-        client.get("/sign-out")
+        client.post("/sign-out")
         response = client.post(
             f"/sign-in?next={target}", data={"email": user.email, "password": PASSWORD}
         )
@@ -211,14 +236,14 @@ def test_invitation_creates_an_account_and_membership_once(client, login, outbox
     )
     assert response.status_code == 302
     link = _link(outbox.to("new@example.org")[0], "invitations")
-    client.get("/sign-out")
+    client.post("/sign-out")
     response = client.post(
         link, data={"name": "New Colleague", "password": STRONG, "confirm_password": STRONG}
     )
     assert response.status_code == 302
     user = db.session.scalar(select(User).where(User.email == "new@example.org"))
     assert user.membership_of(organisation.id).role == "member"
-    client.get("/sign-out")
+    client.post("/sign-out")
     assert client.get(link).status_code == 400  # single use
     invitation = db.session.scalar(select(Invitation))
     assert invitation.accepted_at is not None
@@ -236,7 +261,7 @@ def test_expired_invitation_is_refused(client, login, outbox):
     invitation.expires_at = invitation.created_at - timedelta(days=1)
     db.session.commit()
     link = _link(outbox.to("slow@example.org")[0], "invitations")
-    client.get("/sign-out")
+    client.post("/sign-out")
     assert client.get(link).status_code == 400
 
 
@@ -307,3 +332,73 @@ def test_invitation_form_errors_speak_of_the_colleague_and_send_nothing(client, 
     assert "Enter an email address in the correct format" in page
     assert db.session.scalar(select(func.count(Invitation.id))) == 0
     assert outbox.messages == []
+
+
+def _invite(client, organisation, email: str, role: str = "admin"):
+    return client.post(
+        f"/orgs/{organisation.id}/members/invite", data={"email": email, "role": role}
+    )
+
+
+def test_invitation_cannot_be_accepted_by_another_signed_in_account(client, login, outbox):
+    inviter = admin_of(email="boss@example.org")
+    organisation = inviter.memberships[0].organisation
+    login(inviter)
+    _invite(client, organisation, "asha@example.org")
+    link = _link(outbox.to("asha@example.org")[0], "invitations")
+    client.post("/sign-out")
+    stranger = UserFactory(email="someone.else@example.org")
+    login(stranger)
+    page = client.get(link)
+    assert page.status_code == 403
+    text = page.get_data(as_text=True)
+    assert "This invitation was sent to a…@example.org" in text
+    assert "Sign out and sign in with that address" in text
+    assert "Accept invitation" not in text
+    assert client.post(link).status_code == 403
+    db.session.expire_all()
+    assert db.session.get(User, stranger.id).membership_of(organisation.id) is None
+    assert db.session.scalar(select(Invitation)).accepted_at is None
+
+
+def test_inviting_the_same_address_in_another_case_sends_one_invitation(client, login, outbox):
+    inviter = admin_of()
+    organisation = inviter.memberships[0].organisation
+    login(inviter)
+    assert _invite(client, organisation, "A.Person@Example.org").status_code == 302
+    response = _invite(client, organisation, "a.person@example.ORG")
+    assert response.status_code == 200
+    assert "already waiting" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Invitation.id))) == 1
+    assert len(outbox.to("a.person@example.org")) == 1
+
+
+def test_a_pending_invitation_can_be_cancelled_by_an_org_admin(client, login, outbox):
+    inviter = admin_of()
+    organisation = inviter.memberships[0].organisation
+    login(inviter)
+    _invite(client, organisation, "late@example.org")
+    link = _link(outbox.to("late@example.org")[0], "invitations")
+    invitation = db.session.scalar(select(Invitation))
+    url = f"/orgs/{organisation.id}/invitations/{invitation.id}/cancel"
+    assert "Cancel invitation" in client.get(f"/orgs/{organisation.id}/members").get_data(
+        as_text=True
+    )
+    assert client.post(url, csrf=False).status_code == 400
+    response = client.post(url)
+    assert response.status_code == 302
+    members_page = client.get(f"/orgs/{organisation.id}/members").get_data(as_text=True)
+    assert "late@example.org" not in members_page.split("Invitations waiting")[-1] or (
+        "Invitations waiting" not in members_page
+    )
+    assert db.session.scalar(
+        select(AuditLog).where(AuditLog.action == "member.invitation_cancelled")
+    )
+    # A plain member cannot cancel; the cancelled link no longer works; a new one can be sent.
+    client.post("/sign-out")
+    assert client.get(link).status_code == 400
+    login(member_of(organisation))
+    assert client.post(url).status_code == 403
+    client.post("/sign-out")
+    login(inviter)
+    assert _invite(client, organisation, "late@example.org").status_code == 302

@@ -147,7 +147,7 @@ def test_only_lead_members_edit_partners_see_outsiders_are_refused(
     assert client.get(own_url).status_code == 404
     assert client.get(f"/orgs/{lead_org.id}/activities").status_code == 403
     assert client.get(f"/orgs/{lead_org.id}/activities/new").status_code == 403
-    client.get("/sign-out")
+    client.post("/sign-out")
 
     login(partner_user)
     page = client.get(f"/activities/{activity.id}")
@@ -155,7 +155,7 @@ def test_only_lead_members_edit_partners_see_outsiders_are_refused(
     assert activity.title in client.get(f"/orgs/{partner_org.id}/activities").text
     assert client.get(edit_url).status_code == 403
     assert client.get(f"/orgs/{partner_org.id}/activities/{activity.id}/edit").status_code == 404
-    client.get("/sign-out")
+    client.post("/sign-out")
 
     login(lead_user)
     assert "Edit this activity" in client.get(f"/activities/{activity.id}").text
@@ -192,7 +192,7 @@ def test_the_list_shows_private_activities_to_their_organisations_and_admins(cli
     ):
         login(user)
         assert ("Shared private work" in client.get("/activities").text) is sees
-        client.get("/sign-out")
+        client.post("/sign-out")
 
 
 def test_filters_by_ambition_goal_ward_organisation_and_period(client):

@@ -23,10 +23,10 @@ ADMIN_PAGES = [
 def test_admin_pages_refuse_members_and_convenors(client, login, path):
     login(member_of())
     assert client.get(path).status_code == 403
-    client.get("/sign-out")
+    client.post("/sign-out")
     login(convenor("HEALTHY"))
     assert client.get(path).status_code == 403
-    client.get("/sign-out")
+    client.post("/sign-out")
     login(platform_admin())
     assert client.get(path).status_code == 200
 

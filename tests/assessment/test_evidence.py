@@ -157,7 +157,7 @@ def test_posting_without_a_file_asks_for_one(client, draft_page):
 def test_other_organisations_cannot_see_upload_or_download(app, client, login, draft_page):
     assert _upload(client, draft_page["url"], "policy.pdf", PDF_BYTES).status_code == 302
     stored = db.session.scalar(select(EvidenceFile))
-    client.get("/sign-out")
+    client.post("/sign-out")
     outsider = member_of(OrganisationFactory())
     login(outsider)
     assert client.get(f"/assessment/files/{stored.id}").status_code == 403
@@ -166,7 +166,7 @@ def test_other_organisations_cannot_see_upload_or_download(app, client, login, d
     delete = f"{draft_page['url']}/{stored.id}/delete"
     assert client.post(delete).status_code == 403
     assert db.session.scalar(select(func.count(EvidenceFile.id))) == 1
-    client.get("/sign-out")
+    client.post("/sign-out")
     assert client.get(f"/assessment/files/{stored.id}").status_code in (302, 401)
     login(platform_admin())
     assert client.get(f"/assessment/files/{stored.id}").status_code == 200

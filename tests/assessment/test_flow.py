@@ -79,7 +79,7 @@ def test_without_a_network_the_kind_decides_the_variant(client, login):
         organisation = user.memberships[0].organisation
         login(user)
         assert _start(client, organisation).framework.variant == variant
-        client.get("/sign-out")
+        client.post("/sign-out")
 
 
 def test_dimension_page_saves_and_moves_on_then_shows_progress(client, login):

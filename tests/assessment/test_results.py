@@ -301,7 +301,7 @@ def test_admins_see_framework_versions_and_others_do_not(client, login):
     make_assessment(OrganisationFactory(), YEAR)
     login(member_of())
     assert client.get("/admin/assessment/frameworks").status_code == 403
-    client.get("/sign-out")
+    client.post("/sign-out")
     login(platform_admin())
     text = client.get("/admin/assessment/frameworks").get_data(as_text=True)
     assert "Anchor Progression Framework for public-sector anchors" in text

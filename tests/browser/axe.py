@@ -120,7 +120,11 @@ def submit_form(driver: Any) -> None:
 
     click_and_wait(
         driver,
-        driver.find_element(By.CSS_SELECTOR, "form button[type=submit], form input[type=submit]"),
+        # In the page's content: the header's Sign out is a form button too.
+        driver.find_element(
+            By.CSS_SELECTOR,
+            "main form button[type=submit], main form input[type=submit]",
+        ),
     )
 
 

@@ -46,7 +46,9 @@ def test_new_person_signs_up_confirms_and_registers_an_organisation(browser, liv
     summary = browser.find_elements(By.CSS_SELECTOR, ".govuk-error-summary")
     assert not summary, summary[0].text if summary else ""
     assert "Organisation registered" in browser.page_source
-    assert_accessible(browser, browser.current_url, "Register an organisation")
+    # After the redirect the confirmation has its own address (refreshing it registers nothing).
+    assert_accessible(browser, browser.current_url, "Organisation registered")
+    assert_accessible(browser, live_server + "/organisations/register", "Register an organisation")
     organisation = db.session.scalar(
         select(Organisation).where(Organisation.name == "Seacroft Tenants Forum")
     )

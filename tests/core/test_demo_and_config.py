@@ -31,7 +31,7 @@ def test_demo_people_are_idempotent_and_cover_every_role(client):
         limiter.reset()  # the sign-in limit is per address; this is one client signing in 14 times
         response = client.post("/sign-in", data={"email": email, "password": DEMO_PASSWORD})
         assert response.status_code == 302, email
-        client.get("/sign-out")
+        client.post("/sign-out")
     admin = db.session.scalar(select(User).where(User.email.like("admin@%")))
     assert admin.is_platform_admin
     convenors = [u for u in db.session.scalars(select(User)) if u.is_convenor]

@@ -78,7 +78,7 @@ def test_interest_accept_message_deliver_with_emails(client, login, outbox):
     # The side that asked cannot answer its own interest.
     assert client.post(f"/exchange/matches/{match.id}/accept").status_code == 403
 
-    client.get("/sign-out")
+    client.post("/sign-out")
     login(group_admin)
     assert b"anchor@example.org" not in client.get(f"/exchange/matches/{match.id}").data
     assert client.post(f"/exchange/matches/{match.id}/accept").status_code == 302
@@ -122,7 +122,7 @@ def test_decline_tells_the_side_that_asked(client, login, outbox):
     _group, anchor, group_admin, anchor_admin, need, give = setup_pair()
     login(anchor_admin)
     interest(client, anchor, need, give)
-    client.get("/sign-out")
+    client.post("/sign-out")
     login(group_admin)
     match = the_match()
     assert client.post(f"/exchange/matches/{match.id}/decline").status_code == 302
@@ -212,12 +212,12 @@ def test_only_the_two_parties_and_platform_admins_see_the_thread(client, login):
         db.session.scalar(select(ExchangeMessage).where(ExchangeMessage.body == "Let me in"))
         is None
     )
-    client.get("/sign-out")
+    client.post("/sign-out")
     assert client.get(url).status_code == 302  # to sign in
     login(platform_admin())
     page = client.get(url)
     assert page.status_code == 200 and b"Private note" in page.data
-    client.get("/sign-out")
+    client.post("/sign-out")
     login(member_of(match.request.organisation))
     assert b"Private note" in client.get(url).data
     assert client.get("/exchange/matches/999999").status_code == 404
@@ -248,7 +248,7 @@ def test_interest_needs_a_listing_of_the_other_side(client, login):
     assert b"You need an open offer first" in page.data
     # Nor can an organisation respond to its own listing, or act for an organisation it is not in.
     login_other = member_of(need.organisation)
-    client.get("/sign-out")
+    client.post("/sign-out")
     login(login_other)
     own = f"/orgs/{need.organisation_id}/exchange/listings/{need.id}/interest"
     assert client.get(own).status_code == 404

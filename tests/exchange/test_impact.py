@@ -37,7 +37,7 @@ def test_convenors_see_delivered_totals_for_their_ambitions(client, login):
 def test_only_convenors_and_admins_see_impact(client, login):
     login(member_of())
     assert client.get("/exchange/impact").status_code == 403
-    client.get("/sign-out")
+    client.post("/sign-out")
     login(platform_admin())
     page = client.get("/exchange/impact")
     assert page.status_code == 200 and b"Sustainable City" in page.data

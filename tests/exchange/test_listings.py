@@ -66,7 +66,7 @@ def test_a_new_offer_gets_ranked_suggestions_from_the_background_job(client, log
     assert suggestion is not None and suggestion.request_id == need.id
     assert "Serves Gipton & Harehills, where it is needed" in suggestion.reasons
     # The request's owner sees the suggestion with its reasons.
-    client.get("/sign-out")
+    client.post("/sign-out")
     login(member_of(need.organisation))
     page = client.get(f"/exchange/listings/{need.id}")
     assert b"Suggested matches" in page.data
@@ -178,7 +178,7 @@ def test_owner_edits_pauses_reopens_and_closes(client, login):
     # Closed listings leave the exchange; their owner still sees them.
     assert f'href="/exchange/listings/{listing.id}"'.encode() not in client.get("/exchange").data
     assert client.get(f"/exchange/listings/{listing.id}").status_code == 200
-    client.get("/sign-out")
+    client.post("/sign-out")
     assert client.get(f"/exchange/listings/{listing.id}").status_code == 404
 
 

@@ -35,7 +35,7 @@ def test_report_hide_and_restore(client, login):
         == 403
     )
 
-    client.get("/sign-out")
+    client.post("/sign-out")
     login(platform_admin())
     page = client.get("/exchange/admin/moderation")
     assert b"Looks like a scam" in page.data
@@ -50,7 +50,7 @@ def test_report_hide_and_restore(client, login):
     assert listing.is_hidden and listing.hidden_reason == "Reported as a scam"
     assert report.resolved_at is not None
 
-    client.get("/sign-out")
+    client.post("/sign-out")
     assert client.get(f"/exchange/listings/{listing.id}").status_code == 404
     assert b"Suspicious giveaway" not in client.get("/exchange").data
     # The owner still sees it, with the reason.
@@ -58,7 +58,7 @@ def test_report_hide_and_restore(client, login):
     page = client.get(f"/exchange/listings/{listing.id}")
     assert page.status_code == 200 and b"Reported as a scam" in page.data
 
-    client.get("/sign-out")
+    client.post("/sign-out")
     login(platform_admin())
     assert client.post(f"/exchange/admin/listings/{listing.id}/restore").status_code == 302
     db.session.expire_all()

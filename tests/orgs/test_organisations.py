@@ -29,7 +29,7 @@ def _form(**overrides):
 def test_registering_an_organisation_makes_it_pending_with_the_creator_as_admin(client, login):
     user = UserFactory()
     login(user)
-    response = client.post("/organisations/register", data=_form())
+    response = client.post("/organisations/register", data=_form(), follow_redirects=True)
     assert response.status_code == 200
     assert "waiting for approval" in response.get_data(as_text=True)
     organisation = db.session.scalar(
@@ -55,7 +55,7 @@ def test_pending_organisation_is_not_public_and_cannot_join_a_network(client, lo
     response = client.post(f"/orgs/{organisation.id}/networks", data={"network": network.id})
     assert "can ask to join a network once" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(NetworkMembership.id))) == 0
-    client.get("/sign-out")
+    client.post("/sign-out")
     assert "Harehills Pantry" not in client.get("/organisations").get_data(as_text=True)
     assert client.get(f"/organisations/{organisation.id}").status_code == 404
 
@@ -118,7 +118,7 @@ def test_network_request_is_decided_by_an_admin_and_the_organisation_is_emailed(
     # Asking twice is refused with a message.
     again = client.post(f"/orgs/{organisation.id}/networks", data={"network": network.id})
     assert again.status_code == 200
-    client.get("/sign-out")
+    client.post("/sign-out")
     login(platform_admin())
     client.post(f"/admin/network-requests/{request.id}", data={"decision": "accept"})
     db.session.expire_all()
@@ -197,3 +197,72 @@ def test_profile_website_is_a_working_link_with_the_address_escaped(client):
         'href="https://pantry.example.org/?a=&#34;b&#34;&amp;c=&lt;d&gt;">'
     ) in page
     assert "&lt;a class" not in page
+
+
+def test_refreshing_the_registered_page_registers_nothing(client, login):
+    login(UserFactory())
+    response = client.post("/organisations/register", data=_form())
+    assert response.status_code == 302
+    confirmation = response.headers["Location"]
+    for _ in range(2):  # the browser's refresh repeats the GET, not the POST
+        page = client.get(confirmation)
+        assert page.status_code == 200
+        assert "Organisation registered" in page.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Organisation.id))) == 1
+
+
+def test_admin_is_warned_of_likely_duplicates_on_the_approval_page(client, login):
+    OrganisationFactory(name="The Harehills Pantry Ltd", charity_number=None)
+    OrganisationFactory(name="Pantry of Harehills", charity_number="1123456")
+    OrganisationFactory(name="Unrelated Group", charity_number="7654321")
+    login(UserFactory())
+    client.post("/organisations/register", data=_form())
+    client.post("/organisations/register", data=_form(name="Seacroft Sheds", charity_number=""))
+    client.post("/sign-out")
+    login(platform_admin())
+    page = client.get("/admin/organisations?status=pending").get_data(as_text=True)
+    rows = page.split('<tr class="govuk-table__row">')
+    [pantry] = [row for row in rows if ">Harehills Pantry</a>" in row]
+    [sheds] = [row for row in rows if ">Seacroft Sheds</a>" in row]
+    assert "Possible duplicate" in pantry
+    assert "The Harehills Pantry Ltd</a> (approved) has the same name" in pantry
+    assert "Pantry of Harehills</a> (approved) has the same charity number (1123456)" in pantry
+    assert "Unrelated Group" not in pantry
+    assert "Possible duplicate" not in sheds
+
+
+def test_admins_hear_of_registrations_and_network_requests_with_a_person_to_reply_to(
+    client, login, outbox
+):
+    admin = platform_admin(email="platform@example.org", name="Priya Admin")
+    retired = platform_admin(email="retired-admin@example.org")
+    retired.is_active_account = False
+    db.session.commit()
+    registrant = UserFactory(email="founder@example.org", name="Sam Founder")
+    login(registrant)
+    client.post("/organisations/register", data=_form())
+    [message] = outbox.to("platform@example.org")
+    assert message["Subject"] == "New organisation to approve: Harehills Pantry"
+    assert message["Reply-To"] == "founder@example.org"
+    assert "/admin/organisations?status=pending" in outbox.body(message)
+    assert outbox.to("retired-admin@example.org") == []
+
+    org_admin = admin_of(email="org-admin@example.org", name="Olu Admin")
+    organisation = org_admin.memberships[0].organisation
+    network = db.session.scalar(select(Network).where(Network.code == "community"))
+    client.post("/sign-out")
+    login(org_admin)
+    client.post(f"/orgs/{organisation.id}/networks", data={"network": network.id})
+    request_message = outbox.to("platform@example.org")[-1]
+    assert request_message["Subject"] == f"{organisation.name} asks to join {network.name}"
+    assert request_message["Reply-To"] == "org-admin@example.org"
+
+    client.post("/sign-out")
+    login(admin)
+    request = db.session.scalar(select(NetworkMembership))
+    client.post(f"/admin/network-requests/{request.id}", data={"decision": "decline"})
+    [decision] = outbox.to("org-admin@example.org")
+    body = outbox.body(decision)
+    assert "convenor" not in body
+    assert "Priya Admin" in body
+    assert decision["Reply-To"] == "platform@example.org"

@@ -44,7 +44,7 @@ def test_members_see_their_own_private_pledge_but_other_organisations_do_not(cli
     login(member_of(OrganisationFactory()))
     assert client.get(f"/pledges/{private.id}").status_code == 404
     client.post("/sign-out")
-    client.get("/sign-out")
+    client.post("/sign-out")
     login(member_of(private.organisation))
     response = client.get(f"/pledges/{private.id}")
     assert response.status_code == 200

@@ -173,7 +173,7 @@ def test_running_the_import_job_twice_does_no_harm(client, login, run_jobs):
     load_scorecard()
     login(convenor("HEALTHY"))
     upload(client, HEADER + "fuel-poverty,2025,,,12,,\n")
-    client.get("/sign-out")
+    client.post("/sign-out")
     login(convenor("RESILIENT"))
     upload(client, HEADER + "fuel-poverty,2025,,,12,,\n")
     run_jobs()
@@ -190,15 +190,15 @@ def test_imports_are_private_to_their_author_and_admins(client, login, run_jobs)
     upload(client, HEADER + "low-birth-weight,2025,,,70,,\n")
     run_jobs()
     entry = latest_import()
-    client.get("/sign-out")
+    client.post("/sign-out")
     login(convenor("HEALTHY"))
     assert client.get(f"/scorecard/imports/{entry.id}").status_code == 404
     assert client.get(f"/scorecard/imports/{entry.id}/problems.csv").status_code == 404
-    client.get("/sign-out")
+    client.post("/sign-out")
     login(member_of())
     assert client.get("/scorecard/import").status_code == 403
     assert upload(client, HEADER).status_code == 403
-    client.get("/sign-out")
+    client.post("/sign-out")
     login(platform_admin())
     assert client.get(f"/scorecard/imports/{entry.id}").status_code == 200
 

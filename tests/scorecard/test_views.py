@@ -263,7 +263,7 @@ def test_record_and_delete_controls_show_only_to_the_ambitions_convenors(client,
     login(convenor("HEALTHY"))
     page = client.get(url).get_data(as_text=True)
     assert "Record a citywide value" not in page and "the value for 2025" not in page
-    client.get("/sign-out")
+    client.post("/sign-out")
     login(convenor("RESILIENT"))
     page = client.get(url).get_data(as_text=True)
     assert "Record a citywide value" in page and "the value for 2025" in page
