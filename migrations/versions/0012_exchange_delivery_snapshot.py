@@ -2,14 +2,14 @@
 title as they were at delivery; each side chooses to share its contact details
 
 Revision ID: 0012_exchange_delivery_snapshot
-Revises: 0010_status_checks
+Revises: 0011_pledge_history
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_exchange_delivery_snapshot"
-down_revision = "0010_status_checks"
+down_revision = "0011_pledge_history"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """email reply-to: each queued email can name the person who answers replies
 
 Revision ID: 0013_email_reply_to
-Revises: 0010_status_checks
+Revises: 0012_exchange_delivery_snapshot
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_email_reply_to"
-down_revision = "0010_status_checks"
+down_revision = "0012_exchange_delivery_snapshot"
 branch_labels = None
 depends_on = None
 
