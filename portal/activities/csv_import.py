@@ -191,6 +191,25 @@ def _build(row: ActivityRow) -> rules.ActivityValues:
     )
 
 
+def _same_activity(values: rules.ActivityValues) -> tuple[object, ...]:
+    """Two rows describe the same activity when title, dates and place agree: importing both
+    would count its people, hours and spend twice."""
+    return (
+        " ".join(values.title.casefold().split()),
+        values.start_date,
+        values.end_date,
+        values.citywide,
+        tuple(sorted(values.ward_ids)),
+    )
+
+
+def _repeats(first_row: int) -> tuple[str, str]:
+    return (
+        "title",
+        f"This repeats row {first_row}: the same title, dates and wards. Delete one of the rows",
+    )
+
+
 SPEC: CsvSpec[Lookups, rules.ActivityValues] = CsvSpec(
     columns=[
         Column(
@@ -247,6 +266,8 @@ SPEC: CsvSpec[Lookups, rules.ActivityValues] = CsvSpec(
     ],
     build=_build,
     what="activities",
+    duplicate_key=_same_activity,
+    duplicate=_repeats,
 )
 # (column, required, what goes in it), for the import page.
 COLUMNS: list[tuple[str, bool, str]] = [(c.name, c.required, c.help) for c in SPEC.columns]

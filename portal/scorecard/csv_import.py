@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 from ..core.csv_rows import BYTES_PER_MB, Column, CsvSpec, Row, RowError, normalise_header
 from .breakdowns import BREAKDOWN_LABELS, CITYWIDE, categories_for, match_category
 from .periods import Period, period_error
+from .values import ValidRange, parse_value
 
 MAX_IMPORT_MB = 5
 MAX_IMPORT_BYTES = MAX_IMPORT_MB * BYTES_PER_MB
-MAX_ABS_VALUE = 1e12
 MAX_LENGTHS = {"source": 200, "notes": 2000}
 
 
@@ -30,6 +29,7 @@ class IndicatorRule:
     frequency: str
     unit: str
     breakdowns: tuple[str, ...]
+    valid: ValidRange | None = None  # None: the default for the unit
 
 
 @dataclass(frozen=True)
@@ -64,24 +64,6 @@ class ValueRow:
 
 
 ValueCells = Row[Lookups]
-
-
-def parse_value(text: str, unit: str) -> tuple[float | None, str | None]:
-    """A number from `text` (thousands commas allowed), or a message saying what is wrong."""
-    cleaned = (text or "").strip().replace(",", "")
-    if unit == "%":
-        cleaned = cleaned.removesuffix("%").strip()
-    if not cleaned:
-        return None, "Enter the value, for example 42.5"
-    try:
-        value = float(cleaned)
-    except ValueError:
-        return None, "Enter the value as a number, for example 42.5"
-    if math.isnan(value) or math.isinf(value) or abs(value) > MAX_ABS_VALUE:
-        return None, "Enter a number between -1,000,000,000,000 and 1,000,000,000,000"
-    if unit == "%" and not -100 <= value <= 100:
-        return None, "Enter a percentage between -100 and 100"
-    return value, None
 
 
 def _indicator(text: str, row: ValueCells) -> IndicatorRule:
@@ -145,7 +127,7 @@ def _category(text: str, row: ValueCells) -> str:
 
 def _value(text: str, row: ValueCells) -> float:
     rule = _rule(row)
-    value, message = parse_value(text, rule.unit if rule else "")
+    value, message = parse_value(text, rule.unit, rule.valid) if rule else parse_value(text, "")
     if message or value is None:
         raise ValueError(message)
     return value

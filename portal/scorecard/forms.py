@@ -15,8 +15,9 @@ from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from ..core.forms import CHOICE_MESSAGE, strip_text
-from .csv_import import MAX_IMPORT_BYTES, parse_value
+from .csv_import import MAX_IMPORT_BYTES
 from .periods import Period, period_error
+from .values import ValidRange, parse_value
 
 MAX_IMPORT_MB = MAX_IMPORT_BYTES // (1024 * 1024)
 
@@ -52,10 +53,18 @@ class ValueForm(FlaskForm):
     )
     submit = SubmitField("Save value", widget=GovSubmitInput())
 
-    def __init__(self, *args, frequency: str = "year", unit: str = "", **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        frequency: str = "year",
+        unit: str = "",
+        valid: ValidRange | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.frequency = frequency
         self.unit = unit
+        self.valid = valid
         self.parsed_period: Period | None = None
         self.parsed_value: float | None = None
         example = "2025" if frequency == "year" else "2025 Q2"
@@ -67,7 +76,7 @@ class ValueForm(FlaskForm):
             raise ValidationError(message)
 
     def validate_value(self, field: StringField) -> None:
-        self.parsed_value, message = parse_value(field.data or "", self.unit)
+        self.parsed_value, message = parse_value(field.data or "", self.unit, self.valid)
         if message:
             raise ValidationError(message)
 

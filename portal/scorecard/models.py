@@ -13,6 +13,7 @@ from ..core.models import Ambition, Ward, utcnow
 from ..extensions import Model
 from .breakdowns import CITYWIDE
 from .periods import Period
+from .values import ValidRange
 
 DIRECTION_UP = "up"
 DIRECTION_DOWN = "down"
@@ -38,8 +39,15 @@ class Indicator(Model):
     # Comma-separated breakdown keys (see breakdowns.BREAKDOWNS), beyond citywide.
     breakdown_keys: Mapped[str] = mapped_column(String(200), default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # The values the indicator can take (a share 0 to 100, a count from 0); None is unbounded.
+    valid_min: Mapped[float | None] = mapped_column(Float)
+    valid_max: Mapped[float | None] = mapped_column(Float)
 
     ambition: Mapped[Ambition] = relationship(lazy="joined")
+
+    @property
+    def valid_range(self) -> ValidRange:
+        return ValidRange(self.valid_min, self.valid_max)
 
     @property
     def breakdowns(self) -> list[str]:

@@ -28,6 +28,7 @@ from .models import (
 )
 from .periods import Period
 from .trends import Change, latest_change
+from .values import declared_range
 
 ILLUSTRATIVE_SOURCE = "Illustrative figures shipped with the portal (not official statistics)"
 
@@ -60,6 +61,8 @@ def load_indicators() -> int:
             indicator.direction = item["direction"]
             indicator.frequency = item.get("frequency", FREQUENCY_YEAR)
             indicator.breakdown_keys = ",".join(item.get("breakdowns") or [])
+            valid = declared_range(indicator.unit, item.get("valid_range"))
+            indicator.valid_min, indicator.valid_max = valid.minimum, valid.maximum
             indicator.position = position
             count += 1
     db.session.flush()
@@ -170,7 +173,9 @@ def indicator_by_code(code: str) -> Indicator | None:
 
 def indicator_rules() -> dict[str, IndicatorRule]:
     return {
-        i.code: IndicatorRule(i.id, i.ambition_id, i.frequency, i.unit, tuple(i.breakdowns))
+        i.code: IndicatorRule(
+            i.id, i.ambition_id, i.frequency, i.unit, tuple(i.breakdowns), i.valid_range
+        )
         for i in db.session.scalars(select(Indicator))
     }
 

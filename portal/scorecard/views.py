@@ -106,7 +106,9 @@ def record_value(indicator: Indicator) -> ResponseReturnValue:
     breakdown = request.args.get("breakdown", CITYWIDE)
     if not indicator.supports(breakdown):
         abort(404)
-    form = ValueForm(frequency=indicator.frequency, unit=indicator.unit)
+    form = ValueForm(
+        frequency=indicator.frequency, unit=indicator.unit, valid=indicator.valid_range
+    )
     categories = categories_for(breakdown, services.ward_names())
     form.category.choices = [(c, category_label(breakdown, c)) for c in categories]
     form.category.label.text = BREAKDOWN_LABELS[breakdown]

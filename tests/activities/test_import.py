@@ -338,3 +338,25 @@ def test_an_import_whose_job_was_lost_is_resumed_by_the_sweep(importer, run_jobs
     assert lost.status == "imported" and recent.status == "queued"
     assert db.session.scalars(select(Activity.title)).all() == ["Lost 20"]
     assert resume_stalled_imports([ACTIVITY_IMPORTS]) == 0  # finished imports are left alone
+
+
+def test_the_same_activity_twice_in_one_file_imports_nothing_and_names_both_rows(
+    client, importer, run_jobs
+):
+    """Issue 10, case 8: a repeated row used to be imported twice, doubling its figures."""
+    rows = [row(), row(title="Bike repair"), row(title="  repair CAFÉ ", spend="£300.00")]
+    response = importer(csv_bytes(rows))
+    run_jobs()
+    assert activity_count() == 0
+    activity_import = db.session.scalar(select(ActivityImport))
+    assert activity_import.status == "rejected"
+    assert [(number, column) for number, column, _ in activity_import.errors] == [(4, "title")]
+    page = client.get(response.headers["Location"]).text
+    assert "This repeats row 2: the same title, dates and wards" in page
+
+
+def test_the_same_title_in_other_wards_or_dates_is_a_different_activity(importer, run_jobs):
+    rows = [row(), row(wards="Armley"), row(start_date="2026-05-01", end_date="2026-05-31")]
+    importer(csv_bytes(rows))
+    run_jobs()
+    assert activity_count() == 3

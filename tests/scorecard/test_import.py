@@ -301,3 +301,19 @@ def test_the_sweep_resumes_an_import_whose_job_was_lost(run_jobs):
     assert "portal.core.csv_import.resume_stalled_imports" in [
         job.func_path for job in periodic_job_definitions()
     ]
+
+
+def test_a_percentage_below_zero_in_a_file_is_reported_and_nothing_imported(
+    client, login, run_jobs
+):
+    load_scorecard()
+    login(convenor("HEALTHY"))
+    response = upload(
+        client,
+        HEADER + "children-feeling-happy,2024,,,61.0,,\n" + "children-feeling-happy,2025,,,-5,,\n",
+    )
+    run_jobs()
+    assert latest_import().status == "rejected"
+    assert values("children-feeling-happy") == []
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Enter a percentage between 0 and 100" in page

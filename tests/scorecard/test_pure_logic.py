@@ -123,3 +123,17 @@ def test_line_chart_tick_labels_have_enough_decimals_to_differ():
     assert labels[0] == "82.00" and labels[-1] == "82.10"
     assert line_chart([("2024", 100.0), ("2025", 900.0)]).tick_places == 0
     assert line_chart([("2024", 1.0), ("2025", 3.0)]).tick_places == 1
+
+
+def test_a_declared_range_replaces_the_units_default():
+    from portal.scorecard.values import ValidRange, declared_range, parse_value
+
+    assert declared_range("%", None) == ValidRange(0, 100)
+    assert declared_range("people", None) == ValidRange(0, None)
+    change = declared_range("%", [-100, 100])  # a change, which can fall
+    assert parse_value("-5", "%", change) == (-5.0, None)
+    assert parse_value("-5", "%") == (None, "Enter a percentage between 0 and 100")
+    assert parse_value("12", "points", ValidRange(None, 10)) == (
+        None,
+        "Enter a value of 10 or less",
+    )

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from portal.core.models import AuditLog, Ward
 from portal.extensions import db
-from portal.scorecard.models import IndicatorValue
+from portal.scorecard.models import Indicator, IndicatorValue
 from tests.factories import convenor, member_of, platform_admin
 from tests.scorecard.factories import add_value, indicator, load_scorecard, values
 
@@ -311,3 +311,34 @@ def test_convenor_deletes_a_breakdown_value_and_returns_to_that_breakdown(client
     assert response.status_code == 302
     assert "breakdown=ward" in response.headers["Location"]
     assert [v.category for v in values("fuel-poverty")] == ["Harewood"]
+
+
+def test_a_value_outside_its_indicators_range_is_refused_and_never_reported(client, login):
+    """Issue 10, case 7: -5 % was saved and reported as "Improving"."""
+    load_scorecard()
+    login(convenor("HEALTHY"))
+    cases = [
+        ("children-feeling-happy", "-5", "Enter a percentage between 0 and 100"),
+        ("children-feeling-happy", "100.5", "Enter a percentage between 0 and 100"),
+        ("life-expectancy-male", "-3", "Enter a value of 0 or more"),
+    ]
+    for code, value, message in cases:
+        response = client.post(
+            f"/scorecard/indicators/{code}/values/new",
+            data={"period": "2025", "value": value, "source": "", "notes": ""},
+        )
+        assert response.status_code == 200, (code, value)
+        assert message in response.get_data(as_text=True), (code, value)
+        assert values(code) == []
+    ok = client.post(
+        "/scorecard/indicators/children-feeling-happy/values/new",
+        data={"period": "2025", "value": "0", "source": "", "notes": ""},
+    )
+    assert ok.status_code == 302  # the ends of the range are valid values
+
+
+def test_every_indicator_declares_a_range_that_fits_its_unit():
+    load_scorecard()
+    for item in db.session.scalars(select(Indicator)):
+        assert item.valid_min == 0, item.code
+        assert item.valid_max == (100 if item.unit == "%" else None), item.code
