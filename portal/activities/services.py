@@ -9,7 +9,7 @@ from sqlalchemy import Select, exists, insert, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import Membership, User
-from ..core.audit import record
+from ..core.audit import changes_since, record, values_of
 from ..core.csv_import import ImportKind, register
 from ..core.csv_import import start_import as start_csv_import
 from ..core.models import Ambition, Goal, Ward, utcnow
@@ -166,8 +166,27 @@ def create_activity(
     return activity
 
 
+# What an activity edit can change, kept old and new in the audit log (its figures feed totals).
+AUDITED_FIELDS = (
+    "title",
+    "description",
+    "start_date",
+    "end_date",
+    "citywide",
+    "wards",
+    "goals",
+    "partners",
+    "people_reached",
+    "volunteer_hours",
+    "spend",
+    "outcomes",
+    "is_public",
+)
+
+
 def update_activity(activity: Activity, values: rules.ActivityValues) -> Activity:
-    """Save changes to an activity."""
+    """Save changes to an activity; the audit entry keeps old and new values."""
+    before = values_of(activity, AUDITED_FIELDS)
     _apply(activity, values)
     activity.updated_at = utcnow()
     db.session.flush()
@@ -176,6 +195,7 @@ def update_activity(activity: Activity, values: rules.ActivityValues) -> Activit
         activity,
         summary=f"Updated the activity ‘{activity.title}’",
         organisation_id=activity.lead_organisation_id,
+        changes=changes_since(before, activity),
     )
     return activity
 

@@ -61,3 +61,19 @@ def changed(changes: dict[str, tuple[Any, Any]] | None) -> dict[str, list[str]]:
         if before != after:
             result[name] = [before, after]
     return result
+
+
+def values_of(entity: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    """The current values of `fields` on `entity`, taken before an edit so the audit entry can
+    keep what was there (related rows as their names)."""
+    values: dict[str, Any] = {}
+    for name in fields:
+        value = getattr(entity, name)
+        values[name] = [str(item) for item in value] if isinstance(value, list) else value
+    return values
+
+
+def changes_since(before: dict[str, Any], entity: Any) -> dict[str, tuple[Any, Any]]:
+    """(old, new) for every field in `before`, read again from `entity` after the edit."""
+    after = values_of(entity, tuple(before))
+    return {name: (before[name], after[name]) for name in before}

@@ -82,7 +82,25 @@ def create_listing(organisation: Organisation, side: str, data: dict, user: User
     return listing
 
 
+LISTING_FIELDS = (
+    "resource_type",
+    "title",
+    "description",
+    "quantity",
+    "unit",
+    "citywide",
+    "wards",
+    "available_from",
+    "available_until",
+    "needed_by",
+    "urgency",
+    "status",
+)
+
+
 def update_listing(listing: Listing, data: dict, user: User) -> Listing:
+    """Save the owner's edits; the audit entry keeps old and new values of what changed."""
+    before = audit.values_of(listing, LISTING_FIELDS)
     _apply_listing_fields(listing, data, utcnow().date())
     if listing.status == LISTING_CLOSED and listing.closed_reason == CLOSED_EXPIRED:
         # Editing an expired listing is how its owner renews it.
@@ -94,6 +112,7 @@ def update_listing(listing: Listing, data: dict, user: User) -> Listing:
         listing,
         summary=f"{listing.side_label} updated: {listing.title}",
         organisation_id=listing.organisation_id,
+        changes=audit.changes_since(before, listing),
     )
     rerank_after_commit(listing.id)
     return listing

@@ -197,15 +197,29 @@ def register_organisation(data: dict, created_by: User) -> Organisation:
     return organisation
 
 
+PROFILE_FIELDS = (
+    "name",
+    "kind",
+    "charity_number",
+    "company_number",
+    "website",
+    "description",
+    "size_band",
+    "citywide",
+    "wards",
+)
+
+
 def update_organisation(organisation: Organisation, data: dict) -> None:
-    before = {"name": organisation.name, "kind": organisation.kind}
+    """Save the profile; the audit entry keeps old and new values of what changed."""
+    before = audit.values_of(organisation, PROFILE_FIELDS)
     _apply_form_data(organisation, data)
     audit.record(
         "organisation.updated",
         organisation,
         organisation_id=organisation.id,
         summary=f"{organisation.name} profile updated",
-        details={"before": before},
+        changes=audit.changes_since(before, organisation),
     )
 
 
