@@ -167,6 +167,7 @@ def cancel_invitation(invitation: Invitation, cancelled_by: User) -> None:
         organisation_id=invitation.organisation_id,
         summary=f"Cancelled the invitation to {invitation.email}",
         details={"before": {"expires_at": before}, "cancelled_by": cancelled_by.email},
+        changes={"expires_at": (before, invitation.expires_at.isoformat())},
     )
 
 
@@ -246,6 +247,7 @@ def change_member_role(membership: Membership, role: str) -> None:
         membership,
         organisation_id=membership.organisation_id,
         summary=f"{membership.user.email}: {previous} to {role}",
+        changes={"role": (previous, role)},
     )
 
 
@@ -257,6 +259,7 @@ def remove_member(membership: Membership) -> None:
         membership,
         organisation_id=membership.organisation_id,
         summary=f"Removed {membership.user.email}",
+        changes={"member": (membership.user.email, None), "role": (membership.role, None)},
     )
     db.session.delete(membership)
 
@@ -264,6 +267,7 @@ def remove_member(membership: Membership) -> None:
 def set_platform_roles(user: User, *, is_admin: bool, ambition_ids: list[int]) -> None:
     """Grant or revoke platform admin, and set the Ambitions a convenor is scoped to."""
     before = (user.is_platform_admin, sorted(a.id for a in user.convenor_ambitions))
+    before_codes = [a.code for a in user.convenor_ambitions]
     user.is_platform_admin = is_admin
     db.session.execute(delete(ConvenorAssignment).where(ConvenorAssignment.user_id == user.id))
     for ambition_id in ambition_ids:
@@ -278,9 +282,19 @@ def set_platform_roles(user: User, *, is_admin: bool, ambition_ids: list[int]) -
         user,
         summary=f"{user.email}: admin={is_admin}, convenor={codes}",
         details={"before": before, "after": (is_admin, sorted(ambition_ids))},
+        changes={
+            "platform_admin": (before[0], is_admin),
+            "convenor_ambitions": (before_codes, codes),
+        },
     )
 
 
 def set_user_active(user: User, active: bool) -> None:
+    previous = user.is_active_account
     user.is_active_account = active
-    audit.record("user.activated" if active else "user.deactivated", user, summary=user.email)
+    audit.record(
+        "user.activated" if active else "user.deactivated",
+        user,
+        summary=user.email,
+        changes={"active": (previous, active)},
+    )

@@ -169,7 +169,10 @@ def ward_code(ward_id: int) -> ResponseReturnValue:
             ward.ons_code = form.ons_code.data
             ward.code_source = "corrected"
             audit.record(
-                "ward.code_corrected", ward, summary=f"{ward.name}: {previous} to {ward.ons_code}"
+                "ward.code_corrected",
+                ward,
+                summary=f"{ward.name}: {previous} to {ward.ons_code}",
+                changes={"ons_code": (previous, ward.ons_code)},
             )
             db.session.commit()
             flash(f"{ward.name}'s code has been saved.", "success")

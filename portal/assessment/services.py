@@ -237,14 +237,21 @@ def _claim_version(assessment: Assessment, expected_version: int) -> None:
     db.session.refresh(assessment, ["version", "updated_at"])
 
 
+# What an answer holds; the audit entry keeps these before and after, per criterion code.
+ANSWER_FIELDS = ("level", "target_level", "evidence", "links")
+
+
 def save_answers(
     assessment: Assessment, expected_version: int, values: dict[int, dict[str, Any]]
 ) -> int:
     """Save answers for some criteria (id -> level, target_level, evidence, links); new version."""
     _claim_version(assessment, expected_version)
     existing = assessment.answers_by_criterion()
+    codes = {c.id: c.code for c in assessment.framework.criteria}
+    changes: dict[str, tuple[Any, Any]] = {}
     for criterion_id, data in values.items():
         answer = existing.get(criterion_id)
+        before = audit.values_of(answer, ANSWER_FIELDS) if answer else dict.fromkeys(ANSWER_FIELDS)
         if answer is None:
             answer = Answer(assessment_id=assessment.id, criterion_id=criterion_id)
             db.session.add(answer)
@@ -253,7 +260,17 @@ def save_answers(
         answer.target_level = data.get("target_level")
         answer.evidence = data.get("evidence") or ""
         answer.links = "\n".join(data.get("links") or [])
+        for name, values_before_after in audit.changes_since(before, answer).items():
+            changes[f"{codes.get(criterion_id, criterion_id)} {name}"] = values_before_after
     db.session.flush()
+    if audit.changed(changes):
+        audit.record(
+            "assessment.answers_saved",
+            assessment,
+            summary=f"Saved answers in the {assessment.year} self-assessment",
+            organisation_id=assessment.organisation_id,
+            changes=changes,
+        )
     return assessment.version
 
 
@@ -275,6 +292,7 @@ def submit_assessment(assessment: Assessment, user: User, expected_version: int)
             f"Answer every question before you submit: {len(missing)} still to answer"
         )
     _claim_version(assessment, expected_version)
+    previous = assessment.status
     assessment.status = STATUS_SUBMITTED
     assessment.submitted_at = utcnow()
     assessment.submitted_by_id = user.id
@@ -284,6 +302,7 @@ def submit_assessment(assessment: Assessment, user: User, expected_version: int)
         summary=f"Submitted the {assessment.year} self-assessment",
         organisation_id=assessment.organisation_id,
         user_id=user.id,
+        changes={"status": (previous, assessment.status)},
     )
     db.session.flush()
 
@@ -470,6 +489,9 @@ def actions_by_criterion(assessment_id: int) -> dict[int, Action]:
     }
 
 
+ACTION_FIELDS = ("description", "owner", "due_date", "status")
+
+
 def save_action(assessment: Assessment, criterion: Criterion, data: dict[str, Any]) -> Action:
     """Create or update the action for one criterion of the plan."""
     action = db.session.scalar(
@@ -480,6 +502,7 @@ def save_action(assessment: Assessment, criterion: Criterion, data: dict[str, An
     if action is None:
         action = Action(assessment_id=assessment.id, criterion_id=criterion.id)
         db.session.add(action)
+    before = audit.values_of(action, ACTION_FIELDS)
     action.description = data.get("description") or ""
     action.owner = data.get("owner") or ""
     if action.due_date != data.get("due_date"):
@@ -492,6 +515,7 @@ def save_action(assessment: Assessment, criterion: Criterion, data: dict[str, An
         assessment,
         summary=f"Updated the action for {criterion.title} ({action.status_label})",
         organisation_id=assessment.organisation_id,
+        changes=audit.changes_since(before, action),
     )
     db.session.flush()
     return action

@@ -11,6 +11,7 @@ from ..core import audit
 from ..core.models import Ambition, Ward, utcnow
 from ..extensions import db
 from ..orgs.models import Organisation
+from ..orgs.services import counted_organisations
 from .models import (
     CLOSED_BY_OWNER,
     CLOSED_EXPIRED,
@@ -64,6 +65,27 @@ def _apply_listing_fields(listing: Listing, data: dict, today: date) -> None:
     listing.expires_on = listing_expiry(today, ends=ends)
 
 
+def record_and_rerank(
+    listing: Listing,
+    action: str,
+    summary: str,
+    *,
+    changes: dict[str, tuple[object, object]] | None = None,
+    details: dict[str, object] | None = None,
+) -> Listing:
+    """Audit a change to a listing, then have its suggestions worked out again after commit."""
+    audit.record(
+        action,
+        listing,
+        summary=summary,
+        organisation_id=listing.organisation_id,
+        changes=changes,
+        details=details,
+    )
+    rerank_after_commit(listing.id)
+    return listing
+
+
 def create_listing(organisation: Organisation, side: str, data: dict, user: User) -> Listing:
     """Publish an offer or a request for `organisation`; suggestions follow by job."""
     if not organisation.can_publish:
@@ -72,14 +94,9 @@ def create_listing(organisation: Organisation, side: str, data: dict, user: User
     _apply_listing_fields(listing, data, utcnow().date())
     db.session.add(listing)
     db.session.flush()
-    audit.record(
-        f"exchange.{side}_created",
-        listing,
-        summary=f"{listing.side_label} listed: {listing.title}",
-        organisation_id=organisation.id,
+    return record_and_rerank(
+        listing, f"exchange.{side}_created", f"{listing.side_label} listed: {listing.title}"
     )
-    rerank_after_commit(listing.id)
-    return listing
 
 
 LISTING_FIELDS = (
@@ -107,15 +124,12 @@ def update_listing(listing: Listing, data: dict, user: User) -> Listing:
         listing.status = LISTING_OPEN
         listing.closed_reason = ""
     db.session.flush()
-    audit.record(
-        "exchange.listing_updated",
+    return record_and_rerank(
         listing,
-        summary=f"{listing.side_label} updated: {listing.title}",
-        organisation_id=listing.organisation_id,
+        "exchange.listing_updated",
+        f"{listing.side_label} updated: {listing.title}",
         changes=audit.changes_since(before, listing),
     )
-    rerank_after_commit(listing.id)
-    return listing
 
 
 OWNER_STATUS_CHANGES = {
@@ -134,19 +148,18 @@ def change_listing_status(listing: Listing, change: str, user: User) -> Listing:
     if change == "reopen" and ends is not None and ends < utcnow().date():
         what = "needed-by" if listing.is_request else "available-until"
         raise ExchangeError(f"Its {what} date has passed. Edit it to give a new date first.")
+    before = audit.values_of(listing, ("status", "closed_reason", "expires_on"))
     if change == "reopen":
         listing.expires_on = max(listing.expires_on, listing_expiry(utcnow().date(), ends=None))
     listing.status = status
     listing.closed_reason = CLOSED_BY_OWNER if status == LISTING_CLOSED else ""
     db.session.flush()
-    audit.record(
-        f"exchange.listing_{verb}",
+    return record_and_rerank(
         listing,
-        summary=f"{listing.side_label} {verb}: {listing.title}",
-        organisation_id=listing.organisation_id,
+        f"exchange.listing_{verb}",
+        f"{listing.side_label} {verb}: {listing.title}",
+        changes=audit.changes_since(before, listing),
     )
-    rerank_after_commit(listing.id)
-    return listing
 
 
 def browse_query(
@@ -160,7 +173,11 @@ def browse_query(
     sort: str = "newest",
 ) -> Select:
     """Open, visible listings matching the filters, as one select."""
-    statement = select(Listing).where(Listing.status == LISTING_OPEN, Listing.hidden_at.is_(None))
+    statement = select(Listing).where(
+        Listing.status == LISTING_OPEN,
+        Listing.hidden_at.is_(None),
+        Listing.organisation_id.in_(counted_organisations()),  # none from a suspended one
+    )
     if side:
         statement = statement.where(Listing.side == side)
     if resource_type:
@@ -267,6 +284,7 @@ def expire_stale_listings(today: date) -> list[Listing]:
         ).unique()
     )
     for listing in stale:
+        previous = listing.status
         listing.status = LISTING_CLOSED
         listing.closed_reason = CLOSED_EXPIRED
         audit.record(
@@ -274,6 +292,7 @@ def expire_stale_listings(today: date) -> list[Listing]:
             listing,
             summary=f"{listing.side_label} expired: {listing.title}",
             organisation_id=listing.organisation_id,
+            changes={"status": (previous, listing.status)},
         )
         notify(
             listing.organisation_id,

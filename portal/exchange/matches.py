@@ -99,6 +99,7 @@ def _require_status(match: ExchangeMatch, *statuses: str, action: str) -> None:
 
 def accept_match(match: ExchangeMatch, user: User) -> ExchangeMatch:
     _require_status(match, MATCH_INTERESTED, action="accept it")
+    previous = match.status
     match.status = MATCH_ACCEPTED
     match.responded_at = utcnow()
     match.responded_by_id = user.id
@@ -108,6 +109,7 @@ def accept_match(match: ExchangeMatch, user: User) -> ExchangeMatch:
         "exchange.accepted",
         match,
         summary=f"Match accepted: '{match.offer.title}' for '{match.request.title}'",
+        changes={"status": (previous, match.status)},
         organisation_id=match.responder_organisation_id,
     )
     notify(
@@ -121,6 +123,7 @@ def accept_match(match: ExchangeMatch, user: User) -> ExchangeMatch:
 
 def decline_match(match: ExchangeMatch, user: User) -> ExchangeMatch:
     _require_status(match, MATCH_INTERESTED, action="decline it")
+    previous = match.status
     match.status = MATCH_DECLINED
     match.responded_at = utcnow()
     match.responded_by_id = user.id
@@ -129,6 +132,7 @@ def decline_match(match: ExchangeMatch, user: User) -> ExchangeMatch:
         "exchange.declined",
         match,
         summary=f"Match declined: '{match.offer.title}' for '{match.request.title}'",
+        changes={"status": (previous, match.status)},
         organisation_id=match.responder_organisation_id,
     )
     notify(
@@ -143,6 +147,7 @@ def decline_match(match: ExchangeMatch, user: User) -> ExchangeMatch:
 def withdraw_match(match: ExchangeMatch, organisation_id: int, user: User) -> ExchangeMatch:
     """Either side may withdraw before delivery; the other side is told."""
     _require_status(match, *MATCH_ACTIVE_STATUSES, action="withdraw from it")
+    previous = match.status
     match.status = MATCH_WITHDRAWN
     match.withdrawn_by_organisation_id = organisation_id
     db.session.flush()
@@ -151,6 +156,7 @@ def withdraw_match(match: ExchangeMatch, organisation_id: int, user: User) -> Ex
         "exchange.withdrawn",
         match,
         summary=f"Match withdrawn: '{match.offer.title}' for '{match.request.title}'",
+        changes={"status": (previous, match.status)},
         organisation_id=organisation_id,
     )
     notify(
@@ -160,6 +166,16 @@ def withdraw_match(match: ExchangeMatch, organisation_id: int, user: User) -> Ex
         match=match,
     )
     return match
+
+
+# What delivering a match changes; the audit entry keeps them before and after.
+DELIVERY_FIELDS = (
+    "status",
+    "delivered_quantity",
+    "delivered_unit",
+    "delivered_resource_type",
+    "delivered_title",
+)
 
 
 class OverDeliveryError(ExchangeError):
@@ -187,6 +203,7 @@ def deliver_match(
             f"That is more than the {quantity_label(agreed, unit)} agreed. Check the amount, "
             "or tick 'I delivered more than agreed'"
         )
+    before = audit.values_of(match, DELIVERY_FIELDS)
     match.status = MATCH_DELIVERED
     match.snapshot_delivery()
     match.delivered_quantity = quantity
@@ -207,6 +224,7 @@ def deliver_match(
             "resource_type": match.delivered_resource_type,
             "title": match.delivered_title,
         },
+        changes=audit.changes_since(before, match),
     )
     notify(
         match.other_organisation_id(organisation_id),
@@ -271,11 +289,12 @@ def lapse_overdue_interests(now: datetime) -> list[ExchangeMatch]:
         ).unique()
     )
     for match in overdue:
-        match.status = MATCH_LAPSED
+        previous, match.status = match.status, MATCH_LAPSED
         audit.record(
             "exchange.lapsed",
             match,
             summary=f"Interest lapsed: '{match.offer.title}' for '{match.request.title}'",
+            changes={"status": (previous, match.status)},
             organisation_id=match.initiated_by_organisation_id,
         )
         notify(

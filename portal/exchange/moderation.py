@@ -8,11 +8,14 @@ from ..accounts.models import User
 from ..core import audit
 from ..core.models import utcnow
 from ..extensions import db
+from .listings import record_and_rerank
 from .models import (
     Listing,
     ListingReport,
 )
-from .suggestions import rerank_after_commit
+
+# What hiding or restoring a listing changes; the audit entry keeps them before and after.
+MODERATION_FIELDS = ("hidden_at", "hidden_reason")
 
 
 def report_listing(listing: Listing, user: User, reason: str) -> ListingReport:
@@ -59,36 +62,34 @@ def _resolve_reports(listing: Listing, user: User) -> None:
 
 def hide_listing(listing: Listing, user: User, reason: str) -> Listing:
     """A platform admin takes a listing out of public view (audited); its owner still sees it."""
+    before = audit.values_of(listing, MODERATION_FIELDS)
     listing.hidden_at = utcnow()
     listing.hidden_by_id = user.id
     listing.hidden_reason = reason
     _resolve_reports(listing, user)
     db.session.flush()
-    audit.record(
-        "exchange.listing_hidden",
+    return record_and_rerank(
         listing,
-        summary=f"Listing hidden: {listing.title}",
-        organisation_id=listing.organisation_id,
+        "exchange.listing_hidden",
+        f"Listing hidden: {listing.title}",
+        changes=audit.changes_since(before, listing),
         details={"reason": reason},
     )
-    rerank_after_commit(listing.id)
-    return listing
 
 
 def restore_listing(listing: Listing, user: User) -> Listing:
+    before = audit.values_of(listing, MODERATION_FIELDS)
     listing.hidden_at = None
     listing.hidden_by_id = None
     listing.hidden_reason = ""
     _resolve_reports(listing, user)
     db.session.flush()
-    audit.record(
-        "exchange.listing_restored",
+    return record_and_rerank(
         listing,
-        summary=f"Listing restored: {listing.title}",
-        organisation_id=listing.organisation_id,
+        "exchange.listing_restored",
+        f"Listing restored: {listing.title}",
+        changes=audit.changes_since(before, listing),
     )
-    rerank_after_commit(listing.id)
-    return listing
 
 
 def dismiss_reports(listing: Listing, user: User) -> None:

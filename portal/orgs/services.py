@@ -92,6 +92,12 @@ def _link(endpoint: str, **values: Any) -> str:
     return current_app.config["PUBLIC_BASE_URL"] + url_for(endpoint, **values)
 
 
+def counted_organisations() -> Select:
+    """Ids of the organisations whose figures count anywhere: approved ones. A suspended (or
+    pending) organisation counts nowhere: not in totals, lists, benchmarks or the directory."""
+    return select(Organisation.id).where(Organisation.status == STATUS_APPROVED)
+
+
 def counted_network_members(network_id: int) -> Select:
     """Ids of the organisations a network's figures count: accepted, and not suspended."""
     return (
@@ -234,6 +240,7 @@ def set_organisation_status(
         organisation,
         organisation_id=organisation.id,
         summary=f"{organisation.name}: {previous} to {status}",
+        changes={"status": (previous, status)},
     )
     # A reply goes to a named person: the admin who decided, else the first platform admin.
     decider = decided_by or next(iter(platform_admins()), None)
@@ -287,6 +294,7 @@ def decide_network_request(request: NetworkMembership, accept: bool, decided_by:
     """Accept or decline a request to join a network; email the organisation's admins."""
     if request.status != REQUEST_PENDING:
         raise OrganisationError("This request has already been decided")
+    previous = request.status
     request.status = REQUEST_ACCEPTED if accept else REQUEST_DECLINED
     request.decided_at = utcnow()
     request.decided_by_id = decided_by.id
@@ -295,6 +303,7 @@ def decide_network_request(request: NetworkMembership, accept: bool, decided_by:
         request,
         organisation_id=request.organisation_id,
         summary=f"{request.organisation.name} {request.status} into {request.network.name}",
+        changes={"status": (previous, request.status)},
     )
     for user in recipients(request.organisation_id):
         send_email(
@@ -351,9 +360,7 @@ def partnership_figures() -> tuple[int, list[tuple[Network, int]]]:
             (NetworkMembership.network_id == Network.id)
             & (NetworkMembership.status == REQUEST_ACCEPTED)
             # A suspended organisation counts nowhere, the network figures included.
-            & NetworkMembership.organisation_id.in_(
-                select(Organisation.id).where(Organisation.status == STATUS_APPROVED)
-            ),
+            & NetworkMembership.organisation_id.in_(counted_organisations()),
         )
         .group_by(Network.id)
         .order_by(Network.name)

@@ -13,12 +13,11 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from ..core import audit
-from ..core.models import utcnow
 from ..exchange.impact import delivered_matches_for_organisation
 from ..exchange.models import MATCH_DELIVERED, ExchangeMatch
 from ..extensions import db
 from .models import Pledge, PledgeExchangeLink, SocialValueMeasure
+from .services import record_pledge_change
 
 EXCHANGE_NOTE = "Delivered through the resource exchange"
 
@@ -141,13 +140,11 @@ def link_exchange(
         pledge_id=pledge.id, match_id=match.id, quantity=quantity, linked_by_id=user_id
     )
     db.session.add(link)
-    pledge.updated_at = utcnow()
-    db.session.flush()
-    audit.record(
-        "pledge.exchange_linked",
+    record_pledge_change(
         pledge,
-        summary=f"Exchange {match.id} counted towards {pledge.title}: {_amount(quantity, measure)}",
-        organisation_id=pledge.organisation_id,
+        "pledge.exchange_linked",
+        f"Exchange {match.id} counted towards {pledge.title}: {_amount(quantity, measure)}",
+        changes={f"exchange {match.id} counted": (None, quantity)},
         details={
             "match_id": match.id,
             "quantity": str(quantity),
@@ -162,11 +159,10 @@ def unlink_exchange(link: PledgeExchangeLink) -> None:
     """Stop counting a linked exchange (it can then be linked to another pledge)."""
     pledge = link.pledge
     db.session.delete(link)
-    db.session.flush()
-    audit.record(
-        "pledge.exchange_unlinked",
+    record_pledge_change(
         pledge,
-        summary=f"Exchange {link.match_id} no longer counts towards {pledge.title}",
-        organisation_id=pledge.organisation_id,
+        "pledge.exchange_unlinked",
+        f"Exchange {link.match_id} no longer counts towards {pledge.title}",
+        changes={f"exchange {link.match_id} counted": (link.quantity, None)},
         details={"match_id": link.match_id},
     )

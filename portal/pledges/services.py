@@ -399,22 +399,31 @@ def create_pledge(organisation: Organisation, data: dict[str, Any], user_id: int
     return pledge
 
 
-def _pledge_snapshot(pledge: Pledge) -> dict[str, Any]:
-    return {
-        "title": pledge.title,
-        "description": pledge.description,
-        "measure": pledge.measure_id,
-        "baseline": pledge.baseline,
-        "target": pledge.target,
-        "start_date": pledge.start_date,
-        "end_date": pledge.end_date,
-        "citywide": pledge.citywide,
-        "visibility": "public" if pledge.is_public else "private",
-        "principles": [p.name for p in pledge.principles],
-        "wards": [w.name for w in pledge.wards],
-        "ambitions": [a.name for a in pledge.ambitions],
-        "goals": [goal.code for goal in pledge.goals],
-    }
+# What an edit can change; the audit entry keeps these before and after (related rows by name).
+PLEDGE_FIELDS = (
+    "title",
+    "description",
+    "measure",
+    "baseline",
+    "target",
+    "start_date",
+    "end_date",
+    "citywide",
+    "is_public",
+    "principles",
+    "wards",
+    "ambitions",
+    "goals",
+)
+
+
+def record_pledge_change(pledge: Pledge, action: str, summary: str, **audit_fields: Any) -> None:
+    """Mark the pledge changed now and audit it: what counts towards it may have moved."""
+    pledge.updated_at = utcnow()
+    db.session.flush()
+    audit.record(
+        action, pledge, summary=summary, organisation_id=pledge.organisation_id, **audit_fields
+    )
 
 
 def has_reports(pledge: Pledge) -> bool:
@@ -426,18 +435,19 @@ def has_reports(pledge: Pledge) -> bool:
 
 def update_pledge(pledge: Pledge, data: dict[str, Any]) -> Pledge:
     """Save changes to a pledge from validated form data; the audit entry keeps old and new."""
-    before = _pledge_snapshot(pledge)
+    before = audit.values_of(pledge, PLEDGE_FIELDS)
     _apply_pledge_fields(pledge, data)
     db.session.flush()
-    after = _pledge_snapshot(pledge)
-    changes = audit.changed({name: (before[name], after[name]) for name in before})
+    db.session.expire(pledge, ["measure"])  # set by id: read the new measure, not the old one
+    changes = audit.changes_since(before, pledge)
+    changed = sorted(audit.changed(changes))
     audit.record(
         "pledge.updated",
         pledge,
         summary=f"Pledge edited: {pledge.title}"
-        + (f" ({', '.join(sorted(changes))} changed)" if changes else " (nothing changed)"),
+        + (f" ({', '.join(changed)} changed)" if changed else " (nothing changed)"),
         organisation_id=pledge.organisation_id,
-        changes={name: (old, new) for name, (old, new) in changes.items()},
+        changes=changes,
     )
     return pledge
 
@@ -467,13 +477,10 @@ def revise_pledge(
         setattr(pledge, name, new)
     if not revisions:
         raise PledgeError("Change at least one of the baseline, target or dates")
-    pledge.updated_at = utcnow()
-    db.session.flush()
-    audit.record(
-        "pledge.revised",
+    record_pledge_change(
         pledge,
-        summary=f"Promise revised on {pledge.title}: {reason}",
-        organisation_id=pledge.organisation_id,
+        "pledge.revised",
+        f"Promise revised on {pledge.title}: {reason}",
         changes=changes,
         details={"reason": reason},
     )
@@ -482,6 +489,15 @@ def revise_pledge(
 
 def add_progress_update(pledge: Pledge, data: dict[str, Any], user_id: int) -> ProgressUpdate:
     """Record units delivered in a period; the next reminder waits for the next due date."""
+    update = _new_report(pledge, data, user_id)
+    record_pledge_change(
+        pledge, "pledge.progress_reported", f"Progress reported on {pledge.title}: {data['value']}"
+    )
+    return update
+
+
+def _new_report(pledge: Pledge, data: dict[str, Any], user_id: int, **extra: Any) -> ProgressUpdate:
+    """A current report of units delivered, from validated form data."""
     update = ProgressUpdate(
         pledge=pledge,
         period_start=data["period_start"],
@@ -490,16 +506,9 @@ def add_progress_update(pledge: Pledge, data: dict[str, Any], user_id: int) -> P
         note=data["note"] or "",
         evidence_url=data["evidence_url"] or None,
         created_by_id=user_id,
+        **extra,
     )
     db.session.add(update)
-    pledge.updated_at = utcnow()
-    db.session.flush()
-    audit.record(
-        "pledge.progress_reported",
-        pledge,
-        summary=f"Progress reported on {pledge.title}: {data['value']}",
-        organisation_id=pledge.organisation_id,
-    )
     return update
 
 
@@ -523,25 +532,11 @@ def correct_progress_update(
     update.status = REPORT_SUPERSEDED
     update.reason = reason
     update.closed_at = utcnow()
-    correction = ProgressUpdate(
-        pledge=pledge,
-        period_start=data["period_start"],
-        period_end=data["period_end"],
-        value=data["value"],
-        note=data["note"] or "",
-        evidence_url=data["evidence_url"] or None,
-        created_by_id=user_id,
-        replaces=update,
-        reason=reason,
-    )
-    db.session.add(correction)
-    pledge.updated_at = utcnow()
-    db.session.flush()
-    audit.record(
-        "pledge.progress_corrected",
+    correction = _new_report(pledge, data, user_id, replaces=update, reason=reason)
+    record_pledge_change(
         pledge,
-        summary=f"Progress report corrected on {pledge.title}: {reason}",
-        organisation_id=pledge.organisation_id,
+        "pledge.progress_corrected",
+        f"Progress report corrected on {pledge.title}: {reason}",
         changes={
             name: (old, _report_fields(correction)[name])
             for name, old in _report_fields(update).items()
@@ -558,13 +553,10 @@ def withdraw_progress_update(update: ProgressUpdate, reason: str) -> ProgressUpd
     update.status = REPORT_WITHDRAWN
     update.reason = reason
     update.closed_at = utcnow()
-    update.pledge.updated_at = utcnow()
-    db.session.flush()
-    audit.record(
-        "pledge.progress_withdrawn",
+    record_pledge_change(
         update.pledge,
-        summary=f"Progress report withdrawn on {update.pledge.title}: {reason}",
-        organisation_id=update.pledge.organisation_id,
+        "pledge.progress_withdrawn",
+        f"Progress report withdrawn on {update.pledge.title}: {reason}",
         changes={"status": (REPORT_CURRENT, REPORT_WITHDRAWN), "value": (update.value, None)},
         details={"reason": reason, "report": update.id},
     )

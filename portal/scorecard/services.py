@@ -6,12 +6,13 @@ import csv
 from collections import defaultdict
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 import yaml
 from sqlalchemy import select
 
 from ..accounts.models import User
-from ..core.audit import record
+from ..core.audit import changes_since, record, values_of
 from ..core.csv_import import ImportKind, register
 from ..core.csv_import import start_import as start_csv_import
 from ..core.models import Ambition, Ward
@@ -184,6 +185,10 @@ def ward_names() -> list[str]:
     return list(db.session.scalars(select(Ward.name).order_by(Ward.name)))
 
 
+# What a recorded value holds; its audit entries keep these before and after.
+VALUE_FIELDS = ("value", "source", "notes")
+
+
 def record_value(
     indicator: Indicator,
     period: Period,
@@ -206,6 +211,7 @@ def record_value(
         )
     )
     previous = entry.value if entry is not None else None
+    before = values_of(entry, VALUE_FIELDS) if entry else dict.fromkeys(VALUE_FIELDS)
     if entry is None:
         entry = IndicatorValue(
             indicator_id=indicator.id,
@@ -227,6 +233,7 @@ def record_value(
             :300
         ],
         details={"indicator": indicator.code, "previous": previous, "value": value},
+        changes=changes_since(before, entry),
     )
     return entry
 
@@ -237,13 +244,18 @@ def delete_value(entry: IndicatorValue) -> None:
         entry,
         summary=f"{entry.indicator.title}, {entry.period}, "
         f"{category_label(entry.breakdown, entry.category)}: {entry.value:g} deleted"[:300],
+        changes={name: (old, None) for name, old in values_of(entry, VALUE_FIELDS).items()},
     )
     db.session.delete(entry)
     db.session.flush()
 
 
-def apply_rows(rows: list[ValueRow], user_id: int | None) -> int:
-    """Insert or update every checked row (one query per indicator to find what exists)."""
+def apply_rows(rows: list[ValueRow], user_id: int | None) -> dict[str, tuple[Any, Any]]:
+    """Insert or update every checked row (one query per indicator to find what exists).
+
+    Returns each row's value before and after, keyed by its line in the file, for the audit.
+    """
+    changes: dict[str, tuple[Any, Any]] = {}
     by_indicator: dict[int, list[ValueRow]] = defaultdict(list)
     for row in rows:
         by_indicator[row.indicator_id].append(row)
@@ -265,12 +277,13 @@ def apply_rows(rows: list[ValueRow], user_id: int | None) -> int:
                     category=row.category,
                 )
                 db.session.add(entry)
+            changes[f"row {row.row} value"] = (entry.value, row.value)
             entry.value = row.value
             entry.source = row.source
             entry.notes = row.notes
             entry.recorded_by_id = user_id
     db.session.flush()
-    return len(rows)
+    return changes
 
 
 def start_import(user: User, filename: str, text: str, total_rows: int) -> ScorecardImport:
@@ -403,14 +416,15 @@ def _lookups(entry: ScorecardImport) -> Lookups:
 
 
 def _apply(entry: ScorecardImport, rows: list[ValueRow]) -> int:
-    applied = apply_rows(rows, entry.created_by_id)
+    changes = apply_rows(rows, entry.created_by_id)
     record(
         "scorecard.values_imported",
         entry,
-        summary=f"{applied} scorecard values imported from {entry.filename}"[:300],
+        summary=f"{len(rows)} scorecard values imported from {entry.filename}"[:300],
         user_id=entry.created_by_id,
+        changes=changes,
     )
-    return applied
+    return len(rows)
 
 
 SCORECARD_IMPORTS = register(
