@@ -15,6 +15,7 @@ from ..core.csv_import import start_import as start_csv_import
 from ..core.models import Ambition, Goal, Ward, utcnow
 from ..extensions import db
 from ..orgs.models import STATUS_APPROVED, Organisation
+from ..orgs.services import counted_organisations
 from . import csv_import, rules
 from .models import (
     Activity,
@@ -60,9 +61,16 @@ def activities_query(
     organisation_id: int | None = None,
     period: tuple[date, date] | None = None,
     public_only: bool = False,
+    include_suspended: bool = False,
 ) -> Select:
-    """Activities `viewer` may see, filtered; newest first. One select, ready to paginate."""
+    """Activities `viewer` may see, filtered; newest first. One select, ready to paginate.
+
+    Activities led by a suspended (or pending) organisation are left out, except on that
+    organisation's own page (`include_suspended`).
+    """
     statement = select(Activity)
+    if not include_suspended:
+        statement = statement.where(Activity.lead_organisation_id.in_(counted_organisations()))
     clause = Activity.is_public.is_(True) if public_only else visibility_clause(viewer)
     if clause is not None:
         statement = statement.where(clause)

@@ -95,7 +95,10 @@ def detail(activity: Activity) -> ResponseReturnValue:
 @member_of_org()
 def organisation_activities(org_id: int) -> ResponseReturnValue:
     page = paginate(
-        services.activities_query(viewer=current_user, organisation_id=org_id), per_page=20
+        services.activities_query(
+            viewer=current_user, organisation_id=org_id, include_suspended=True
+        ),
+        per_page=20,
     )
     return render_template(
         "activities/organisation.html",

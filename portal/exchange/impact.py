@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
 from ..core.models import Ambition
 from ..extensions import db
+from ..orgs.services import counted_organisations
 from .models import (
     LISTING_OPEN,
     MATCH_DELIVERED,
@@ -36,6 +38,21 @@ def delivered_matches_for_organisation(organisation_id: int) -> list[ExchangeMat
     )
 
 
+def _delivered_between_counted(statement: Select, offer: Any) -> Select:
+    """Only delivered matches, and only between organisations that count: a suspended one
+    counts nowhere, on either side of an exchange. `offer` is the caller's alias of the offer."""
+    request = aliased(Listing)
+    return (
+        statement.join(offer, ExchangeMatch.offer_id == offer.id)
+        .join(request, ExchangeMatch.request_id == request.id)
+        .where(
+            ExchangeMatch.status == MATCH_DELIVERED,
+            offer.organisation_id.in_(counted_organisations()),
+            request.organisation_id.in_(counted_organisations()),
+        )
+    )
+
+
 def delivered_totals(
     *, organisation_id: int | None = None, ambition_id: int | None = None
 ) -> list[tuple[str, str, Decimal]]:
@@ -47,16 +64,16 @@ def delivered_totals(
     offer = aliased(Listing)
     # The type as it was at delivery; a listing edited since does not move the figures.
     resource_type = func.coalesce(ExchangeMatch.delivered_resource_type, offer.resource_type)
-    statement = (
+    statement = _delivered_between_counted(
         select(
             resource_type,
             ExchangeMatch.delivered_unit,
             func.sum(ExchangeMatch.delivered_quantity),
-        )
-        .join(offer, ExchangeMatch.offer_id == offer.id)
-        .where(ExchangeMatch.status == MATCH_DELIVERED)
-        .group_by(resource_type, ExchangeMatch.delivered_unit)
-        .order_by(resource_type, ExchangeMatch.delivered_unit)
+        ),
+        offer,
+    )
+    statement = statement.group_by(resource_type, ExchangeMatch.delivered_unit).order_by(
+        resource_type, ExchangeMatch.delivered_unit
     )
     if organisation_id is not None:
         statement = statement.where(offer.organisation_id == organisation_id)
@@ -88,16 +105,22 @@ def ambition_impact(ambitions: list[Ambition]) -> list[AmbitionImpact]:
         for row in db.session.execute(
             select(tags.c.ambition_id, Listing.side, func.count(Listing.id))
             .join(Listing, Listing.id == tags.c.listing_id)
-            .where(Listing.status == LISTING_OPEN, Listing.hidden_at.is_(None))
+            .where(
+                Listing.status == LISTING_OPEN,
+                Listing.hidden_at.is_(None),
+                Listing.organisation_id.in_(counted_organisations()),
+            )
             .group_by(tags.c.ambition_id, Listing.side)
         )
     }
     delivered_counts: dict[int, int] = dict(
         db.session.execute(
-            select(tags.c.ambition_id, func.count(ExchangeMatch.id))
-            .join(ExchangeMatch, ExchangeMatch.request_id == tags.c.listing_id)
-            .where(ExchangeMatch.status == MATCH_DELIVERED)
-            .group_by(tags.c.ambition_id)
+            _delivered_between_counted(
+                select(tags.c.ambition_id, func.count(ExchangeMatch.id)).join(
+                    ExchangeMatch, ExchangeMatch.request_id == tags.c.listing_id
+                ),
+                aliased(Listing),
+            ).group_by(tags.c.ambition_id)
         ).all()
     )
     return [
