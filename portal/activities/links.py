@@ -49,8 +49,10 @@ def lead_matches(lead_organisation_id: int) -> list[ExchangeMatch]:
 
 
 def match_label(match: ExchangeMatch) -> str:
+    """What the match was: once delivered, as the offer stood then (a later edit to the
+    listing does not rewrite the activity's history)."""
     return (
-        f"{match.offer.title} ({match.offer.organisation.name}) for "
+        f"{match.title} ({match.offer.organisation.name}) for "
         f"{match.request.title} ({match.request.organisation.name}), {match.status_label.lower()}"
     )
 

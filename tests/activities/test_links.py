@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from portal.activities.links import linked_match_ids, linked_pledge_ids
-from portal.activities.models import Activity
+from portal.activities.models import Activity, activity_exchange_matches
 from portal.exchange.models import MATCH_ACCEPTED, MATCH_DECLINED, MATCH_DELIVERED
 from portal.extensions import db
 from portal.pledges.catalogue import load_catalogue
@@ -143,3 +143,23 @@ def test_deleting_an_activity_removes_its_links(client, login, world):
 
     assert db.session.execute(select(activity_pledges)).all() == []
     assert db.session.execute(select(activity_exchange_matches)).all() == []
+
+
+def test_a_listing_edited_after_delivery_does_not_rewrite_the_activitys_history(client, login):
+    lead = OrganisationFactory(name="Lead Org")
+    match = MatchFactory(
+        offer=offer(organisation=lead, title="Our spare meeting room"),
+        request=request(title="Room for a youth club"),
+        status=MATCH_DELIVERED,
+    )
+    match.snapshot_delivery()
+    activity = ActivityFactory(lead_organisation=lead, title="Youth club evenings")
+    db.session.execute(
+        insert(activity_exchange_matches), [{"activity_id": activity.id, "match_id": match.id}]
+    )
+    match.offer.title = "Hall for hire, weekends only"  # the listing, edited since
+    db.session.commit()
+    login(member_of(lead))
+    page = client.get(f"/activities/{activity.id}").get_data(as_text=True)
+    assert "Our spare meeting room (Lead Org) for Room for a youth club" in page
+    assert "Hall for hire" not in page
