@@ -76,6 +76,63 @@ def _check_whole(field: QuantityField, measure: SocialValueMeasure) -> None:
         )
 
 
+def promise_fields(
+    *, baseline: str = "", target: str = ""
+) -> tuple[QuantityField, QuantityField, GovDateField, GovDateField]:
+    """The baseline, target, start and end date fields of a promise (a pledge or a revision)."""
+    return (
+        QuantityField(
+            "Baseline",
+            description=baseline,
+            example="0",
+            validators=[NumberRequired("Enter the baseline, for example 0")],
+        ),
+        QuantityField(
+            "Target",
+            description=target,
+            example="40",
+            validators=[NumberRequired("Enter the target, for example 40")],
+        ),
+        GovDateField(
+            "Start date",
+            description="For example, 1 4 2026",
+            validators=[DateRequired("Enter the start date")],
+        ),
+        GovDateField(
+            "End date",
+            description="For example, 31 3 2027",
+            validators=[DateRequired("Enter the end date")],
+        ),
+    )
+
+
+def check_promise(form: Any, measure: SocialValueMeasure | None) -> None:
+    """The rules a promise's fields share: amounts not negative, whole where the measure counts
+    whole units, a target beyond the baseline in the measure's direction, dates in order."""
+    baseline, target = form.baseline.data, form.target.data
+    for field in (form.baseline, form.target):
+        if field.data is not None and field.data < 0:
+            field.errors.append(f"{field.label.text} cannot be negative")
+        elif measure is not None:
+            _check_whole(field, measure)
+    checked = not form.baseline.errors and not form.target.errors
+    if measure and baseline is not None and target is not None and checked:
+        if measure.decreases and target >= baseline:
+            form.target.errors.append(
+                "Target must be lower than the baseline: this measure counts a reduction"
+            )
+        elif not measure.decreases and target <= baseline:
+            form.target.errors.append(
+                "Target must be more than the baseline: this measure counts an increase"
+            )
+    start, end = form.start_date.data, form.end_date.data
+    if start and end and not form.end_date.errors:
+        if end <= start:
+            form.end_date.errors.append("End date must be after the start date")
+        elif (end - start).days > 366 * 10:
+            form.end_date.errors.append("End date must be within 10 years of the start date")
+
+
 class PledgeForm(AreaFields, FlaskForm):
     area_missing = "Choose at least one ward, or say that the pledge is citywide"
 
@@ -105,28 +162,10 @@ class PledgeForm(AreaFields, FlaskForm):
         description="The catalogue sets the unit and counting rules. See how we calculate.",
     )
     principles = MultiCheckboxField("Which charter principles does it serve?")
-    baseline = QuantityField(
-        "Baseline",
-        description="Where you are at the start, in the measure's unit. Enter 0 if starting "
+    baseline, target, start_date, end_date = promise_fields(
+        baseline="Where you are at the start, in the measure's unit. Enter 0 if starting "
         "from nothing.",
-        example="0",
-        validators=[NumberRequired("Enter the baseline, for example 0")],
-    )
-    target = QuantityField(
-        "Target",
-        description="Where you will be by the end date, in the measure's unit.",
-        example="40",
-        validators=[NumberRequired("Enter the target, for example 40")],
-    )
-    start_date = GovDateField(
-        "Start date",
-        description="For example, 1 4 2026",
-        validators=[DateRequired("Enter the start date")],
-    )
-    end_date = GovDateField(
-        "End date",
-        description="For example, 31 3 2027",
-        validators=[DateRequired("Enter the end date")],
+        target="Where you will be by the end date, in the measure's unit.",
     )
     citywide = BooleanField("This pledge benefits the whole city", widget=GovCheckboxInput())
     wards = MultiCheckboxField(
@@ -161,29 +200,7 @@ class PledgeForm(AreaFields, FlaskForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
-        measure = self.measures.get(self.measure.data)
-        baseline, target = self.baseline.data, self.target.data
-        for field in (self.baseline, self.target):
-            if field.data is not None and field.data < 0:
-                field.errors.append(f"{field.label.text} cannot be negative")
-            elif measure is not None:
-                _check_whole(field, measure)
-        checked = not self.baseline.errors and not self.target.errors
-        if measure and baseline is not None and target is not None and checked:
-            if measure.decreases and target >= baseline:
-                self.target.errors.append(
-                    "Target must be lower than the baseline: this measure counts a reduction"
-                )
-            elif not measure.decreases and target <= baseline:
-                self.target.errors.append(
-                    "Target must be more than the baseline: this measure counts an increase"
-                )
-        start, end = self.start_date.data, self.end_date.data
-        if start and end and not self.end_date.errors:
-            if end <= start:
-                self.end_date.errors.append("End date must be after the start date")
-            elif (end - start).days > 366 * 10:
-                self.end_date.errors.append("End date must be within 10 years of the start date")
+        check_promise(self, self.measures.get(self.measure.data))
         if not self.goals.errors and not self.ambitions.errors:
             goals = [self.goal_infos[g] for g in self.goals.data or [] if g in self.goal_infos]
             self.goals.errors.extend(
@@ -311,24 +328,7 @@ class WithdrawReportForm(FlaskForm):
 class RevisionForm(FlaskForm):
     """Revise the promise of a pledge that has progress reported: the same rules, and a reason."""
 
-    baseline = QuantityField(
-        "Baseline",
-        example="0",
-        validators=[NumberRequired("Enter the baseline, for example 0")],
-    )
-    target = QuantityField(
-        "Target", example="40", validators=[NumberRequired("Enter the target, for example 40")]
-    )
-    start_date = GovDateField(
-        "Start date",
-        description="For example, 1 4 2026",
-        validators=[DateRequired("Enter the start date")],
-    )
-    end_date = GovDateField(
-        "End date",
-        description="For example, 31 3 2027",
-        validators=[DateRequired("Enter the end date")],
-    )
+    baseline, target, start_date, end_date = promise_fields()
     reason = TextAreaField(
         "Why are you revising the promise?",
         description="This is shown on the pledge page beside the revision",
@@ -346,23 +346,8 @@ class RevisionForm(FlaskForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
-        measure, baseline, target = self.pledge.measure, self.baseline.data, self.target.data
-        for field in (self.baseline, self.target):
-            if field.data is not None and field.data < 0:
-                field.errors.append(f"{field.label.text} cannot be negative")
-            elif field.data is not None:
-                _check_whole(field, measure)
-        if baseline is not None and target is not None and not self.target.errors:
-            if measure.decreases and target >= baseline:
-                self.target.errors.append(
-                    "Target must be lower than the baseline: this measure counts a reduction"
-                )
-            elif not measure.decreases and target <= baseline:
-                self.target.errors.append(
-                    "Target must be more than the baseline: this measure counts an increase"
-                )
-        start, end = self.start_date.data, self.end_date.data
-        reports = self.pledge.current_updates
+        check_promise(self, self.pledge.measure)
+        start, reports = self.start_date.data, self.pledge.current_updates
         if start and not self.start_date.errors and reports:
             first = min(u.period_start for u in reports)
             if start > first:
@@ -370,11 +355,6 @@ class RevisionForm(FlaskForm):
                     f"Start date must be on or before {format_date(first)}, the start of the "
                     "first progress report"
                 )
-        if start and end and not self.end_date.errors:
-            if end <= start:
-                self.end_date.errors.append("End date must be after the start date")
-            elif (end - start).days > 366 * 10:
-                self.end_date.errors.append("End date must be within 10 years of the start date")
         if valid and not any(self.errors.values()):
             unchanged = all(
                 getattr(self, name).data == getattr(self.pledge, name)

@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import factory
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.core.models import Ambition, Ward, utcnow
 from portal.exchange.models import (
@@ -77,6 +77,25 @@ class MatchFactory(BaseFactory):
     respond_by = factory.LazyFunction(lambda: utcnow() + timedelta(days=7))
     committed_quantity = None
     delivered_unit = ""
+
+
+def listing_data(**overrides) -> dict:
+    """A listing form's fields as posted (a request for a meeting room), with `overrides`."""
+    data = {
+        "resource_type": "space",
+        "title": "Meeting room for 20 people",
+        "description": "A bright room with a kettle, free on weekday evenings.",
+        "quantity": "",
+        "unit": "",
+        "wards": [str(ward("Gipton & Harehills").id)],
+        "urgency": "high",
+    }
+    data.update(overrides)
+    return data
+
+
+def count_listings() -> int:
+    return db.session.scalar(select(func.count(Listing.id)))
 
 
 def quantity(value: str) -> Decimal:

@@ -5,22 +5,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from portal.core.models import utcnow
 from portal.exchange.models import LISTING_OPEN, LISTING_PAUSED, Listing
 from portal.extensions import db
-from tests.exchange.factories import offer, request
-from tests.exchange.test_listings import listing_data
+from tests.exchange.factories import count_listings, listing_data, offer, request
 from tests.factories import OrganisationFactory, member_of, vcse
 
 
 def as_parts(day: date) -> list[str]:
     return [str(day.day), str(day.month), str(day.year)]
-
-
-def count_listings() -> int:
-    return db.session.scalar(select(func.count(Listing.id)))
 
 
 def test_a_request_needed_by_a_past_date_is_not_published(client, login):

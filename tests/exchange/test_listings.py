@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from portal.core.models import AuditLog
 from portal.exchange.models import (
@@ -14,26 +14,8 @@ from portal.exchange.models import (
 )
 from portal.extensions import db
 from portal.orgs.models import STATUS_PENDING
-from tests.exchange.factories import offer, request, ward
+from tests.exchange.factories import count_listings, listing_data, offer, request
 from tests.factories import OrganisationFactory, member_of, platform_admin, vcse
-
-
-def listing_data(**overrides) -> dict:
-    data = {
-        "resource_type": "space",
-        "title": "Meeting room for 20 people",
-        "description": "A bright room with a kettle, free on weekday evenings.",
-        "quantity": "",
-        "unit": "",
-        "wards": [str(ward("Gipton & Harehills").id)],
-        "urgency": "high",
-    }
-    data.update(overrides)
-    return data
-
-
-def count_listings() -> int:
-    return db.session.scalar(select(func.count(Listing.id)))
 
 
 def test_a_member_publishes_a_request_and_sees_it(client, login):
