@@ -90,8 +90,15 @@ def request_password_reset(email: str) -> None:
     )
 
 
+def end_all_sessions(user: User) -> None:
+    """Sign the account out of every browser: each earlier session cookie stops working."""
+    user.end_all_sessions()
+
+
 def set_password(user: User, password: str) -> None:
+    """A new password (reset or change) also signs out every session that used the old one."""
     user.password_hash = hash_password(password)
+    user.end_all_sessions()
     audit.record(
         "account.password_changed",
         user,
@@ -282,5 +289,8 @@ def set_platform_roles(user: User, *, is_admin: bool, ambition_ids: list[int]) -
 
 
 def set_user_active(user: User, active: bool) -> None:
+    """Deactivating an account also ends its sessions, so it is signed out at once."""
+    if user.is_active_account and not active:
+        user.end_all_sessions()
     user.is_active_account = active
     audit.record("user.activated" if active else "user.deactivated", user, summary=user.email)
