@@ -101,14 +101,11 @@ def signup() -> ResponseReturnValue:
         return redirect(url_for("core.home"))
     form = SignUpForm()
     if form.validate_on_submit():
-        try:
-            user = services.sign_up(form.email.data, form.name.data, form.password.data)
-        except services.AccountError as error:
-            form.email.errors.append(str(error))
-        else:
-            db.session.commit()
-            session["pending_verification_email"] = user.email
-            return redirect(url_for("accounts.check_email"))
+        # The same page whether or not the address already has an account (its owner is emailed).
+        services.sign_up(form.email.data, form.name.data, form.password.data)
+        db.session.commit()
+        session["pending_verification_email"] = form.email.data.strip().lower()
+        return redirect(url_for("accounts.check_email"))
     return render_template("accounts/signup.html", form=form)
 
 
