@@ -8,6 +8,10 @@ while it builds the app, and the production guard checks the config the app will
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
+import secrets
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -15,7 +19,44 @@ from typing import Any
 
 from flask import Flask
 
-DEVELOPMENT_SECRET_KEY = "development-only-secret-key-change-me"  # noqa: S105 - refused in production
+log = logging.getLogger(__name__)
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a key
+
+
+def instance_secret_key(instance_dir: Path) -> str:
+    """This instance's own key, made on first run and kept in `instance/secret_key` (mode 0600).
+
+    The new key is written to a private temporary file and then hard-linked into place, which
+    fails if the file already exists: two processes starting together both end up reading the
+    one key that was linked first, and nobody ever reads a half-written file.
+    """
+    path = instance_dir / SECRET_KEY_FILE
+    if not path.exists():
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        temporary = instance_dir / f".{SECRET_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_hex(32) + "\n")
+            with contextlib.suppress(FileExistsError):  # another process was first: use its key
+                os.link(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
+    key = path.read_text().strip()
+    if not key:
+        raise RuntimeError(f"{path} is empty: delete it to make a new key, or set SECRET_KEY")
+    return key
+
+
+def _whole_number(environ: Mapping[str, str], name: str) -> int:
+    value = (environ.get(name) or "0").strip()
+    if not value.isdigit():
+        raise RuntimeError(f"{name} must be a whole number (0 or more), not {value!r}")
+    return int(value)
+
+
+def _flag(environ: Mapping[str, str], name: str) -> bool:
+    return (environ.get(name) or "").strip().lower() in ("1", "true", "yes")
 
 
 def normalise_database_url(url: str) -> str:
@@ -27,7 +68,9 @@ def normalise_database_url(url: str) -> str:
 
 
 class Config:
-    SECRET_KEY = DEVELOPMENT_SECRET_KEY
+    # Never a constant in the repository: SECRET_KEY from the environment, else (development
+    # only) the instance's own generated key; production refuses to start without one.
+    SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None  # SQLite in the instance folder unless DATABASE_URL
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL: str | None = None
@@ -78,6 +121,11 @@ class Config:
     # How often a scheduler (`jobs run-periodic --loop`, or `flask serve`) looks for due jobs.
     SCHEDULER_TICK_SECONDS = 30
     HSTS = False
+    # How many proxies in front of the app set X-Forwarded-For and X-Forwarded-Proto. 0 trusts
+    # no header, so a client cannot pick its own address for the rate limits and the audit log.
+    TRUSTED_PROXIES = 0
+    # Production only: run over plain http on a private test host (no Secure cookies, no HSTS).
+    INSECURE_HTTP = False
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str], instance_dir: Path) -> dict[str, Any]:
@@ -96,6 +144,7 @@ class Config:
             "MAIL_USERNAME": get("MAIL_USERNAME") or None,
             "MAIL_PASSWORD": get("MAIL_PASSWORD") or None,
             "SERVER_NAME": get("SERVER_NAME") or None,
+            "TRUSTED_PROXIES": _whole_number(environ, "TRUSTED_PROXIES"),
         }
         for name in ("SECRET_KEY", "RQ_QUEUE", "PUBLIC_BASE_URL", "MAIL_DEFAULT_SENDER"):
             if get(name):
@@ -116,6 +165,12 @@ class DevelopmentConfig(Config):
             **super().from_environment(environ, instance_dir),
             "MAIL_OUTBOX_DIR": str(instance_dir / "outbox"),
         }
+
+    @classmethod
+    def init_app(cls, app: Flask) -> None:
+        """Without SECRET_KEY, use the key this instance generated for itself."""
+        if not app.config.get("SECRET_KEY"):
+            app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
 
 
 class TestingConfig(Config):
@@ -139,11 +194,18 @@ class ProductionConfig(Config):
     HSTS = True
 
     @classmethod
+    def from_environment(cls, environ: Mapping[str, str], instance_dir: Path) -> dict[str, Any]:
+        return {
+            **super().from_environment(environ, instance_dir),
+            "INSECURE_HTTP": _flag(environ, "PORTAL_INSECURE_HTTP"),
+        }
+
+    @classmethod
     def init_app(cls, app: Flask) -> None:
-        """Refuse the development key, SQLite or no Redis in the config the app will run with."""
+        """Refuse no SECRET_KEY, SQLite or no Redis in the config the app will run with."""
         config = app.config
         missing = []
-        if not config.get("SECRET_KEY") or config["SECRET_KEY"] == DEVELOPMENT_SECRET_KEY:
+        if not config.get("SECRET_KEY"):
             missing.append("SECRET_KEY")
         if str(config.get("SQLALCHEMY_DATABASE_URI") or "sqlite").startswith("sqlite"):
             missing.append("DATABASE_URL")
@@ -152,6 +214,12 @@ class ProductionConfig(Config):
         if missing:
             raise RuntimeError(
                 "Production configuration refuses to start without: " + ", ".join(missing)
+            )
+        if config.get("INSECURE_HTTP"):
+            config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False, HSTS=False)
+            log.warning(
+                "PORTAL_INSECURE_HTTP is set: cookies are not Secure and there is no HSTS. "
+                "Use this only on a private test host, never where real people sign in."
             )
 
 

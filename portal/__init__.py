@@ -11,6 +11,7 @@ from typing import Any
 from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
 from config import CONFIGS
@@ -73,6 +74,7 @@ def create_app(
     config_class.init_app(app)
 
     configure_logging(app)
+    configure_proxies(app)
     configure_url_converters(app)
     configure_templates(app)
     register_extensions(app)
@@ -88,6 +90,17 @@ def configure_logging(app: Flask) -> None:
         logging.basicConfig(
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
         )
+
+
+def configure_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES proxies, take the client address and scheme from their headers.
+
+    Only as many X-Forwarded-For entries as there are proxies are believed, so a client cannot
+    choose its own address (and with it a fresh rate limit) by sending the header itself.
+    """
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
 
 class BoundedIntConverter(IntegerConverter):

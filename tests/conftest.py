@@ -133,6 +133,29 @@ def app_context(app: Flask, smtp_server: tuple[str, int, SmtpSink]) -> Iterator[
         db.session.remove()
 
 
+@pytest.fixture
+def build_app(app: Flask) -> Iterator[Any]:
+    """`create_app` for a test that needs another configuration or environment.
+
+    The rate limiter is one object shared by every app, and building an app points it at that
+    app's storage; afterwards it is pointed back at the suite's, and the apps' database
+    connections are closed.
+    """
+    saved = limiter._storage, limiter._limiter
+    built: list[Flask] = []
+
+    def build(*args: Any, **kwargs: Any) -> Flask:
+        built.append(create_app(*args, **kwargs))
+        return built[-1]
+
+    yield build
+    limiter._storage, limiter._limiter = saved
+    for other in built:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
 class CsrfClient(FlaskClient):
     """A test client that adds a valid CSRF token to form posts, as a browser would.
 

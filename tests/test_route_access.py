@@ -24,6 +24,7 @@ from sqlalchemy import select
 from werkzeug.routing import Rule
 
 from portal import create_app
+from portal.accounts.models import User
 from portal.activities.models import ActivityImport
 from portal.assessment.frameworks import load_frameworks
 from portal.assessment.guides import all_guides
@@ -251,7 +252,7 @@ def app_context(app: Flask, world: World) -> Iterator[None]:
 
 def _sign_in(client: FlaskClient, user_id: int) -> None:
     with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
+        session["_user_id"] = db.session.get(User, user_id).get_id()  # "<id>:<session version>"
         session["_fresh"] = True
 
 

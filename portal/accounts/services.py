@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from sqlalchemy import delete, func, select
 
 from ..core import audit
 from ..core.models import Ambition, utcnow
 from ..extensions import db
+from ..jobs import enqueue_after_commit
 from ..mail.services import send_email
 from .models import ROLE_ADMIN, ConvenorAssignment, Invitation, Membership, User
 from .passwords import hash_password, verify_password
@@ -41,12 +43,35 @@ def create_user(email: str, name: str, password: str, *, verified: bool = False)
     return user
 
 
-def sign_up(email: str, name: str, password: str) -> User:
-    """Create an unverified account and email a verification link."""
-    user = create_user(email, name, password)
-    send_verification_email(user)
-    audit.record("account.created", user, summary=f"{user.email} signed up", user_id=user.id)
-    return user
+def sign_up(email: str, name: str, password: str) -> None:
+    """Create an unverified account and email a verification link.
+
+    If the address already has an account, email its owner instead. Either way the person at
+    the form sees the same page, and the same work is done (a password hashed, one email
+    queued), so neither the page nor its timing tells whether the address is registered.
+    """
+    existing = find_user_by_email(email)
+    if existing is None:
+        user = create_user(email, name, password)
+        send_verification_email(user)
+        audit.record("account.created", user, summary=f"{user.email} signed up", user_id=user.id)
+        return
+    hash_password(password)  # as slow as creating the account
+    base = current_app.config["PUBLIC_BASE_URL"]
+    send_email(
+        existing.email,
+        "Someone tried to create an account with your email address",
+        "emails/signup_existing.txt",
+        user=existing,
+        sign_in_link=base + url_for("accounts.login"),
+        reset_link=base + url_for("accounts.forgot_password"),
+    )
+    audit.record(
+        "account.signup_existing",
+        existing,
+        summary=f"Sign-up attempted for {existing.email}, which already has an account",
+        user_id=existing.id,
+    )
 
 
 def send_verification_email(user: User) -> None:
@@ -77,21 +102,39 @@ def mark_verified(user: User) -> None:
 
 
 def request_password_reset(email: str) -> None:
-    """Email a reset link if the account exists; say nothing either way (no account probing)."""
+    """Queue `send_password_reset` for any address; the request does the same work either way.
+
+    Whether the account exists is decided in the job, so the page and its timing cannot be used
+    to probe for accounts.
+    """
+    enqueue_after_commit(send_password_reset, email.strip().lower())
+
+
+def send_password_reset(email: str) -> None:
+    """The job: email a reset link if an active account has this address, else nothing."""
     user = find_user_by_email(email)
     if user is None or not user.is_active_account:
         return
-    link = current_app.config["PUBLIC_BASE_URL"] + url_for(
-        "accounts.reset_password", token=make_reset_token(user)
-    )
+    # A worker has no request; a bare one lets url_for build the path.
+    with nullcontext() if has_request_context() else current_app.test_request_context():
+        link = current_app.config["PUBLIC_BASE_URL"] + url_for(
+            "accounts.reset_password", token=make_reset_token(user)
+        )
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     send_email(
         user.email, "Reset your password", "emails/reset.txt", user=user, link=link, minutes=minutes
     )
 
 
+def end_all_sessions(user: User) -> None:
+    """Sign the account out of every browser: each earlier session cookie stops working."""
+    user.end_all_sessions()
+
+
 def set_password(user: User, password: str) -> None:
+    """A new password (reset or change) also signs out every session that used the old one."""
     user.password_hash = hash_password(password)
+    user.end_all_sessions()
     audit.record(
         "account.password_changed",
         user,
@@ -290,7 +333,10 @@ def set_platform_roles(user: User, *, is_admin: bool, ambition_ids: list[int]) -
 
 
 def set_user_active(user: User, active: bool) -> None:
+    """Deactivating an account also ends its sessions, so it is signed out at once."""
     previous = user.is_active_account
+    if previous and not active:
+        user.end_all_sessions()
     user.is_active_account = active
     audit.record(
         "user.activated" if active else "user.deactivated",

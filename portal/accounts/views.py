@@ -43,11 +43,25 @@ login_manager.login_message_category = "info"
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    try:
-        return db.session.get(User, int(user_id))
-    except (TypeError, ValueError):
+def load_user(session_id: str) -> User | None:
+    """The active user a session (or remember cookie) names, if it is still that user's session.
+
+    The id is "<user id>:<session version>" (`User.get_id`); signing out, a new password and
+    deactivation raise the version, so every cookie issued before then stops opening pages.
+    """
+    user_id, _, version = str(session_id).partition(":")
+    user = _user_by_id(user_id)
+    if user is None or not user.is_active_account or version != str(user.session_version):
         return None
+    return user
+
+
+def _user_by_id(user_id: object) -> User | None:
+    """The user with this id; None for anything that is not an id the database can hold."""
+    text = str(user_id)
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 2**31:
+        return None
+    return db.session.get(User, int(text))
 
 
 def _limit(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -87,14 +101,11 @@ def signup() -> ResponseReturnValue:
         return redirect(url_for("core.home"))
     form = SignUpForm()
     if form.validate_on_submit():
-        try:
-            user = services.sign_up(form.email.data, form.name.data, form.password.data)
-        except services.AccountError as error:
-            form.email.errors.append(str(error))
-        else:
-            db.session.commit()
-            session["pending_verification_email"] = user.email
-            return redirect(url_for("accounts.check_email"))
+        # The same page whether or not the address already has an account (its owner is emailed).
+        services.sign_up(form.email.data, form.name.data, form.password.data)
+        db.session.commit()
+        session["pending_verification_email"] = form.email.data.strip().lower()
+        return redirect(url_for("accounts.check_email"))
     return render_template("accounts/signup.html", form=form)
 
 
@@ -172,6 +183,10 @@ def _landing_page(user: User) -> str:
 @public
 def logout() -> ResponseReturnValue:
     # POST with CSRF only: a GET would let any page sign a user out with an <img> tag.
+    if current_user.is_authenticated:
+        # Signing out here signs out everywhere: a copy of this cookie stops working too.
+        services.end_all_sessions(current_user)
+        db.session.commit()
     logout_user()
     session.clear()
     flash("You have signed out.", "success")
@@ -194,7 +209,7 @@ def forgot_password() -> ResponseReturnValue:
 @public
 @_limit("RESET_RATE_LIMIT")
 def reset_password(token: str) -> ResponseReturnValue:
-    user = user_for_reset_token(token, load_user)
+    user = user_for_reset_token(token, _user_by_id)
     if user is None:
         return render_template("accounts/link_invalid.html", what="password reset"), 400
     form = ResetPasswordForm()

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from portal.accounts.models import Invitation, Membership, User
 from portal.core.models import AuditLog
 from portal.extensions import db
-from tests.conftest import Outbox
+from tests.conftest import CsrfClient, Outbox
 from tests.factories import PASSWORD, OrganisationFactory, UserFactory, admin_of, member_of
 
 STRONG = "lantern-meadow-copper-91"
@@ -48,20 +48,42 @@ def test_sign_up_sends_a_verification_email_and_login_waits_for_it(client, outbo
     assert response.status_code == 302 and response.headers["Location"].endswith("/account")
 
 
-def test_email_is_unique_whatever_its_case(client):
-    UserFactory(email="taken@example.org")
+def _without_csrf(page: str) -> str:
+    return re.sub(r'<input[^>]*name="csrf_token"[^>]*>', "", page)
+
+
+def _sign_up_as(client, email: str) -> tuple[int, str, str]:
+    """Sign up in a fresh browser: the response, its redirect and the page it leads to."""
     response = client.post(
         "/sign-up",
-        data={
-            "name": "Someone",
-            "email": "TAKEN@Example.org",
-            "password": STRONG,
-            "confirm_password": STRONG,
-        },
+        data={"name": "Someone", "email": email, "password": STRONG, "confirm_password": STRONG},
     )
-    assert response.status_code == 200
-    assert "An account already exists for this email address" in response.get_data(as_text=True)
-    assert db.session.scalar(select(func.count(User.id))) == 1
+    location = response.headers.get("Location", "")
+    page = client.get(location).get_data(as_text=True) if location else ""
+    return response.status_code, response.get_data(as_text=True) + location, _without_csrf(page)
+
+
+def test_sign_up_does_not_reveal_whether_an_account_exists(app, outbox):
+    UserFactory(email="taken@example.org", name="Tamsin Owner")
+    app.test_client_class = CsrfClient
+    taken = _sign_up_as(app.test_client(), "TAKEN@Example.org")
+    fresh = _sign_up_as(app.test_client(), "fresh@example.org")
+    assert taken[0] == fresh[0] == 302
+    assert taken[1] == fresh[1]  # the same redirect to the same "Check your email" page
+    assert "Check your email" in taken[2]
+    assert taken[2].replace("taken@example.org", "ADDRESS") == fresh[2].replace(
+        "fresh@example.org", "ADDRESS"
+    )
+    assert "already exists" not in taken[2]
+    # Still one account per address; its owner hears that someone tried, with a way in.
+    assert db.session.scalar(select(func.count(User.id))) == 2
+    [message] = outbox.to("taken@example.org")
+    assert message["Subject"] == "Someone tried to create an account with your email address"
+    body = Outbox.body(message)
+    assert "Hello Tamsin Owner" in body
+    assert "http://localhost/sign-in" in body and "http://localhost/forgot-password" in body
+    assert [m["Subject"] for m in outbox.to("fresh@example.org")] == ["Confirm your email address"]
+    assert db.session.scalar(select(AuditLog).where(AuditLog.action == "account.signup_existing"))
 
 
 def test_weak_and_mismatched_passwords_get_field_messages_and_save_nothing(client):
@@ -220,10 +242,15 @@ def test_password_reset_token_expires(client, app, outbox):
 
 
 def test_forgot_password_does_not_reveal_whether_an_account_exists(client, outbox):
-    response = client.post("/forgot-password", data={"email": "ghost@example.org"})
-    assert response.status_code == 200
-    assert "If an account exists" in response.get_data(as_text=True)
-    assert outbox.messages == []
+    UserFactory(email="real@example.org")
+    pages = {}
+    for email in ("real@example.org", "ghost@example.org"):
+        response = client.post("/forgot-password", data={"email": email})
+        assert response.status_code == 200
+        pages[email] = _without_csrf(response.get_data(as_text=True)).replace(email, "ADDRESS")
+    assert "If an account exists" in pages["ghost@example.org"]
+    assert pages["real@example.org"] == pages["ghost@example.org"]
+    assert [m["To"] for m in outbox.messages] == ["real@example.org"]
 
 
 def test_invitation_creates_an_account_and_membership_once(client, login, outbox):

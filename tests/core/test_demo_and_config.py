@@ -82,12 +82,12 @@ def test_production_reads_the_environment_set_after_config_is_imported(monkeypat
 @pytest.mark.parametrize(
     ("name", "value"),
     [
-        ("SECRET_KEY", "development-only-secret-key-change-me"),
+        ("SECRET_KEY", ""),
         ("DATABASE_URL", "sqlite:////tmp/portal.sqlite"),
         ("REDIS_URL", ""),
     ],
 )
-def test_production_refuses_the_development_key_sqlite_and_no_redis(monkeypatch, name, value):
+def test_production_refuses_no_key_sqlite_and_no_redis(monkeypatch, name, value):
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
     monkeypatch.setenv("DATABASE_URL", "postgresql://portal@db.example.org/portal")
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/14")
