@@ -67,6 +67,15 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+# Worker timings an operator (or a test's worker process) may set in the environment.
+WORKER_TIMINGS = (
+    "JOB_MONITORING_INTERVAL",
+    "JOB_HEARTBEAT_GRACE",
+    "RQ_MAINTENANCE_INTERVAL",
+    "RQ_WORKER_TTL",
+)
+
+
 class Config:
     # Never a constant in the repository: SECRET_KEY from the environment, else (development
     # only) the instance's own generated key; production refuses to start without one.
@@ -76,6 +85,17 @@ class Config:
     REDIS_URL: str | None = None
     RQ_QUEUE = "default"
     JOB_RETRY_INTERVALS = [10, 60, 300]  # seconds between RQ retries of a failed job
+    REDIS_CONNECT_TIMEOUT = 2  # seconds; a dead Redis must not hold a request for long
+    # An enqueue that reaches Redis also pushes jobs kept while it was down, checked this often.
+    PENDING_FLUSH_CHECK_SECONDS = 5
+    # A worker killed mid-job: its job's heartbeat lapses JOB_HEARTBEAT_GRACE seconds after the
+    # last one (sent every JOB_MONITORING_INTERVAL), and a worker's maintenance, every
+    # RQ_MAINTENANCE_INTERVAL, retries it. RQ_WORKER_TTL - 15 is how long a worker blocks
+    # waiting for a job, so it also bounds how late maintenance runs on an idle worker.
+    JOB_MONITORING_INTERVAL = 10
+    JOB_HEARTBEAT_GRACE = 20
+    RQ_MAINTENANCE_INTERVAL = 15
+    RQ_WORKER_TTL = 35
 
     SERVER_NAME: str | None = None
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
@@ -104,6 +124,11 @@ class Config:
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
+    # Redis down: count in this process's memory instead of failing the request, and check
+    # Redis again with back-off; anything else the storage raises is logged, not a 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
     # Failed sign-ins only: per account, and per address high enough for a shared office.
     LOGIN_ACCOUNT_RATE_LIMIT = "10 per 15 minutes"
     LOGIN_ADDRESS_RATE_LIMIT = "100 per 15 minutes"
@@ -149,6 +174,9 @@ class Config:
         for name in ("SECRET_KEY", "RQ_QUEUE", "PUBLIC_BASE_URL", "MAIL_DEFAULT_SENDER"):
             if get(name):
                 values[name] = get(name)
+        for name in WORKER_TIMINGS:
+            if get(name):
+                values[name] = int(get(name) or 0)
         return values
 
     @classmethod

@@ -28,7 +28,7 @@ def feature() -> Feature:
             PeriodicJob(
                 "resume-stalled-csv-imports",
                 csv_import.resume_stalled_imports,
-                timedelta(minutes=15),
+                timedelta(minutes=1),
                 "Re-enqueue CSV imports (every feature's) whose job was lost or stopped part way.",
             ),
         ),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Enum, Integer, String, Text, select, update
+from sqlalchemy import Enum, Integer, String, Text, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -27,7 +27,10 @@ log = logging.getLogger(__name__)
 C = TypeVar("C")
 R = TypeVar("R")
 PROGRESS_EVERY = 500  # rows between progress commits, so the progress page moves
-# A 20,000-row import takes seconds; one unfinished after this long lost its job.
+# A queued import not started after this long lost its job (Redis down at upload, say).
+QUEUED_STALLED_AFTER = timedelta(minutes=1)
+# A 20,000-row import takes seconds, but one being checked may still be running: re-enqueue it
+# only after this long (a killed worker's import is retried by RQ within a minute anyway).
 STALLED_AFTER = timedelta(minutes=15)
 
 
@@ -247,12 +250,18 @@ def _apply(kind: ImportKind[Any, Any], import_id: int, records: list[Any]) -> No
 def resume_stalled_imports(kinds: Sequence[ImportKind[Any, Any]] | None = None) -> int:
     """Re-enqueue imports of every feature whose job was lost (Redis down at upload, a worker
     killed mid-run). The file stays in the database until it is applied, so nothing is lost."""
-    cutoff = utcnow() - STALLED_AFTER
+    now = utcnow()
     requeued = 0
     for kind in registered_kinds() if kinds is None else kinds:
+        model = kind.model
         stalled = db.session.scalars(
-            select(kind.model.id).where(
-                kind.model.status.in_(UNFINISHED), kind.model.created_at < cutoff
+            select(model.id).where(
+                or_(
+                    (model.status == ImportStatus.QUEUED)
+                    & (model.created_at < now - QUEUED_STALLED_AFTER),
+                    (model.status == ImportStatus.CHECKING)
+                    & (model.created_at < now - STALLED_AFTER),
+                )
             )
         ).all()
         for import_id in stalled:

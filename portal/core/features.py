@@ -18,12 +18,16 @@ from flask import Blueprint, Flask
 
 @dataclass(frozen=True)
 class PeriodicJob:
-    """A job the scheduler runs every `every`; `func` takes no arguments and owns its commit."""
+    """A job the scheduler runs every `every`; `func` takes no arguments and owns its commit.
+
+    `in_scheduler` jobs run in the scheduler process itself instead of through the job queue:
+    for work that must go on while Redis is down (pushing the jobs kept meanwhile)."""
 
     name: str
     func: Callable[[], Any]
     every: timedelta
     description: str
+    in_scheduler: bool = False
 
     @property
     def func_path(self) -> str:

@@ -40,15 +40,20 @@ def about() -> ResponseReturnValue:
 @bp.get("/healthz")
 @public
 def healthz() -> ResponseReturnValue:
-    """Database and Redis status for load balancers and operators."""
+    """Database and Redis status for load balancers and operators.
+
+    503 only when the database is down. Without Redis the pages still work (rate limits count
+    in memory, jobs wait in `pending_jobs`), so that is 200 "degraded": pulling every web node
+    out of the load balancer would turn a slow queue into an outage."""
     report: dict[str, str] = {}
-    healthy = True
+    status = "ok"
     try:
         db.session.execute(text("SELECT 1"))
         report["database"] = "ok"
     except Exception as error:
+        db.session.rollback()
         report["database"] = f"error: {type(error).__name__}"
-        healthy = False
+        status = "error"
     if current_app.config.get("REDIS_URL"):
         try:
             from ..jobs import redis_connection
@@ -57,8 +62,9 @@ def healthz() -> ResponseReturnValue:
             report["redis"] = "ok"
         except Exception as error:
             report["redis"] = f"error: {type(error).__name__}"
-            healthy = False
+            if status == "ok":
+                status = "degraded"
     else:
         report["redis"] = "not configured (jobs run in-process)"
-    report["status"] = "ok" if healthy else "error"
-    return jsonify(report), 200 if healthy else 503
+    report["status"] = status
+    return jsonify(report), 503 if status == "error" else 200

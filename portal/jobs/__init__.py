@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from ..core.features import Feature
+from ..core.features import Feature, PeriodicJob
 from ..extensions import db
 
 log = logging.getLogger(__name__)
@@ -28,9 +29,11 @@ def job_path(func: Callable[..., Any]) -> str:
 
 
 def redis_connection():
+    """A client that gives up quickly, so a dead Redis costs a request a moment, not a hang."""
     from redis import Redis
 
-    return Redis.from_url(current_app.config["REDIS_URL"])
+    timeout = current_app.config.get("REDIS_CONNECT_TIMEOUT", 2)
+    return Redis.from_url(current_app.config["REDIS_URL"], socket_connect_timeout=timeout)
 
 
 def get_queue():
@@ -39,26 +42,39 @@ def get_queue():
     return Queue(current_app.config["RQ_QUEUE"], connection=redis_connection())
 
 
-def enqueue(func: Callable[..., Any], *args: Any, **kwargs: Any) -> str | None:
-    """Run `func(*args, **kwargs)` as a background job; returns the RQ job id when queued."""
-    if current_app.config.get("REDIS_URL"):
-        from rq import Retry
+def _push(queue: Any, path: str, args: list[Any], kwargs: dict[str, Any]) -> str:
+    """Hand one job to RQ, with the retries that also cover a worker killed mid-job."""
+    from rq import Retry
 
-        intervals = current_app.config["JOB_RETRY_INTERVALS"]
+    intervals = current_app.config["JOB_RETRY_INTERVALS"]
+    job = queue.enqueue(
+        "portal.jobs.runner.run_job",
+        path,
+        args,
+        kwargs,
+        retry=Retry(max=len(intervals), interval=intervals),
+        job_timeout=current_app.config.get("JOB_TIMEOUT", 600),
+    )
+    return str(job.id)
+
+
+def enqueue(func: Callable[..., Any], *args: Any, **kwargs: Any) -> str | None:
+    """Run `func(*args, **kwargs)` as a background job; returns the RQ job id when queued.
+
+    If Redis does not answer, the job is kept in `pending_jobs` (see `pending`) and pushed to
+    RQ by the scheduler's 30-second flush or the next enqueue that reaches Redis."""
+    if current_app.config.get("REDIS_URL"):
+        from . import pending
+
         try:
-            job = get_queue().enqueue(
-                "portal.jobs.runner.run_job",
-                job_path(func),
-                list(args),
-                kwargs,
-                retry=Retry(max=len(intervals), interval=intervals),
-                job_timeout=current_app.config.get("JOB_TIMEOUT", 600),
-            )
+            queue = get_queue()
+            job_id = _push(queue, job_path(func), list(args), kwargs)
         except Exception:
-            # The data is already committed; the periodic sweeps re-enqueue what this missed.
-            log.exception("Could not enqueue %s; it will be picked up by its sweep", job_path(func))
+            log.warning("Redis unreachable: %s kept in pending_jobs", job_path(func), exc_info=True)
+            pending.record(job_path(func), list(args), kwargs)
             return None
-        return job.id
+        pending.flush_soon(queue)
+        return job_id
     from .runner import run_in_process
 
     run_in_process(func, args, kwargs)
@@ -84,10 +100,19 @@ def _drop_pending(session: Session) -> None:
 
 
 def feature() -> Feature:
-    from . import cli, models
+    from . import cli, models, pending
 
     return Feature(
         name="jobs",
         models=(models,),
         cli=(cli.worker_command, cli.serve_command, cli.jobs_group),
+        periodic_jobs=(
+            PeriodicJob(
+                "flush-pending-jobs",
+                pending.flush_pending_jobs,
+                timedelta(seconds=30),
+                "Push jobs kept while Redis was down to RQ (runs in the scheduler itself).",
+                in_scheduler=True,
+            ),
+        ),
     )

@@ -23,7 +23,8 @@ from . import enqueue
 from .models import PeriodicJobRun
 
 log = logging.getLogger(__name__)
-# A cron tick can start a moment early; a run this close to its interval counts as due.
+# A cron tick can start a moment early; a run this close to its interval counts as due
+# (at most half the interval, so a 30-second job is not run again by a tick right after).
 EARLY_TOLERANCE = timedelta(seconds=30)
 
 
@@ -50,7 +51,7 @@ def _ensure_rows(names: list[str]) -> None:
 
 def claim(job: PeriodicJob, now: datetime) -> bool:
     """Record that `job` starts at `now` if it is due; False if it ran within its interval."""
-    cutoff = now - job.every + EARLY_TOLERANCE
+    cutoff = now - job.every + min(EARLY_TOLERANCE, job.every / 2)
     result = db.session.execute(
         update(PeriodicJobRun)
         .where(
@@ -78,9 +79,22 @@ def run_due_jobs(now: datetime | None = None) -> list[str]:
         db.session.commit()
         if claimed:
             log.info("Starting periodic job %s", job.name)
-            enqueue(job.func)
+            if job.in_scheduler and current_app.config.get("REDIS_URL"):
+                _run_here(job)
+            else:
+                enqueue(job.func)
             started.append(job.name)
     return started
+
+
+def _run_here(job: PeriodicJob) -> None:
+    """Run an `in_scheduler` job now; a failure is logged and the other due jobs still start."""
+    try:
+        job.func()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("Periodic job %s failed; it runs again next tick", job.name)
 
 
 def run_forever(app: Flask, stop: threading.Event | None = None) -> None:

@@ -17,7 +17,7 @@ def feature() -> Feature:
             PeriodicJob(
                 "resend-unsent-emails",
                 jobs.resend_unsent_emails,
-                timedelta(minutes=10),
+                timedelta(minutes=1),
                 "Re-enqueue emails whose delivery job was lost (Redis or a worker died).",
             ),
         ),

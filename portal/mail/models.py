@@ -24,3 +24,9 @@ class OutboundEmail(Model):
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(String(500), default="")
+    # The delivery attempt talking to SMTP now: committed before the send, cleared on failure.
+    claimed_at: Mapped[datetime | None]
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    # An attempt died after claiming and before recording the send: it may have been delivered,
+    # so it is not sent again automatically; an admin checks it (see `mail.delivery`).
+    possibly_sent_at: Mapped[datetime | None] = mapped_column(index=True)

@@ -330,7 +330,7 @@ def test_an_import_whose_job_was_lost_is_resumed_by_the_sweep(importer, run_jobs
         db.session.add(activity_import)
         return activity_import
 
-    lost, recent = waiting_import(20), waiting_import(1)
+    lost, recent = waiting_import(20), waiting_import(0)
     db.session.commit()
     assert resume_stalled_imports([ACTIVITY_IMPORTS]) == 1
     run_jobs()
