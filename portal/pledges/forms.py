@@ -36,6 +36,7 @@ from ..core.forms import (
     strip_text,
 )
 from ..core.goals import GoalInfo, stray_goals
+from ..core.locking import VersionedForm
 from ..core.models import utcnow
 from ..core.templating import format_date
 from ..orgs.models import ORGANISATION_KINDS
@@ -76,7 +77,7 @@ def _check_whole(field: QuantityField, measure: SocialValueMeasure) -> None:
         )
 
 
-class PledgeForm(AreaFields, FlaskForm):
+class PledgeForm(AreaFields, VersionedForm):
     area_missing = "Choose at least one ward, or say that the pledge is citywide"
 
     title = StringField(
@@ -282,7 +283,7 @@ REASON_FIELD_ARGS: dict[str, Any] = {
 }
 
 
-class CorrectionForm(ProgressUpdateForm):
+class CorrectionForm(VersionedForm, ProgressUpdateForm):
     reason = TextAreaField(
         "Why are you correcting this report?",
         description="For example, the hours were counted twice",
@@ -295,7 +296,7 @@ class CorrectionForm(ProgressUpdateForm):
     submit = SubmitField("Save correction", widget=GovSubmitInput())
 
 
-class WithdrawReportForm(FlaskForm):
+class WithdrawReportForm(VersionedForm):
     reason = TextAreaField(
         "Why are you withdrawing this report?",
         description="For example, it was posted twice",
@@ -308,7 +309,7 @@ class WithdrawReportForm(FlaskForm):
     submit = SubmitField("Withdraw report", widget=GovSubmitInput())
 
 
-class RevisionForm(FlaskForm):
+class RevisionForm(VersionedForm):
     """Revise the promise of a pledge that has progress reported: the same rules, and a reason."""
 
     baseline = QuantityField(
