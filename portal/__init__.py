@@ -167,9 +167,10 @@ def register_cli(app: Flask) -> None:
 
 
 def register_error_handlers(app: Flask) -> None:
-    from .core.errors import register
+    from .core import errors, locking
 
-    register(app)
+    errors.register(app)
+    locking.register(app)
 
 
 def register_request_hooks(app: Flask) -> None:

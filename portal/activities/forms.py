@@ -33,6 +33,7 @@ from ..core.forms import (
     int_or_none,
     strip_text,
 )
+from ..core.locking import VersionedForm
 from . import rules
 
 
@@ -59,7 +60,7 @@ class TextNumberField(StringField):
         return "" if self.data in (None, "") else str(self.data)
 
 
-class ActivityForm(AreaFields, FlaskForm):
+class ActivityForm(AreaFields, VersionedForm):
     area_missing = "Choose at least one ward, or say the activity is citywide"
 
     title = StringField(

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.areas import AreaMixin
 from ..core.csv_import import CsvImportMixin
+from ..core.locking import VersionedMixin
 from ..core.models import Ambition, Goal, Ward, utcnow
 from ..extensions import Model, db
 from ..orgs.models import Organisation
@@ -53,7 +54,7 @@ activity_exchange_matches = Table(
 )
 
 
-class Activity(AreaMixin, Model):
+class Activity(VersionedMixin, AreaMixin, Model):
     """One piece of work led by an organisation, with partners, tagged to goals and wards."""
 
     __tablename__ = "activities"

@@ -12,6 +12,7 @@ from ..accounts.models import Membership, User
 from ..core.audit import changes_since, record, values_of
 from ..core.csv_import import ImportKind, register
 from ..core.csv_import import start_import as start_csv_import
+from ..core.locking import check_version
 from ..core.models import Ambition, Goal, Ward, utcnow
 from ..extensions import db
 from ..orgs.models import STATUS_APPROVED, Organisation
@@ -192,8 +193,13 @@ AUDITED_FIELDS = (
 )
 
 
-def update_activity(activity: Activity, values: rules.ActivityValues) -> Activity:
-    """Save changes to an activity; the audit entry keeps old and new values."""
+def update_activity(
+    activity: Activity, values: rules.ActivityValues, version: int | None = None
+) -> Activity:
+    """Save changes to an activity; the audit entry keeps old and new values.
+
+    Refused with `EditConflict` if someone saved it since `version` was rendered."""
+    check_version(activity, version)
     before = values_of(activity, AUDITED_FIELDS)
     _apply(activity, values)
     activity.updated_at = utcnow()

@@ -170,7 +170,7 @@ def edit(org_id: int, activity_id: int) -> ResponseReturnValue:
     form = _activity_form(org_id, activity)
     if form.validate_on_submit():
         values = form.values()
-        services.update_activity(activity, values)
+        services.update_activity(activity, values, form.version.data)
         links.set_links(activity, values)
         db.session.commit()
         flash(f"Your changes to ‘{activity.title}’ have been saved.", "success")

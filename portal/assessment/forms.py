@@ -25,6 +25,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from wtforms.widgets import HiddenInput
 
 from ..core.forms import GovDateField, SelectChoiceField, strip_text
+from ..core.locking import VersionedForm as CoreVersionedForm
 from .models import ACTION_STATUSES, LEVELS, Dimension
 
 MAX_EVIDENCE = 5000
@@ -204,7 +205,7 @@ class EvidenceUploadForm(FlaskForm):
             raise ValidationError("Select a file to upload")
 
 
-class ActionForm(FlaskForm):
+class ActionForm(CoreVersionedForm):
     description = TextAreaField(
         "What will you do?",
         widget=GovTextArea(),

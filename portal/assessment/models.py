@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.choices import one_of
+from ..core.locking import VersionedMixin
 from ..core.models import utcnow
 from ..extensions import Model
 
@@ -194,7 +195,7 @@ class EvidenceFile(Model):
     criterion: Mapped[Criterion] = relationship(lazy="joined")
 
 
-class Action(Model):
+class Action(VersionedMixin, Model):
     """The organisation's plan to move one criterion towards its target level."""
 
     __tablename__ = "assessment_actions"

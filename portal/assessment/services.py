@@ -13,6 +13,7 @@ from werkzeug.utils import secure_filename
 
 from ..accounts.models import User
 from ..core import audit
+from ..core.locking import check_version, create_once
 from ..core.models import utcnow
 from ..extensions import db
 from ..orgs import services as org_services
@@ -140,11 +141,21 @@ def start_assessment(organisation: Organisation, year: int, user: User | None) -
             "The framework has not been loaded yet. Ask an administrator to run "
             "flask assessment load-frameworks"
         )
-    assessment = Assessment(
-        organisation_id=organisation.id, framework_id=framework.id, year=year, status=STATUS_DRAFT
-    )
-    db.session.add(assessment)
-    db.session.flush()
+
+    def insert() -> Assessment:
+        assessment = Assessment(
+            organisation_id=organisation.id,
+            framework_id=framework.id,
+            year=year,
+            status=STATUS_DRAFT,
+        )
+        db.session.add(assessment)
+        db.session.flush()
+        return assessment
+
+    assessment, created = create_once(insert, lambda: find_assessment(organisation.id, year))
+    if not created:
+        return assessment  # a colleague pressed "Start" at the same moment: theirs is the one
     last = db.session.scalar(
         select(Assessment)
         .where(
@@ -493,23 +504,37 @@ ACTION_FIELDS = ("description", "owner", "due_date", "status")
 
 
 def save_action(assessment: Assessment, criterion: Criterion, data: dict[str, Any]) -> Action:
-    """Create or update the action for one criterion of the plan."""
-    action = db.session.scalar(
-        select(Action).where(
-            Action.assessment_id == assessment.id, Action.criterion_id == criterion.id
+    """Create or update the action for one criterion of the plan.
+
+    `data["version"]` is the version the form was rendered from (0 for a new action), so a
+    save made from an outdated page is refused rather than overwriting a colleague's.
+    """
+
+    def find() -> Action | None:
+        return db.session.scalar(
+            select(Action).where(
+                Action.assessment_id == assessment.id, Action.criterion_id == criterion.id
+            )
         )
-    )
-    if action is None:
+
+    def insert() -> Action:
         action = Action(assessment_id=assessment.id, criterion_id=criterion.id)
+        _apply_action(action, data)
         db.session.add(action)
-    before = audit.values_of(action, ACTION_FIELDS)
-    action.description = data.get("description") or ""
-    action.owner = data.get("owner") or ""
-    if action.due_date != data.get("due_date"):
-        action.reminded_at = None  # a new date earns a new reminder if it is missed too
-    action.due_date = data.get("due_date")
-    action.status = data["status"]
-    action.updated_at = utcnow()
+        db.session.flush()
+        return action
+
+    found = find()
+    if found is None:
+        before = dict.fromkeys(ACTION_FIELDS)
+        action, created = create_once(insert, find)
+        if not created:
+            return action  # the same "Add action" pressed twice at once: keep the first
+    else:
+        action = found
+        check_version(action, data.get("version"))
+        before = audit.values_of(action, ACTION_FIELDS)
+        _apply_action(action, data)
     audit.record(
         "assessment.action_saved",
         assessment,
@@ -519,6 +544,16 @@ def save_action(assessment: Assessment, criterion: Criterion, data: dict[str, An
     )
     db.session.flush()
     return action
+
+
+def _apply_action(action: Action, data: dict[str, Any]) -> None:
+    action.description = data.get("description") or ""
+    action.owner = data.get("owner") or ""
+    if action.due_date != data.get("due_date"):
+        action.reminded_at = None  # a new date earns a new reminder if it is missed too
+    action.due_date = data.get("due_date")
+    action.status = data["status"]
+    action.updated_at = utcnow()
 
 
 def overdue_actions(organisation_id: int, today: date | None = None) -> list[Action]:

@@ -434,7 +434,8 @@ def edit_action(org_id: int, year: int, criterion_id: int) -> ResponseReturnValu
     assessment = _assessment(org_id, year)
     criterion = _criterion(assessment, criterion_id)
     existing = services.actions_by_criterion(assessment.id).get(criterion.id)
-    form = ActionForm(obj=existing)
+    # A new action's form names version 0, so it cannot overwrite one a colleague just added.
+    form = ActionForm(obj=existing, data=None if existing else {"version": 0})
     if form.validate_on_submit():
         services.save_action(assessment, criterion, form.data)
         db.session.commit()

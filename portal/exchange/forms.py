@@ -30,13 +30,14 @@ from ..core.forms import (
     int_or_none,
     strip_text,
 )
+from ..core.locking import VersionedForm
 from ..core.models import utcnow
 from ..orgs.models import ORGANISATION_KINDS
 from .listings import SORTS
 from .models import RESOURCE_TYPES, SIDE_OFFER, URGENCIES
 
 
-class ListingForm(AreaFields, FlaskForm):
+class ListingForm(AreaFields, VersionedForm):
     """An offer or a request; `side` removes the fields that belong to the other side."""
 
     area_missing = "Choose at least one ward, or tick 'across the whole city'"

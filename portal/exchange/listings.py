@@ -8,6 +8,7 @@ from sqlalchemy import Select, func, or_, select
 
 from ..accounts.models import User
 from ..core import audit
+from ..core.locking import check_version
 from ..core.models import Ambition, Ward, utcnow
 from ..extensions import db
 from ..orgs.models import Organisation
@@ -116,7 +117,10 @@ LISTING_FIELDS = (
 
 
 def update_listing(listing: Listing, data: dict, user: User) -> Listing:
-    """Save the owner's edits; the audit entry keeps old and new values of what changed."""
+    """Save the owner's edits; the audit entry keeps old and new values of what changed.
+
+    Refused with `EditConflict` if someone saved it since `data["version"]` was rendered."""
+    check_version(listing, data.get("version"))
     before = audit.values_of(listing, LISTING_FIELDS)
     _apply_listing_fields(listing, data, utcnow().date())
     if listing.status == LISTING_CLOSED and listing.closed_reason == CLOSED_EXPIRED:

@@ -33,6 +33,7 @@ from sqlalchemy.sql.elements import ColumnElement, Grouping
 
 from ..core.areas import AreaMixin
 from ..core.choices import one_of
+from ..core.locking import VersionedMixin
 from ..core.models import Ambition, Ward, utcnow
 from ..extensions import Model, db
 
@@ -145,7 +146,7 @@ exchange_listing_ambitions = Table(
 )
 
 
-class Listing(AreaMixin, Model):
+class Listing(VersionedMixin, AreaMixin, Model):
     """An offer of, or a request for, a resource."""
 
     __tablename__ = "exchange_listings"

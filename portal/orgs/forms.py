@@ -31,6 +31,7 @@ from ..core.forms import (
     email_field,
     strip_text,
 )
+from ..core.locking import VersionedForm
 from .models import ORGANISATION_KINDS, SIZE_BANDS
 
 # Charity Commission for England and Wales numbers are 6 to 8 digits; Scottish (SC) and Northern
@@ -44,7 +45,7 @@ def _upper_strip(value: str | None) -> str | None:
     return value.strip().upper().replace(" ", "") if isinstance(value, str) else value
 
 
-class OrganisationForm(AreaFields, FlaskForm):
+class OrganisationForm(AreaFields, VersionedForm):
     area_missing = "Choose at least one ward, or say that the organisation works citywide"
 
     name = StringField(

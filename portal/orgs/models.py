@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.areas import AreaMixin
 from ..core.choices import one_of
+from ..core.locking import VersionedMixin
 from ..core.models import Ward, utcnow
 from ..extensions import Model, db
 
@@ -67,7 +68,7 @@ class Network(Model):
         return self.name
 
 
-class Organisation(AreaMixin, Model):
+class Organisation(VersionedMixin, AreaMixin, Model):
     __tablename__ = "organisations"
     __table_args__ = (
         one_of("kind", ORGANISATION_KINDS),

@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, or_, select
 
 from ..accounts.models import ROLE_ADMIN, Membership, User
 from ..core import audit
+from ..core.locking import check_version
 from ..core.models import Ward, utcnow
 from ..extensions import db
 from ..mail.services import send_email
@@ -217,7 +218,10 @@ PROFILE_FIELDS = (
 
 
 def update_organisation(organisation: Organisation, data: dict) -> None:
-    """Save the profile; the audit entry keeps old and new values of what changed."""
+    """Save the profile; the audit entry keeps old and new values of what changed.
+
+    Refused with `EditConflict` if someone saved it since `data["version"]` was rendered."""
+    check_version(organisation, data.get("version"))
     before = audit.values_of(organisation, PROFILE_FIELDS)
     _apply_form_data(organisation, data)
     audit.record(

@@ -36,6 +36,7 @@ from ..core.forms import (
     strip_text,
 )
 from ..core.goals import GoalInfo, stray_goals
+from ..core.locking import VersionedForm
 from ..core.models import utcnow
 from ..core.templating import format_date
 from ..orgs.models import ORGANISATION_KINDS
@@ -133,7 +134,7 @@ def check_promise(form: Any, measure: SocialValueMeasure | None) -> None:
             form.end_date.errors.append("End date must be within 10 years of the start date")
 
 
-class PledgeForm(AreaFields, FlaskForm):
+class PledgeForm(AreaFields, VersionedForm):
     area_missing = "Choose at least one ward, or say that the pledge is citywide"
 
     title = StringField(
@@ -299,7 +300,7 @@ REASON_FIELD_ARGS: dict[str, Any] = {
 }
 
 
-class CorrectionForm(ProgressUpdateForm):
+class CorrectionForm(VersionedForm, ProgressUpdateForm):
     reason = TextAreaField(
         "Why are you correcting this report?",
         description="For example, the hours were counted twice",
@@ -312,7 +313,7 @@ class CorrectionForm(ProgressUpdateForm):
     submit = SubmitField("Save correction", widget=GovSubmitInput())
 
 
-class WithdrawReportForm(FlaskForm):
+class WithdrawReportForm(VersionedForm):
     reason = TextAreaField(
         "Why are you withdrawing this report?",
         description="For example, it was posted twice",
@@ -325,7 +326,7 @@ class WithdrawReportForm(FlaskForm):
     submit = SubmitField("Withdraw report", widget=GovSubmitInput())
 
 
-class RevisionForm(FlaskForm):
+class RevisionForm(VersionedForm):
     """Revise the promise of a pledge that has progress reported: the same rules, and a reason."""
 
     baseline, target, start_date, end_date = promise_fields()

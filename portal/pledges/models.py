@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.areas import AreaMixin
 from ..core.choices import one_of
+from ..core.locking import VersionedMixin
 from ..core.models import Ambition, Goal, Ward, utcnow
 from ..extensions import Model, db
 
@@ -161,7 +162,7 @@ class ProxyValue(Model):
     measure: Mapped[SocialValueMeasure] = relationship(back_populates="proxies")
 
 
-class Pledge(AreaMixin, Model):
+class Pledge(VersionedMixin, AreaMixin, Model):
     __tablename__ = "pledges"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -223,7 +224,7 @@ class Pledge(AreaMixin, Model):
         return self.title
 
 
-class ProgressUpdate(Model):
+class ProgressUpdate(VersionedMixin, Model):
     """Units delivered towards a pledge in one period (for a decrease, the reduction achieved)."""
 
     __tablename__ = "pledge_updates"

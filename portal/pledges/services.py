@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Select, exists, extract, func, or_, select
 
 from ..core import audit
+from ..core.locking import check_version
 from ..core.models import Ambition, Goal, Ward, utcnow
 from ..exchange.models import MATCH_DELIVERED, ExchangeMatch
 from ..extensions import db
@@ -434,7 +435,10 @@ def has_reports(pledge: Pledge) -> bool:
 
 
 def update_pledge(pledge: Pledge, data: dict[str, Any]) -> Pledge:
-    """Save changes to a pledge from validated form data; the audit entry keeps old and new."""
+    """Save changes to a pledge from validated form data; the audit entry keeps old and new.
+
+    Refused with `EditConflict` if someone saved it since `data["version"]` was rendered."""
+    check_version(pledge, data.get("version"))
     before = audit.values_of(pledge, PLEDGE_FIELDS)
     _apply_pledge_fields(pledge, data)
     db.session.flush()
@@ -453,9 +457,14 @@ def update_pledge(pledge: Pledge, data: dict[str, Any]) -> Pledge:
 
 
 def revise_pledge(
-    pledge: Pledge, values: dict[str, Any], reason: str, user_id: int
+    pledge: Pledge,
+    values: dict[str, Any],
+    reason: str,
+    user_id: int,
+    version: int | None = None,
 ) -> list[PledgeRevision]:
     """Change the promise (baseline, target, dates) with a reason: one revision row per field."""
+    check_version(pledge, version)
     revisions = []
     changes: dict[str, tuple[Any, Any]] = {}
     for name in REVISABLE_FIELDS:
@@ -526,6 +535,7 @@ def correct_progress_update(
     update: ProgressUpdate, data: dict[str, Any], reason: str, user_id: int
 ) -> ProgressUpdate:
     """Supersede a report with a corrected one; the original stays, no longer counted."""
+    check_version(update, data.get("version"))
     if not update.is_current:
         raise PledgeError("This report has already been corrected or withdrawn")
     pledge = update.pledge
@@ -546,8 +556,11 @@ def correct_progress_update(
     return correction
 
 
-def withdraw_progress_update(update: ProgressUpdate, reason: str) -> ProgressUpdate:
+def withdraw_progress_update(
+    update: ProgressUpdate, reason: str, version: int | None = None
+) -> ProgressUpdate:
     """Withdraw a report: it stays in the history but no longer counts."""
+    check_version(update, version)
     if not update.is_current:
         raise PledgeError("This report has already been corrected or withdrawn")
     update.status = REPORT_WITHDRAWN

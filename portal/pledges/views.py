@@ -420,6 +420,7 @@ def revise(org_id: int, pledge_id: int) -> ResponseReturnValue:
             {name: getattr(form, name).data for name in REVISABLE_FIELDS},
             form.reason.data,
             current_user.id,
+            form.version.data,
         )
         db.session.commit()
         flash("The promise has been revised. The pledge page shows the revision.", "success")
@@ -467,9 +468,9 @@ def withdraw_progress(org_id: int, pledge_id: int, update_id: int) -> ResponseRe
     if not update.is_current:
         flash("This report has already been corrected or withdrawn.", "error")
         return redirect(url_for("pledges.detail", pledge_id=pledge.id))
-    form = WithdrawReportForm()
+    form = WithdrawReportForm(obj=update)
     if form.validate_on_submit():
-        services.withdraw_progress_update(update, form.reason.data)
+        services.withdraw_progress_update(update, form.reason.data, form.version.data)
         db.session.commit()
         flash("The report has been withdrawn. It stays in the history.", "success")
         return redirect(url_for("pledges.detail", pledge_id=pledge.id))
