@@ -1,14 +1,14 @@
 """edit versions: a version counter on every record people edit together (optimistic locking)
 
-Revision ID: 0015_edit_versions
+Revision ID: 0017_edit_versions
 Revises: 0014_indicator_valid_range
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015_edit_versions"
-down_revision = "0014_indicator_valid_range"
+revision = "0017_edit_versions"
+down_revision = "0016_pending_jobs_email_claims"
 branch_labels = None
 depends_on = None
 

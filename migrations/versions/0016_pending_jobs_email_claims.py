@@ -1,14 +1,14 @@
 """pending jobs and email send claims: jobs kept while Redis is down; one send per email
 
-Revision ID: 0015_pending_jobs_email_claims
+Revision ID: 0016_pending_jobs_email_claims
 Revises: 0014_indicator_valid_range
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015_pending_jobs_email_claims"
-down_revision = "0014_indicator_valid_range"
+revision = "0016_pending_jobs_email_claims"
+down_revision = "0015_user_session_version"
 branch_labels = None
 depends_on = None
 
