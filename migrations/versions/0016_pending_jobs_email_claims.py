@@ -1,7 +1,7 @@
 """pending jobs and email send claims: jobs kept while Redis is down; one send per email
 
 Revision ID: 0016_pending_jobs_email_claims
-Revises: 0014_indicator_valid_range
+Revises: 0015_user_session_version
 """
 
 import sqlalchemy as sa

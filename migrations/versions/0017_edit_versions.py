@@ -1,7 +1,7 @@
 """edit versions: a version counter on every record people edit together (optimistic locking)
 
 Revision ID: 0017_edit_versions
-Revises: 0014_indicator_valid_range
+Revises: 0016_pending_jobs_email_claims
 """
 
 import sqlalchemy as sa
