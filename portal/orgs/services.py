@@ -92,6 +92,13 @@ def _link(endpoint: str, **values: Any) -> str:
     return current_app.config["PUBLIC_BASE_URL"] + url_for(endpoint, **values)
 
 
+def publishing_organisations() -> Select:
+    """Ids of the organisations whose work shows publicly: approved ones (not pending or
+    suspended). Filtering on this, rather than changing rows, is what makes reinstating an
+    organisation show everything again unchanged."""
+    return select(Organisation.id).where(Organisation.status == STATUS_APPROVED)
+
+
 def counted_network_members(network_id: int) -> Select:
     """Ids of the organisations a network's figures count: accepted, and not suspended."""
     return (
