@@ -107,6 +107,8 @@ class Config:
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "Anchor Portal <noreply@anchor.test>"
     MAIL_OUTBOX_DIR: str | None = None
+    # Where a suspended organisation's members are told to write (the platform administrators).
+    SUPPORT_EMAIL = "support@anchor.test"
 
     UPLOAD_FOLDER: str | None = None  # instance/uploads unless UPLOAD_FOLDER
     MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -171,7 +173,13 @@ class Config:
             "SERVER_NAME": get("SERVER_NAME") or None,
             "TRUSTED_PROXIES": _whole_number(environ, "TRUSTED_PROXIES"),
         }
-        for name in ("SECRET_KEY", "RQ_QUEUE", "PUBLIC_BASE_URL", "MAIL_DEFAULT_SENDER"):
+        for name in (
+            "SECRET_KEY",
+            "RQ_QUEUE",
+            "PUBLIC_BASE_URL",
+            "MAIL_DEFAULT_SENDER",
+            "SUPPORT_EMAIL",
+        ):
             if get(name):
                 values[name] = get(name)
         for name in WORKER_TIMINGS:

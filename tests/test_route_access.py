@@ -216,6 +216,7 @@ def _build_world(app: Flask) -> World:
         "ward_id": db.session.scalars(select(Ward)).first().id,
         "side": "offer",
         "change": "pause",
+        "action": "accept",
         "token": "not-a-real-token",
         "slug": all_guides()[0].slug,
     }

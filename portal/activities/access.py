@@ -10,12 +10,13 @@ from .models import Activity
 
 
 def visible_activity(activity_id: int) -> Activity:
-    """Public activities for everyone; private ones for the lead, its partners and platform admins.
+    """Public activities for everyone; private ones, and those a suspended organisation leads,
+    for the lead, the organisations named as partners and platform admins.
 
-    A private activity is not there at all for people outside it (no hint that it exists).
+    Otherwise the activity is not there at all (no hint that it exists).
     """
     activity = services.get_activity(activity_id) or abort(404)
-    if activity.is_public:
+    if activity.is_public and activity.lead_organisation.can_publish:
         return activity
     if current_user.is_authenticated and (
         current_user.is_platform_admin

@@ -12,7 +12,13 @@ from ..core.models import Ambition, Goal, Ward
 from ..demo.people import demo_organisations
 from ..extensions import db
 from .links import lead_matches, lead_pledges
-from .models import Activity, activity_exchange_matches, activity_pledges
+from .models import (
+    PARTNER_ACCEPTED,
+    Activity,
+    PartnerTag,
+    activity_exchange_matches,
+    activity_pledges,
+)
 
 DEMO_ACTIVITY_COUNT = 400
 # Believable activity names for each Ambition; a place is added to each.
@@ -114,7 +120,10 @@ def seed_demo() -> None:
                 citywide=citywide,
                 wards=places,
                 goals=list(dict.fromkeys(goals)),
-                partners=partners,
+                # Demo partners agreed to be named: their tags start accepted.
+                partner_tags=[
+                    PartnerTag(organisation_id=o.id, status=PARTNER_ACCEPTED) for o in partners
+                ],
                 start_date=start,
                 end_date=end,
                 people_reached=people,

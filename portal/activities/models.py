@@ -9,18 +9,53 @@ from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, Numeric, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.areas import AreaMixin
+from ..core.choices import one_of
 from ..core.csv_import import CsvImportMixin
 from ..core.locking import VersionedMixin
 from ..core.models import Ambition, Goal, Ward, utcnow
 from ..extensions import Model, db
-from ..orgs.models import Organisation
+from ..orgs.models import STATUS_APPROVED, Organisation
 
-activity_partners = Table(
-    "activity_partners",
-    db.metadata,
-    Column("activity_id", ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True),
-    Column("organisation_id", ForeignKey("organisations.id"), primary_key=True, index=True),
-)
+PARTNER_PENDING = "pending"
+PARTNER_ACCEPTED = "accepted"
+PARTNER_STATUSES = {PARTNER_PENDING: "Waiting for them to accept", PARTNER_ACCEPTED: "Accepted"}
+
+
+class PartnerTag(Model):
+    """An organisation named as a partner on an activity. It is pending until a member of the
+    named organisation accepts it: only accepted tags show publicly or count for the partner.
+    Declining or removing a tag deletes it (the audit log keeps the history)."""
+
+    __tablename__ = "activity_partners"
+    __table_args__ = (one_of("status", PARTNER_STATUSES),)
+
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True
+    )
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id"), primary_key=True, index=True
+    )
+    status: Mapped[str] = mapped_column(String(16), default=PARTNER_PENDING, index=True)
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    activity: Mapped[Activity] = relationship(back_populates="partner_tags")
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.status == PARTNER_ACCEPTED
+
+    @property
+    def status_label(self) -> str:
+        return PARTNER_STATUSES.get(self.status, self.status)
+
+    def __str__(self) -> str:
+        return f"{self.organisation.name} ({self.status})"
+
+
+activity_partners: Table = PartnerTag.__table__  # type: ignore[assignment]
 activity_goals = Table(
     "activity_goals",
     db.metadata,
@@ -79,8 +114,21 @@ class Activity(VersionedMixin, AreaMixin, Model):
     lead_organisation: Mapped[Organisation] = relationship(
         foreign_keys=[lead_organisation_id], lazy="joined"
     )
+    # Every tag, pending or accepted: the lead manages these through the form.
+    partner_tags: Mapped[list[PartnerTag]] = relationship(
+        back_populates="activity", cascade="all, delete-orphan", passive_deletes=True
+    )
+    # Partners who accepted their tag and are not suspended: the only ones shown.
     partners: Mapped[list[Organisation]] = relationship(
-        secondary=activity_partners, order_by="Organisation.name"
+        secondary=activity_partners,
+        primaryjoin=lambda: Activity.id == activity_partners.c.activity_id,
+        secondaryjoin=lambda: (
+            (Organisation.id == activity_partners.c.organisation_id)
+            & (activity_partners.c.status == PARTNER_ACCEPTED)
+            & (Organisation.status == STATUS_APPROVED)
+        ),
+        order_by="Organisation.name",
+        viewonly=True,
     )
     goals: Mapped[list[Goal]] = relationship(
         secondary=activity_goals, order_by=(Goal.ambition_id, Goal.position)
@@ -100,8 +148,10 @@ class Activity(VersionedMixin, AreaMixin, Model):
         return "Public" if self.is_public else "Private"
 
     def involves(self, organisation_id: int) -> bool:
+        """The lead, or an organisation named as a partner (a pending one too: it needs to see
+        the activity to decide)."""
         return organisation_id == self.lead_organisation_id or any(
-            p.id == organisation_id for p in self.partners
+            t.organisation_id == organisation_id for t in self.partner_tags
         )
 
     def __str__(self) -> str:

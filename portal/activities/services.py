@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -15,12 +16,16 @@ from ..core.csv_import import start_import as start_csv_import
 from ..core.locking import check_version
 from ..core.models import Ambition, Goal, Ward, utcnow
 from ..extensions import db
+from ..mail.services import email_link, send_email
 from ..orgs.models import STATUS_APPROVED, Organisation
-from ..orgs.services import counted_organisations
+from ..orgs.services import counted_organisations, recipients
 from . import csv_import, rules
 from .models import (
+    PARTNER_ACCEPTED,
+    PARTNER_PENDING,
     Activity,
     ActivityImport,
+    PartnerTag,
     activity_goals,
     activity_partners,
     activity_wards,
@@ -36,21 +41,26 @@ def _with_list_details(statement: Select) -> Select:
     )
 
 
+def shown_publicly() -> Any:
+    """Public activities whose lead is approved (a suspended lead's activities are hidden)."""
+    return Activity.is_public.is_(True) & Activity.lead_organisation_id.in_(counted_organisations())
+
+
 def visibility_clause(user: Any) -> Any:
-    """Public activities for everyone; private ones for the lead's and partners' members."""
+    """Public activities for everyone; the rest for the lead's and partners' members."""
     if user is not None and getattr(user, "is_authenticated", False):
         if user.is_platform_admin:
             return None
         member_of = select(Membership.organisation_id).where(Membership.user_id == user.id)
         return or_(
-            Activity.is_public.is_(True),
+            shown_publicly(),
             Activity.lead_organisation_id.in_(member_of),
             exists().where(
                 activity_partners.c.activity_id == Activity.id,
                 activity_partners.c.organisation_id.in_(member_of),
             ),
         )
-    return Activity.is_public.is_(True)
+    return shown_publicly()
 
 
 def activities_query(
@@ -72,7 +82,7 @@ def activities_query(
     statement = select(Activity)
     if not include_suspended:
         statement = statement.where(Activity.lead_organisation_id.in_(counted_organisations()))
-    clause = Activity.is_public.is_(True) if public_only else visibility_clause(viewer)
+    clause = shown_publicly() if public_only else visibility_clause(viewer)
     if clause is not None:
         statement = statement.where(clause)
     if goal_id:
@@ -101,12 +111,14 @@ def activities_query(
             )
         )
     if organisation_id:
+        # A partner's list holds only the tags it accepted: a pending one is not its activity yet.
         statement = statement.where(
             or_(
                 Activity.lead_organisation_id == organisation_id,
                 exists().where(
                     activity_partners.c.activity_id == Activity.id,
                     activity_partners.c.organisation_id == organisation_id,
+                    activity_partners.c.status == PARTNER_ACCEPTED,
                 ),
             )
         )
@@ -148,12 +160,135 @@ def _apply(activity: Activity, values: rules.ActivityValues) -> None:
         if values.citywide
         else list(db.session.scalars(select(Ward).where(Ward.id.in_(values.ward_ids))))
     )
-    activity.partners = list(
+    _set_partner_tags(activity, values.partner_ids)
+
+
+def _set_partner_tags(activity: Activity, partner_ids: list[int]) -> None:
+    """Keep the tags still named (accepted ones stay accepted), add new ones as pending requests
+    and drop the rest; `_ask_new_partners` then tells the newly named organisations."""
+    wanted = set(
         db.session.scalars(
-            select(Organisation).where(
-                Organisation.id.in_(values.partner_ids),
+            select(Organisation.id).where(
+                Organisation.id.in_(partner_ids),
                 Organisation.id != activity.lead_organisation_id,
+                Organisation.status == STATUS_APPROVED,
             )
+        )
+    )
+    # A suspended partner is not on the form, so its tag stays for when it is reinstated.
+    kept = [
+        tag
+        for tag in activity.partner_tags
+        if tag.organisation_id in wanted or not tag.organisation.can_publish
+    ]
+    have = {tag.organisation_id for tag in kept}
+    added = [PartnerTag(organisation_id=o) for o in sorted(wanted - have)]
+    activity.partner_tags = kept + added
+
+
+def _ask_new_partners(activity: Activity, before: set[int], user_id: int | None) -> None:
+    """Each organisation newly named as a partner has a request to answer."""
+    for tag in activity.partner_tags:
+        if tag.organisation_id not in before:
+            ask_partner(activity.lead_organisation, tag.organisation_id, [activity], user_id)
+
+
+def ask_partner(
+    lead: Organisation, organisation_id: int, activities: list[Any], user_id: int | None
+) -> None:
+    """Audit and email a request to `organisation_id` to accept being named on `activities`
+    (one activity from the form, or every row of a CSV import that names it)."""
+    partner = db.session.get(Organisation, organisation_id)
+    if partner is None:
+        return
+    titles = ", ".join(f"‘{a.title}’" for a in activities[:3])
+    more = f" and {len(activities) - 3:,} more" if len(activities) > 3 else ""
+    record(
+        "activity.partner_requested",
+        activities[0] if len(activities) == 1 else None,
+        summary=f"{lead.name} named {partner.name} as a partner on {titles}{more} "
+        "(waiting for them to accept)",
+        organisation_id=organisation_id,
+        user_id=user_id,
+        details={"lead_organisation_id": lead.id, "activity_ids": [a.id for a in activities]},
+    )
+    link = email_link("activities.organisation_activities", org_id=organisation_id)
+    for person in recipients(organisation_id, or_everyone=True):
+        send_email(
+            person.email,
+            f"{lead.name} names {partner.name} as a partner: please accept or decline",
+            "activities/emails/partner_request.txt",
+            activities=activities,
+            lead=lead,
+            partner=partner,
+            link=link,
+        )
+
+
+PARTNER_ACTIONS = {
+    # action: (status it needs, past tense for messages and the audit action)
+    "accept": (PARTNER_PENDING, "accepted"),
+    "decline": (PARTNER_PENDING, "declined"),
+    "remove": (PARTNER_ACCEPTED, "removed"),
+}
+
+
+@dataclass(frozen=True)
+class _Named:
+    """An imported activity as a partner request names it (no need to load the row)."""
+
+    id: int
+    title: str
+
+
+class PartnerTagError(Exception):
+    """The tag is not in a state that allows the action; the message is for the person."""
+
+
+def partner_tag_of(organisation_id: int, activity_id: int) -> PartnerTag | None:
+    return db.session.get(PartnerTag, (activity_id, organisation_id))
+
+
+def decide_partner_tag(tag: PartnerTag, action: str, user: User) -> str:
+    """The named organisation accepts or declines a request, or removes an accepted tag.
+
+    Declined and removed tags are deleted: the activity no longer names the organisation.
+    Returns the past tense of the action."""
+    needed, done = PARTNER_ACTIONS[action]
+    if tag.status != needed:
+        raise PartnerTagError(
+            "This request has already been answered."
+            if needed == PARTNER_PENDING
+            else "Your organisation has not accepted this tag yet: accept or decline it."
+        )
+    activity, partner = tag.activity, tag.organisation
+    record(
+        f"activity.partner_{done}",
+        activity,
+        summary=f"{partner.name} {done} being named as a partner on ‘{activity.title}’",
+        organisation_id=partner.id,
+        details={"lead_organisation_id": activity.lead_organisation_id},
+    )
+    if action == "accept":
+        tag.status = PARTNER_ACCEPTED
+        tag.decided_at = utcnow()
+        tag.decided_by_id = user.id
+    else:
+        activity.partner_tags.remove(tag)
+    db.session.flush()
+    db.session.expire(activity, ["partners"])
+    return done
+
+
+def partner_tags_of(organisation_id: int, status: str) -> list[PartnerTag]:
+    """Tags naming the organisation with `status`, newest activity first (its activities page)."""
+    return list(
+        db.session.scalars(
+            select(PartnerTag)
+            .join(Activity, Activity.id == PartnerTag.activity_id)
+            .where(PartnerTag.organisation_id == organisation_id, PartnerTag.status == status)
+            .options(selectinload(PartnerTag.activity))
+            .order_by(Activity.start_date.desc(), Activity.id.desc())
         )
     )
 
@@ -163,6 +298,7 @@ def create_activity(
 ) -> Activity:
     """Record a new activity led by `lead`."""
     activity = Activity(lead_organisation_id=lead.id, created_by_id=user.id if user else None)
+    activity.lead_organisation = lead
     db.session.add(activity)
     _apply(activity, values)
     db.session.flush()
@@ -172,6 +308,7 @@ def create_activity(
         summary=f"Recorded the activity ‘{activity.title}’",
         organisation_id=lead.id,
     )
+    _ask_new_partners(activity, set(), user.id if user else None)
     return activity
 
 
@@ -184,7 +321,7 @@ AUDITED_FIELDS = (
     "citywide",
     "wards",
     "goals",
-    "partners",
+    "partner_tags",
     "people_reached",
     "volunteer_hours",
     "spend",
@@ -201,9 +338,11 @@ def update_activity(
     Refused with `EditConflict` if someone saved it since `version` was rendered."""
     check_version(activity, version)
     before = values_of(activity, AUDITED_FIELDS)
+    named_before = {tag.organisation_id for tag in activity.partner_tags}
     _apply(activity, values)
     activity.updated_at = utcnow()
     db.session.flush()
+    db.session.expire(activity, ["partners"])
     record(
         "activity.updated",
         activity,
@@ -211,6 +350,7 @@ def update_activity(
         organisation_id=activity.lead_organisation_id,
         changes=changes_since(before, activity),
     )
+    _ask_new_partners(activity, named_before, user_id=None)
     return activity
 
 
@@ -222,7 +362,7 @@ def delete_activity(activity: Activity) -> None:
         summary=f"Deleted the activity ‘{activity.title}’",
         organisation_id=activity.lead_organisation_id,
     )
-    activity.partners = []
+    activity.partner_tags = []
     activity.goals = []
     activity.wards = []
     db.session.flush()
@@ -317,6 +457,22 @@ def apply_import(activity_import: ActivityImport, rows: list[rules.ActivityValue
     ):
         if table_rows:
             db.session.execute(insert(table), table_rows)
+    named: dict[int, list[rules.ActivityValues]] = {}
+    named_ids: dict[int, list[int]] = {}
+    for activity_id, values in zip(ids, rows, strict=True):
+        for organisation_id in values.partner_ids:
+            named.setdefault(organisation_id, []).append(values)
+            named_ids.setdefault(organisation_id, []).append(activity_id)
+    for organisation_id, named_rows in named.items():
+        ask_partner(
+            activity_import.organisation,
+            organisation_id,
+            [
+                _Named(activity_id, values.title)
+                for activity_id, values in zip(named_ids[organisation_id], named_rows, strict=True)
+            ],
+            activity_import.created_by_id,
+        )
     record(
         "activity.imported",
         activity_import,

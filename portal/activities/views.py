@@ -33,7 +33,7 @@ from ..orgs.models import STATUS_APPROVED, Organisation
 from . import csv_import, links, rules, services
 from .access import visible_activity
 from .forms import ActivityFilterForm, ActivityForm, ImportForm
-from .models import Activity, ActivityImport
+from .models import PARTNER_ACCEPTED, PARTNER_PENDING, Activity, ActivityImport
 
 bp = Blueprint("activities", __name__)
 
@@ -105,7 +105,31 @@ def organisation_activities(org_id: int) -> ResponseReturnValue:
         organisation=g.org,
         page=page,
         imports=services.recent_imports(org_id),
+        partner_requests=services.partner_tags_of(org_id, PARTNER_PENDING),
+        partner_of=services.partner_tags_of(org_id, PARTNER_ACCEPTED),
     )
+
+
+@bp.post(
+    "/orgs/<int:org_id>/activities/<int:activity_id>/partner/<any(accept, decline, remove):action>"
+)
+@member_of_org()
+def partner_tag(org_id: int, activity_id: int, action: str) -> ResponseReturnValue:
+    """The organisation named as a partner (org_id) answers the tag, or removes it later."""
+    tag = services.partner_tag_of(org_id, activity_id) or abort(404)
+    title = tag.activity.title
+    try:
+        done = services.decide_partner_tag(tag, action, current_user)
+    except services.PartnerTagError as error:
+        flash(str(error), "info")
+    else:
+        db.session.commit()
+        flash(
+            f"You have {done} being named as a partner on ‘{title}’."
+            + (" It now shows on the activity." if done == "accepted" else ""),
+            "success",
+        )
+    return redirect(url_for("activities.organisation_activities", org_id=org_id))
 
 
 def _activity_form(lead_id: int, activity: Activity | None = None) -> ActivityForm:
@@ -129,7 +153,7 @@ def _activity_form(lead_id: int, activity: Activity | None = None) -> ActivityFo
         if activity is None:
             form.visibility.data = "public"
         else:
-            form.partners.data = [o.id for o in activity.partners]
+            form.partners.data = [t.organisation_id for t in activity.partner_tags]
             form.ambitions.data = [a.id for a in activity.ambitions]
             form.goals.data = [goal.id for goal in activity.goals]
             form.wards.data = [w.id for w in activity.wards]

@@ -12,7 +12,6 @@ from ..core.locking import check_version
 from ..core.models import Ambition, Ward, utcnow
 from ..extensions import db
 from ..orgs.models import Organisation
-from ..orgs.services import counted_organisations
 from .models import (
     CLOSED_BY_OWNER,
     CLOSED_EXPIRED,
@@ -26,7 +25,7 @@ from .models import (
 )
 from .notifications import email_link, notify
 from .rules import ExchangeError, listing_expiry
-from .search import keyword_condition
+from .search import keyword_condition, listed
 from .suggestions import rerank_after_commit
 
 SORTS = {
@@ -176,12 +175,8 @@ def browse_query(
     q: str | None = None,
     sort: str = "newest",
 ) -> Select:
-    """Open, visible listings matching the filters, as one select."""
-    statement = select(Listing).where(
-        Listing.status == LISTING_OPEN,
-        Listing.hidden_at.is_(None),
-        Listing.organisation_id.in_(counted_organisations()),  # none from a suspended one
-    )
+    """Listed offers and requests matching the filters, as one select."""
+    statement = select(Listing).where(listed())
     if side:
         statement = statement.where(Listing.side == side)
     if resource_type:
@@ -248,15 +243,11 @@ def open_listing_count(organisation_id: int) -> int:
 
 
 def public_listings_of(organisation_id: int, limit: int = 10) -> list[Listing]:
-    """An organisation's open, visible listings, for its public profile."""
+    """An organisation's listed offers and requests, for its public profile."""
     return list(
         db.session.scalars(
             select(Listing)
-            .where(
-                Listing.organisation_id == organisation_id,
-                Listing.status == LISTING_OPEN,
-                Listing.hidden_at.is_(None),
-            )
+            .where(Listing.organisation_id == organisation_id, listed())
             .order_by(Listing.side, Listing.created_at.desc())
             .limit(limit)
         ).unique()

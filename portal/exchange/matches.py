@@ -53,6 +53,8 @@ def express_interest(
         raise ExchangeError("You cannot respond to your own organisation's listing.")
     if not own_listing.organisation.can_publish:
         raise ExchangeError("Your organisation must be approved before it can take part.")
+    if not other_listing.organisation.can_publish:
+        raise ExchangeError("That listing is not available on the exchange at the moment.")
     if not (own_listing.is_open and other_listing.is_open):
         raise ExchangeError("Both listings must be open to express interest.")
     offer, request = (

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import current_app, has_request_context, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import ROLE_ADMIN, Membership, User
 from ..extensions import db
-from ..mail.services import send_email
-from .models import (
-    ExchangeMatch,
-)
+from ..mail.services import email_link, send_email
+from .models import ExchangeMatch
+
+__all__ = ["email_link", "notify", "organisation_contact", "organisation_contacts"]
 
 
 def organisation_contacts(organisation_id: int) -> list[str]:
@@ -38,15 +35,6 @@ def organisation_contact(organisation_id: int) -> User | None:
         .where(Membership.organisation_id == organisation_id, User.is_active_account.is_(True))
         .order_by(Membership.role != ROLE_ADMIN, Membership.id)
     )
-
-
-def email_link(endpoint: str, **values: Any) -> str:
-    """An absolute link for an email, also from a job (which has no request)."""
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    if has_request_context():
-        return base + url_for(endpoint, **values)
-    with current_app.test_request_context():
-        return base + url_for(endpoint, **values)
 
 
 def notify(organisation_id: int, subject: str, template: str, **context: object) -> None:

@@ -1,4 +1,5 @@
-"""Keyword search over listings: one interface, PostgreSQL full-text search or SQLite LIKE."""
+"""What the exchange lists for others, and keyword search over it: one interface, PostgreSQL
+full-text search or SQLite LIKE."""
 
 from __future__ import annotations
 
@@ -7,7 +8,18 @@ import re
 from sqlalchemy import and_, func, or_, text
 from sqlalchemy.sql.elements import ColumnElement
 
-from .models import Listing, search_document
+from ..orgs.services import counted_organisations
+from .models import LISTING_OPEN, Listing, search_document
+
+
+def listed() -> ColumnElement[bool]:
+    """What the exchange shows others: open, not hidden by a moderator, and its organisation
+    approved (a suspended organisation's listings are not listed, searched or suggested)."""
+    return and_(
+        Listing.status == LISTING_OPEN,
+        Listing.hidden_at.is_(None),
+        Listing.organisation_id.in_(counted_organisations()),
+    )
 
 
 def _escape_like(word: str) -> str:

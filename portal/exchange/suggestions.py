@@ -20,6 +20,7 @@ from .models import (
     Listing,
 )
 from .neighbours import ward_neighbours
+from .search import listed
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +107,10 @@ def recompute_all_suggestions() -> int:
 
 
 def suggestions_for(listing: Listing, limit: int = 10) -> list[ExchangeSuggestion]:
-    """The ranked suggestions for a listing, showing only counterparts still open."""
+    """The ranked suggestions for a listing, showing only counterparts still listed.
+
+    Ranking keeps a suspended organisation's listings; they are left out here, so reinstating
+    it brings its suggestions back without re-ranking."""
     if listing.is_request:
         own, other, other_column = (
             ExchangeSuggestion.request_id,
@@ -123,7 +127,7 @@ def suggestions_for(listing: Listing, limit: int = 10) -> list[ExchangeSuggestio
         db.session.scalars(
             select(ExchangeSuggestion)
             .join(Listing, other_column == Listing.id)
-            .where(own == listing.id, Listing.status == LISTING_OPEN, Listing.hidden_at.is_(None))
+            .where(own == listing.id, listed())
             .options(selectinload(other))
             .order_by(ExchangeSuggestion.score.desc(), other_column)
             .limit(limit)

@@ -39,6 +39,8 @@ from .access import (
     match_conversation,
     match_party,
     match_responder,
+    paused_by,
+    paused_message,
     visible_listing,
 )
 from .forms import (
@@ -321,8 +323,11 @@ def express_interest(org_id: int, other: Listing) -> ResponseReturnValue:
 def match(access: MatchAccess) -> ResponseReturnValue:
     item, party = access.match, access.party
     form = MessageForm()
-    # Platform admins may read a match; the policy refuses their POST.
-    if party is not None and form.validate_on_submit():
+    pausing = paused_by(item)
+    # Platform admins may read a match, and anyone may while it is paused; the policy refuses
+    # their POST.
+    acts = party is not None and pausing is None
+    if acts and party is not None and form.validate_on_submit():
         try:
             post_message(item, party, current_user, form.body.data)
         except ExchangeError as error:
@@ -338,11 +343,13 @@ def match(access: MatchAccess) -> ResponseReturnValue:
         form=form,
         messages=match_messages(item.id),
         progress=request_progress([item.request]).get(item.request_id),
-        can_answer=party is not None
+        acts=acts,
+        paused=paused_message(pausing) if pausing is not None else None,
+        can_answer=acts
         and item.status == MATCH_INTERESTED
         and party == item.responder_organisation_id,
-        can_withdraw=party is not None and item.status in MATCH_ACTIVE_STATUSES,
-        can_deliver=party is not None and item.status == MATCH_ACCEPTED,
+        can_withdraw=acts and item.status in MATCH_ACTIVE_STATUSES,
+        can_deliver=acts and item.status == MATCH_ACCEPTED,
         contacts=_contacts(item) if item.can_share_contact else None,
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template
+from flask import current_app, has_request_context, render_template, url_for
 
 from ..extensions import db
 from ..jobs import enqueue_after_commit
@@ -23,3 +23,12 @@ def send_email(to: str, subject: str, template: str, **context: Any) -> Outbound
     db.session.flush()
     enqueue_after_commit(deliver_email, email.id)
     return email
+
+
+def email_link(endpoint: str, **values: Any) -> str:
+    """An absolute link for an email, also from a job (which has no request)."""
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    if has_request_context():
+        return base + url_for(endpoint, **values)
+    with current_app.test_request_context():
+        return base + url_for(endpoint, **values)

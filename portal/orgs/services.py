@@ -94,8 +94,10 @@ def _link(endpoint: str, **values: Any) -> str:
 
 
 def counted_organisations() -> Select:
-    """Ids of the organisations whose figures count anywhere: approved ones. A suspended (or
-    pending) organisation counts nowhere: not in totals, lists, benchmarks or the directory."""
+    """Ids of the organisations whose figures count and whose work shows: approved ones. A
+    suspended (or pending) organisation counts nowhere: not in totals, lists, benchmarks or the
+    directory. Filtering on this, rather than changing rows, is what makes reinstating an
+    organisation show everything again unchanged."""
     return select(Organisation.id).where(Organisation.status == STATUS_APPROVED)
 
 

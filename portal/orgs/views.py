@@ -15,7 +15,14 @@ from ..core.models import utcnow
 from ..core.pagination import paginate
 from ..extensions import db
 from . import services
-from .access import current_organisation, is_org_member, member_of_org, visible_organisation
+from .access import (
+    current_organisation,
+    is_org_member,
+    member_of_org,
+    suspended_message,
+    suspended_organisation,
+    visible_organisation,
+)
 from .forms import (
     DirectoryFilterForm,
     InviteForm,
@@ -33,6 +40,8 @@ def orgs_template_helpers() -> dict[str, object]:
     """For shared templates (the header, navigation and home page), which core cannot import."""
     return {
         "current_organisation": current_organisation,
+        "suspended_organisation": suspended_organisation,
+        "suspended_message": suspended_message,
         "partnership_figures": services.partnership_figures,
     }
 

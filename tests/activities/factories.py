@@ -8,7 +8,7 @@ from decimal import Decimal
 import factory
 from sqlalchemy import select
 
-from portal.activities.models import Activity
+from portal.activities.models import PARTNER_ACCEPTED, PARTNER_PENDING, Activity, PartnerTag
 from portal.core.models import Goal, Ward
 from portal.extensions import db
 from tests.factories import BaseFactory, OrganisationFactory
@@ -38,6 +38,24 @@ class ActivityFactory(BaseFactory):
     outcomes = ""
     is_public = True
     goals = factory.LazyFunction(lambda: [goal("HEALTHY-1")])
+
+    @factory.post_generation
+    def partners(activity: Activity, create: bool, extracted, **kwargs) -> None:
+        """`partners=[...]`: partners who accepted their tag (as before tags needed accepting)."""
+        _tag(activity, extracted, PARTNER_ACCEPTED)
+
+    @factory.post_generation
+    def pending_partners(activity: Activity, create: bool, extracted, **kwargs) -> None:
+        """`pending_partners=[...]`: organisations named but not yet accepted."""
+        _tag(activity, extracted, PARTNER_PENDING)
+
+
+def _tag(activity: Activity, organisations, status: str) -> None:
+    for organisation in organisations or []:
+        activity.partner_tags.append(PartnerTag(organisation_id=organisation.id, status=status))
+    if organisations:
+        db.session.commit()
+        db.session.expire(activity, ["partners"])
 
 
 def form_data(**overrides) -> dict:

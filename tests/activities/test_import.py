@@ -14,7 +14,7 @@ from werkzeug.test import encode_multipart
 from portal.activities.csv_import import COLUMN_NAMES, EXAMPLE_ROWS, template_csv
 from portal.activities.models import Activity, ActivityImport
 from portal.extensions import db
-from tests.factories import OrganisationFactory, member_of
+from tests.factories import OrganisationFactory, admin_of, member_of
 
 
 def activity_count() -> int:
@@ -90,8 +90,9 @@ def test_the_template_downloads_and_imports_cleanly(client, importer, run_jobs):
     assert template_csv().startswith("title,description")
 
 
-def test_a_clean_file_imports_every_row(client, importer, run_jobs):
+def test_a_clean_file_imports_every_row(client, importer, run_jobs, outbox):
     partner = OrganisationFactory(name="Kirkstall Valley Volunteers")
+    partner_admin = admin_of(partner)
     rows = [
         row(),
         row(
@@ -121,7 +122,11 @@ def test_a_clean_file_imports_every_row(client, importer, run_jobs):
     assert first.volunteer_hours == Decimal("60.5") and first.spend == Decimal("300")
     assert first.is_public and not second.is_public
     assert second.citywide and second.wards == []
-    assert [p.id for p in second.partners] == [partner.id]
+    # A partner named in a file is asked, like one named in the form: pending until it accepts.
+    assert second.partners == []
+    assert [(t.organisation_id, t.status) for t in second.partner_tags] == [(partner.id, "pending")]
+    (request,) = outbox.to(partner_admin.email)
+    assert "Tree planting" in outbox.body(request)
     assert sorted(g.code for g in second.goals) == ["HEALTHY-1", "RESILIENT-2"]
     assert second.people_reached == 0
     activity_import = db.session.scalar(select(ActivityImport))

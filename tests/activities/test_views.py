@@ -47,7 +47,11 @@ def test_a_member_records_an_activity(client, login, lead_partner_outsider):
     activity = db.session.scalar(select(Activity))
     assert response.headers["Location"].endswith(f"/activities/{activity.id}")
     assert activity.lead_organisation_id == lead_org.id
-    assert [p.name for p in activity.partners] == ["Partner Org"]
+    # Named partners are asked first: the tag is pending until Partner Org accepts.
+    assert activity.partners == []
+    assert [(t.organisation.name, t.status) for t in activity.partner_tags] == [
+        ("Partner Org", "pending")
+    ]
     assert [g.code for g in activity.goals] == ["THRIVING-1"]
     assert [a.code for a in activity.ambitions] == ["THRIVING"]
     assert [w.name for w in activity.wards] == ["Armley"]
@@ -59,7 +63,7 @@ def test_a_member_records_an_activity(client, login, lead_partner_outsider):
     assert db.session.scalar(select(AuditLog.action)) == "activity.created"
     page = client.get(f"/activities/{activity.id}", follow_redirects=True)
     assert "has been recorded" in page.text
-    assert "£2,500" in page.text and "Partner Org" in page.text
+    assert "£2,500" in page.text and "Partner Org: waiting for them to accept" in page.text
     assert f'<a class="govuk-link" href="/organisations/{lead_org.id}">Lead Org</a>' in page.text
 
 
