@@ -16,7 +16,7 @@ def test_upgrade_keeps_existing_partner_tags_as_accepted(tmp_path):
     path = tmp_path / "partners.sqlite"
     migrated = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
     with migrated.app_context():
-        upgrade(directory=str(MIGRATIONS), revision="0014_indicator_valid_range")
+        upgrade(directory=str(MIGRATIONS), revision="0017_edit_versions")
         db.engine.dispose()
     conn = sqlite3.connect(path)
     conn.executemany(

@@ -1,14 +1,14 @@
 """partner tag acceptance: a partner named on an activity must accept before the tag shows
 
-Revision ID: 0015_partner_tag_acceptance
-Revises: 0014_indicator_valid_range
+Revision ID: 0018_partner_tag_acceptance
+Revises: 0017_edit_versions
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015_partner_tag_acceptance"
-down_revision = "0014_indicator_valid_range"
+revision = "0018_partner_tag_acceptance"
+down_revision = "0017_edit_versions"
 branch_labels = None
 depends_on = None
 
