@@ -8,17 +8,17 @@ from sqlalchemy import DateTime, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.models import utcnow
-from ..extensions import db
+from ..extensions import Model
 
 
-class PeriodicJobRun(db.Model):  # type: ignore[name-defined]
+class PeriodicJobRun(Model):
     __tablename__ = "periodic_job_runs"
 
     name: Mapped[str] = mapped_column(String(80), primary_key=True)
     last_started_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
-class PendingJob(db.Model):  # type: ignore[name-defined]
+class PendingJob(Model):
     """A job `enqueue` could not hand to Redis, kept until a flush pushes it to RQ.
 
     `unique_key` is a hash of the job and its arguments, so the same job recorded twice while
