@@ -157,6 +157,7 @@ def main() -> int:
         stack.mail.delay = 6.0
         stack.mail.receiving.clear()
         before = last_email_id(stack)
+        stack.mail.hold_after = before  # hold the emails this message sends, not older ones
         sender = next(p for p in writers.portals if p.login.matches)
         sent = sender.message()
         if sent is None or not sent.ok:
@@ -166,7 +167,7 @@ def main() -> int:
         else:
             stack.say("killing the worker (SIGKILL) mid-send and starting another")
             stack.kill_worker()
-            stack.mail.delay = 0
+            stack.mail.hold_after = None
             left, took = wait_for_emails(stack, catch_up, after_id=before)
             time.sleep(3)  # give a second delivery the chance to show
             twice = [
@@ -183,6 +184,7 @@ def main() -> int:
         first, writers = writers, Writers(stack, logins)
         writers.start()
         time.sleep(2)
+        restart_before = last_email_id(stack)
         stack.say("restarting PostgreSQL")
         down = time.time()
         stack.restart_postgres()
@@ -208,8 +210,24 @@ def main() -> int:
                 recovered,
             )
         )
+        left, _ = wait_for_emails(stack, catch_up, after_id=restart_before)
+        table.append(
+            (
+                "PostgreSQL restart",
+                f"its emails undelivered after {catch_up} s",
+                len(left),
+                not left,
+            )
+        )
         behind = saved_despite_error(stack.query, writers.writes)
-        table.append(("PostgreSQL restart", "saved behind an error page", len(behind), not behind))
+        table.append(
+            (
+                "PostgreSQL restart",
+                "saved behind an error page (status)",
+                ",".join(f"{w.kind}:{w.status}" for w in behind) or 0,
+                not behind,
+            )
+        )
 
         # Every fault: lost writes and duplicate emails
         every = [*first.writes, *writers.writes]
