@@ -59,8 +59,10 @@ assets:
 	cd static/src && npx sass --pkg-importer=node --style=compressed --no-source-map --quiet-deps portal.scss ../govuk/portal.min.css
 	cp static/src/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/govuk/
 
+## The in-process benches, then load and faults on a throwaway production stack (own PostgreSQL
+## and Redis on free ports, gunicorn, an RQ worker). BENCH_ARGS=--short for the CI-sized runs.
 bench: install
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance/portal.sqlite
