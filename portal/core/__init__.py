@@ -28,8 +28,10 @@ def feature() -> Feature:
             PeriodicJob(
                 "resume-stalled-csv-imports",
                 csv_import.resume_stalled_imports,
-                timedelta(minutes=1),
-                "Re-enqueue CSV imports (every feature's) whose job was lost or stopped part way.",
+                timedelta(seconds=30),
+                "Re-enqueue CSV imports (every feature's) whose job was lost or stopped part way "
+                "(runs in the scheduler itself, so it also catches up after Redis restarted).",
+                in_scheduler=True,
             ),
         ),
     )

@@ -19,7 +19,7 @@ from sqlalchemy import Enum, Integer, String, Text, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from ..jobs import enqueue, enqueue_after_commit
+from ..jobs import QueueUnavailable, deterministic_id, enqueue, enqueue_after_commit, in_flight
 from .csv_rows import MAX_REPORTED_ERRORS, CsvSpec, RowError, check_text
 from .models import utcnow
 
@@ -27,8 +27,8 @@ log = logging.getLogger(__name__)
 C = TypeVar("C")
 R = TypeVar("R")
 PROGRESS_EVERY = 500  # rows between progress commits, so the progress page moves
-# A queued import not started after this long lost its job (Redis down at upload, say).
-QUEUED_STALLED_AFTER = timedelta(minutes=1)
+# A queued import with no job in RQ after this long lost its job (Redis restarted empty, say).
+QUEUED_STALLED_AFTER = timedelta(seconds=10)
 # A 20,000-row import takes seconds, but one being checked may still be running: re-enqueue it
 # only after this long (a killed worker's import is retried by RQ within a minute anyway).
 STALLED_AFTER = timedelta(minutes=15)
@@ -173,6 +173,7 @@ def start_import(kind: ImportKind[Any, Any], text: str, total_rows: int, **field
     return entry
 
 
+@deterministic_id("csv-import-{kind_name}-{import_id}")
 def run_registered_import(kind_name: str, import_id: int) -> None:
     """The one background job for every feature's CSV import: it takes the kind by name, so a
     feature's services queue it without importing a jobs module."""
@@ -248,13 +249,14 @@ def _apply(kind: ImportKind[Any, Any], import_id: int, records: list[Any]) -> No
 
 
 def resume_stalled_imports(kinds: Sequence[ImportKind[Any, Any]] | None = None) -> int:
-    """Re-enqueue imports of every feature whose job was lost (Redis down at upload, a worker
-    killed mid-run). The file stays in the database until it is applied, so nothing is lost."""
+    """Re-enqueue imports of every feature whose job was lost (Redis restarted empty, a worker
+    killed mid-run), never one whose job RQ still has queued or running. The file stays in the
+    database until it is applied, so nothing is lost. Nothing is queued while Redis is down."""
     now = utcnow()
     requeued = 0
     for kind in registered_kinds() if kinds is None else kinds:
         model = kind.model
-        stalled = db.session.scalars(
+        candidates = db.session.scalars(
             select(model.id).where(
                 or_(
                     (model.status == ImportStatus.QUEUED)
@@ -264,6 +266,14 @@ def resume_stalled_imports(kinds: Sequence[ImportKind[Any, Any]] | None = None) 
                 )
             )
         ).all()
+        if not candidates:
+            continue
+        try:
+            running = in_flight(run_registered_import, [(kind.name, i) for i in candidates])
+        except QueueUnavailable:
+            log.info("Redis unreachable: stalled imports wait for the next sweep")
+            return requeued
+        stalled = [i for i, busy in zip(candidates, running, strict=True) if not busy]
         for import_id in stalled:
             enqueue(run_registered_import, kind.name, import_id)
         if stalled:

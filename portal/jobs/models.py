@@ -22,7 +22,7 @@ class PendingJob(Model):
     """A job `enqueue` could not hand to Redis, kept until a flush pushes it to RQ.
 
     `unique_key` is a hash of the job and its arguments, so the same job recorded twice while
-    Redis is down (a sweep re-enqueueing it every minute) waits here once."""
+    Redis is down (a sweep re-enqueueing it every 20 seconds) waits here once."""
 
     __tablename__ = "pending_jobs"
 

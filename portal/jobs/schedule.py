@@ -24,7 +24,8 @@ from .models import PeriodicJobRun
 
 log = logging.getLogger(__name__)
 # A cron tick can start a moment early; a run this close to its interval counts as due
-# (at most half the interval, so a 30-second job is not run again by a tick right after).
+# (at most a quarter of the interval, so a 20-second job is not run again by the scheduler's
+# next 5-second tick, nor by a cron tick right after).
 EARLY_TOLERANCE = timedelta(seconds=30)
 
 
@@ -51,7 +52,7 @@ def _ensure_rows(names: list[str]) -> None:
 
 def claim(job: PeriodicJob, now: datetime) -> bool:
     """Record that `job` starts at `now` if it is due; False if it ran within its interval."""
-    cutoff = now - job.every + min(EARLY_TOLERANCE, job.every / 2)
+    cutoff = now - job.every + min(EARLY_TOLERANCE, job.every / 4)
     result = db.session.execute(
         update(PeriodicJobRun)
         .where(

@@ -17,8 +17,10 @@ def feature() -> Feature:
             PeriodicJob(
                 "resend-unsent-emails",
                 jobs.resend_unsent_emails,
-                timedelta(minutes=1),
-                "Re-enqueue emails whose delivery job was lost (Redis or a worker died).",
+                timedelta(seconds=20),
+                "Re-enqueue emails whose delivery job was lost (Redis or a worker died); runs in "
+                "the scheduler itself, so it also catches up after Redis restarted empty.",
+                in_scheduler=True,
             ),
         ),
     )

@@ -30,6 +30,7 @@ from sqlalchemy import update
 from ..core import audit
 from ..core.models import utcnow
 from ..extensions import db
+from ..jobs import deterministic_id
 from .models import OutboundEmail
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,7 @@ def _mark_possibly_sent(email: OutboundEmail) -> None:
     log.warning("Email %s may have been sent by a dead attempt; not resent", email.id)
 
 
+@deterministic_id("deliver-email-{email_id}")
 def deliver_email(email_id: int) -> None:
     """Send one queued email at most once; a run after success (or a doubtful one) does nothing."""
     email = db.session.get(OutboundEmail, email_id, with_for_update=True)

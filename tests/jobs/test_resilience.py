@@ -29,7 +29,7 @@ from portal.jobs import enqueue, get_queue
 from portal.jobs.models import PendingJob
 from portal.jobs.schedule import periodic_job_definitions, run_due_jobs
 from portal.mail.delivery import deliver_email
-from portal.mail.jobs import resend_unsent_emails
+from portal.mail.jobs import MAX_ATTEMPTS, resend_unsent_emails
 from portal.mail.models import OutboundEmail
 from tests.conftest import TEST_DATABASE_URL, TEST_REDIS_URL, CsrfClient, needs
 from tests.exchange.factories import MatchFactory, ward
@@ -157,6 +157,12 @@ def own_redis() -> Iterator[Any]:
 
     class Server:
         url = f"redis://127.0.0.1:{port}/0"
+
+        def stop(self) -> None:
+            """Stop it; with no persistence it starts again empty, as after a crash."""
+            server = servers.pop()
+            server.terminate()
+            server.wait(timeout=10)
 
         def start(self) -> None:
             servers.append(
@@ -363,3 +369,135 @@ def test_a_job_whose_worker_was_killed_is_retried_by_another_worker(app):
                     worker.wait(timeout=10)
                 except subprocess.TimeoutExpired:
                     os.killpg(worker.pid, signal.SIGKILL)
+
+
+def _queued_ids(portal: Flask) -> list[str]:
+    with portal.app_context():
+        return get_queue().get_job_ids()
+
+
+def test_an_email_whose_queued_job_was_lost_is_re_enqueued_quickly_but_not_while_queued(
+    app, own_redis, smtp_server
+):
+    sink = smtp_server[2]
+    own_redis.start()
+    with other_app(app, REDIS_URL=own_redis.url) as portal, portal.test_request_context():
+        from portal.mail.services import send_email
+
+        email = send_email(
+            "lost@example.org",
+            "Lost",
+            "emails/organisation_decision.txt",
+            organisation=type("O", (), {"name": "Lost Org", "status": "approved"})(),
+        )
+        db.session.commit()
+        job_id = f"deliver-email-{email.id}"
+        assert _queued_ids(portal) == [job_id]  # one RQ job per email, named after it
+        later = utcnow() + timedelta(minutes=5)
+        assert resend_unsent_emails(later) == 0  # still queued: RQ will get to it
+        assert _queued_ids(portal) == [job_id]
+
+        own_redis.stop()  # Redis dies with the job in it ...
+        assert resend_unsent_emails(later) == 0  # ... and while it is down nothing is queued
+        own_redis.start()  # ... and comes back empty
+        assert resend_unsent_emails(utcnow()) == 0  # a just-created email gets a few seconds
+        assert resend_unsent_emails(utcnow() + timedelta(seconds=6)) == 1
+        assert _queued_ids(portal) == [job_id]
+        assert resend_unsent_emails(later) == 0  # queued again, so not queued twice
+        assert _queued_ids(portal) == [job_id]
+        _drain(portal)
+        assert resend_unsent_emails(later) == 0  # sent
+    assert [m["Subject"] for m in sink.messages if m["To"] == "lost@example.org"] == ["Lost"]
+
+
+def test_the_sweep_backs_off_after_each_failed_attempt_and_gives_up_at_the_cap(app, outbox):
+    created = utcnow()
+    failed_twice = OutboundEmail(
+        to="flaky@example.org", subject="Flaky", body="Body", created_at=created, attempts=2
+    )
+    given_up = OutboundEmail(
+        to="dead@example.org",
+        subject="Dead",
+        body="Body",
+        created_at=created - timedelta(days=1),
+        attempts=MAX_ATTEMPTS,
+    )
+    db.session.add_all([failed_twice, given_up])
+    db.session.commit()
+    # The third attempt waits until the email is a minute old (30 s, doubling per attempt).
+    assert resend_unsent_emails(created + timedelta(seconds=55)) == 0
+    assert resend_unsent_emails(created + timedelta(seconds=61)) == 1
+    assert [m["Subject"] for m in outbox.messages] == ["Flaky"]
+
+
+def test_the_worker_rides_out_a_redis_outage_without_a_supervisor(app, own_redis, tmp_path):
+    """`flask worker` started before Redis, and Redis restarted under it: it keeps going."""
+    environment = {
+        **os.environ,
+        "PORTAL_CONFIG": "development",
+        "PORTAL_INSTANCE_DIR": str(tmp_path),
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "REDIS_URL": own_redis.url,
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "worker"],
+        cwd=ROOT,
+        env=environment,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def ran(label: str, seconds: float = 30) -> bool:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if label in _markers():
+                return True
+            time.sleep(0.2)
+        return False
+
+    try:
+        time.sleep(2)
+        assert worker.poll() is None, "the worker quit because Redis was not there yet"
+        with other_app(app, REDIS_URL=own_redis.url) as portal, portal.app_context():
+            own_redis.start()
+            enqueue(_marker, "before the outage")
+            assert ran("before the outage"), "the worker never connected"
+            own_redis.stop()
+            time.sleep(3)
+            assert worker.poll() is None, "the worker quit when Redis went away"
+            own_redis.start()
+            enqueue(_marker, "after the outage")
+            assert ran("after the outage"), "the worker did not reconnect"
+        os.killpg(worker.pid, signal.SIGTERM)
+        assert worker.wait(timeout=20) == 0  # and a stop request still stops it
+    finally:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=10)
+
+
+def test_retries_left_overdue_by_a_dead_rq_scheduler_are_queued_by_ours(app, own_redis):
+    """A SIGKILLed worker's RQ scheduler holds its lock for a minute; its retries still run."""
+    from datetime import UTC, datetime
+
+    from portal.jobs import job_path
+    from portal.jobs.retries import release_overdue_retries
+
+    own_redis.start()
+    with other_app(app, REDIS_URL=own_redis.url) as portal, portal.app_context():
+        queue = get_queue()
+        now = datetime.now(UTC)
+        for label, when in (("overdue", -60), ("just due", -2), ("later", 60)):
+            queue.enqueue_at(
+                now + timedelta(seconds=when),
+                "portal.jobs.runner.run_job",
+                job_path(_marker),
+                [label],
+                {},
+            )
+        assert release_overdue_retries() == 1  # a live RQ scheduler gets to "just due" itself
+        assert release_overdue_retries() == 0
+        assert queue.count == 1
+        _drain(portal)
+        assert _markers() == ["overdue"]

@@ -16,6 +16,7 @@ from portal.jobs.schedule import periodic_job_definitions, run_due_jobs, run_for
 
 EVERY_JOB = {
     "flush-pending-jobs",
+    "release-overdue-retries",
     "resend-unsent-emails",
     "resume-stalled-csv-imports",
     "exchange-lapse-interests",
@@ -25,7 +26,12 @@ EVERY_JOB = {
     "assessment-overdue-action-reminders",
 }
 # Every minute or more often, so work lost with Redis or a worker is picked up within a minute.
-FREQUENT = {"flush-pending-jobs", "resend-unsent-emails", "resume-stalled-csv-imports"}
+FREQUENT = {
+    "flush-pending-jobs",
+    "release-overdue-retries",
+    "resend-unsent-emails",
+    "resume-stalled-csv-imports",
+}
 DAILY = {
     "exchange-expire-listings",
     "exchange-recompute-suggestions",
@@ -62,7 +68,7 @@ def test_a_cron_tick_twice_in_a_row_runs_nothing_the_second_time(app, run_jobs):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["jobs", "run-periodic"])
     assert first.exit_code == 0, first.output
-    assert "Started 8 due periodic jobs" in first.output
+    assert "Started 9 due periodic jobs" in first.output
     second = runner.invoke(args=["jobs", "run-periodic"])
     assert second.exit_code == 0, second.output
     assert "Started 0 due periodic jobs: none." in second.output
