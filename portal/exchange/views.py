@@ -328,6 +328,7 @@ def match(access: MatchAccess) -> ResponseReturnValue:
     # their POST.
     acts = party is not None and pausing is None
     if acts and party is not None and form.validate_on_submit():
+        match_id = item.id  # read before the commit expires it: nothing may query after the save
         try:
             post_message(item, party, current_user, form.body.data)
         except ExchangeError as error:
@@ -335,7 +336,7 @@ def match(access: MatchAccess) -> ResponseReturnValue:
         else:
             db.session.commit()
             flash("Your message has been sent.", "success")
-            return redirect(url_for("exchange.match", match_id=item.id) + "#messages")
+            return redirect(url_for("exchange.match", match_id=match_id) + "#messages")
     return render_template(
         "exchange/match.html",
         match=item,

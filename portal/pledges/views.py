@@ -487,8 +487,10 @@ def report_progress(org_id: int, pledge_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         services.add_progress_update(pledge, form.data, current_user.id)
         db.session.commit()
+        # The URL's own id, not pledge.id: the commit expired the pledge, and reloading it could
+        # fail (database restarting) after the report was saved, showing an error for a save.
         flash("Your progress report has been saved.", "success")
-        return redirect(url_for("pledges.detail", pledge_id=pledge.id))
+        return redirect(url_for("pledges.detail", pledge_id=pledge_id))
     return render_template("pledges/progress.html", form=form, organisation=g.org, pledge=pledge)
 
 
