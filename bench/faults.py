@@ -11,7 +11,8 @@ PostgreSQL goes away during a stream of writes (expected: nothing).
     .venv/bin/python bench/faults.py [--short]
 
 Prints a table and exits non-zero when anything is lost or duplicated, a 5xx happened while
-Redis was down, or the site did not recover.
+Redis was down, the site did not recover, or a process (the RQ worker, say) exited and had to be
+restarted by the bench's supervisor.
 """
 
 from __future__ import annotations
@@ -181,10 +182,10 @@ def main() -> int:
             table.append(("worker killed", "its emails delivered twice", len(twice), not twice))
 
         # 3. PostgreSQL restart
+        restart_before = last_email_id(stack)  # before its writes, so all their emails count
         first, writers = writers, Writers(stack, logins)
         writers.start()
         time.sleep(2)
-        restart_before = last_email_id(stack)
         stack.say("restarting PostgreSQL")
         down = time.time()
         stack.restart_postgres()
@@ -237,9 +238,9 @@ def main() -> int:
         table.append(("all", "lost writes (saved, then missing)", len(lost), not lost))
         table.append(("all", "emails delivered more than once", len(duplicates), not duplicates))
         table.append(("all", "emails undelivered at the end", len(left), not left))
-        table.append(
-            ("all", "processes restarted by the supervisor", dict(stack.restarts) or 0, True)
-        )
+        # `flask worker` rides out the Redis outage itself; the supervisor is only a safety net.
+        restarts = dict(stack.restarts)
+        table.append(("all", "processes restarted by the supervisor", restarts or 0, not restarts))
 
     print(f"\n{'fault':20} {'check':48} {'figure':>12}  result")
     for fault, check, figure, ok in table:
