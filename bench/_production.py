@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import email
 import os
 import secrets
@@ -269,8 +270,17 @@ class Stack:
                         self._spawn(name, commands[name]())
 
     def kill_worker(self) -> None:
-        """kill -9 the RQ worker and its work horse, then start a new worker."""
+        """kill -9 the RQ worker and its work horse, then start a new worker.
+
+        RQ starts the work horse (the process running the job) in a session of its own, so a
+        signal to the worker's process group misses it: it is found through /proc and killed
+        first, so the job really dies mid-send."""
         with self._lock:
+            process = self.processes.get("worker")
+            if process is not None:
+                for pid in _descendants(process.pid):
+                    with contextlib.suppress(ProcessLookupError, PermissionError):
+                        os.kill(pid, signal.SIGKILL)
             self._terminate("worker", signal.SIGKILL)
             self._spawn("worker", self._flask_command("worker"))
 
@@ -389,3 +399,25 @@ class Stack:
 
 def _exit_on_signal(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below `pid`, children first, read from /proc (Linux)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # "pid (comm) state ppid ...": comm may hold spaces, so split after its closing ")".
+        parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found: list[int] = []
+    frontier = [pid]
+    while frontier:
+        current = frontier.pop()
+        children = [child for child, parent in parents.items() if parent == current]
+        found.extend(children)
+        frontier.extend(children)
+    return found
