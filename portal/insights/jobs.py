@@ -1,0 +1,132 @@
+"""Refresh jobs: triggered by data changes (coalesced), nightly, retried when they fail.
+
+Coalescing: a change marks the data dirty and enqueues `refresh_insights` under a
+deterministic RQ id, so while one is waiting, further changes queue nothing more. A run clears
+the flag as it starts; if the flag is set again when it ends (an edit came in during the run),
+it queues exactly one follow-up. The follow-up has the other `turn` id, because RQ still counts
+the finishing run as in flight under its own.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import current_app, has_app_context
+from sqlalchemy import event, insert, select, update
+from sqlalchemy.orm import Session
+
+from ..activities.models import Activity, PartnerTag
+from ..assessment.models import Answer, Assessment
+from ..core.models import utcnow
+from ..exchange.models import ExchangeMatch, Listing
+from ..extensions import db
+from ..jobs import deterministic_id, enqueue
+from ..orgs.models import NetworkMembership, Organisation
+from ..pledges.models import Pledge, PledgeExchangeLink, PledgeRevision, ProgressUpdate, ProxyValue
+from ..scorecard.models import IndicatorValue, WardDeprivation
+from .aggregate import refresh
+from .models import FAILED, InsightSnapshot, InsightState
+
+log = logging.getLogger(__name__)
+_CHANGED_KEY = "insights_data_changed"
+# Rows whose change can change a figure.
+TRACKED = (
+    Activity,
+    PartnerTag,
+    Pledge,
+    ProgressUpdate,
+    PledgeRevision,
+    PledgeExchangeLink,
+    ProxyValue,
+    Listing,
+    ExchangeMatch,
+    Assessment,
+    Answer,
+    IndicatorValue,
+    WardDeprivation,
+    Organisation,
+    NetworkMembership,
+)
+
+
+def _set_dirty(connection: Any, dirty: bool) -> None:
+    values: dict[str, Any] = {"dirty": dirty}
+    if dirty:
+        values["requested_at"] = utcnow()
+    result = connection.execute(update(InsightState).where(InsightState.id == 1).values(values))
+    if result.rowcount == 0:
+        connection.execute(insert(InsightState).values(id=1, **values))
+
+
+def is_dirty() -> bool:
+    return bool(db.session.scalar(select(InsightState.dirty).where(InsightState.id == 1)))
+
+
+def request_refresh() -> None:
+    """Figures are out of date: once the current transaction commits, mark the data dirty and
+    queue a (coalesced) refresh."""
+    db.session.info[_CHANGED_KEY] = True
+
+
+def _auto_refresh() -> bool:
+    return has_app_context() and bool(current_app.config.get("INSIGHTS_AUTO_REFRESH", True))
+
+
+def _after_flush(session: Session, flush_context: Any) -> None:
+    if session.info.get(_CHANGED_KEY):
+        return
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, TRACKED) and _auto_refresh():
+            session.info[_CHANGED_KEY] = True
+            return
+
+
+def _after_commit(session: Session) -> None:
+    if not session.info.pop(_CHANGED_KEY, False):
+        return
+    # Its own short transaction, after the change committed: no lock held with the edit's.
+    with db.engine.begin() as connection:
+        _set_dirty(connection, True)
+    enqueue(refresh_insights, 0)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_CHANGED_KEY, None)
+
+
+def install_listeners() -> None:
+    """Listen on every session (idempotent: the app factory may run many times)."""
+    for name, listener in (
+        ("after_flush", _after_flush),
+        ("after_commit", _after_commit),
+        ("after_rollback", _after_rollback),
+    ):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
+@deterministic_id("refresh-insights-{turn}")
+def refresh_insights(turn: int = 0) -> int:
+    """Compute a new snapshot and make it current; returns its id. A failure records a failed
+    snapshot (the previous one stays current), leaves the data dirty and raises, so the job is
+    retried (RQ retries, or the in-process attempts)."""
+    _set_dirty(db.session.connection(), False)
+    db.session.commit()
+    try:
+        snapshot = refresh()
+        db.session.commit()
+    except Exception as error:
+        db.session.rollback()
+        db.session.add(InsightSnapshot(status=FAILED, error=str(error)[:2000]))
+        _set_dirty(db.session.connection(), True)
+        db.session.commit()
+        raise
+    if is_dirty():
+        enqueue(refresh_insights, 1 - turn)
+    return snapshot.id
+
+
+def refresh_insights_nightly() -> int:
+    """The nightly full run, whatever changed."""
+    return refresh_insights(0)
