@@ -18,7 +18,7 @@ def feature() -> Feature:
         name="insights",
         models=(models,),
         # Runs after every other feature's demo data, so `make run` shows real figures.
-        demo_seeder=jobs.refresh_insights_nightly,
+        demo_seeder=jobs.refresh_for_demo,
         periodic_jobs=(
             PeriodicJob(
                 "insights-nightly",

@@ -95,10 +95,10 @@ class Family:
     `wards()` gives (eid, ward_id); `goals()` (eid, goal_id); both may be None."""
 
     name: str
-    base: Callable[[], Select[Any]]
+    base: Callable[[], Select]
     aggregates: tuple[Aggregate, ...]
-    wards: Callable[[], Select[Any]] | None = None
-    goals: Callable[[], Select[Any]] | None = None
+    wards: Callable[[], Select] | None = None
+    goals: Callable[[], Select] | None = None
     has_dimension: bool = False
     grouping_sets: tuple[tuple[str, ...], ...] = field(default=GROUPING_SETS)
 
@@ -112,7 +112,7 @@ def _quarter(day: Any) -> ColumnElement[str]:
     return _year(day) + "-Q" + cast(number, String)
 
 
-def _by_period(base: Select[Any]) -> Any:
+def _by_period(base: Select) -> Any:
     """The base rows once for period "all", once for their year and once for their quarter."""
     sub = base.subquery("b")
     everything = select(sub, literal("all", String).label("period"))
@@ -122,7 +122,7 @@ def _by_period(base: Select[Any]) -> Any:
     return union_all(everything, years, quarters).subquery("e")
 
 
-def _ambitions_of(goals: Select[Any]) -> Any:
+def _ambitions_of(goals: Select) -> Any:
     g = goals.subquery("gl")
     return (
         select(g.c.eid, Ambition.code.label("ambition"))
@@ -133,7 +133,7 @@ def _ambitions_of(goals: Select[Any]) -> Any:
     )
 
 
-def _goals_with_ambition(goals: Select[Any]) -> Any:
+def _goals_with_ambition(goals: Select) -> Any:
     g = goals.subquery("gl2")
     return (
         select(g.c.eid, g.c.goal_id, Ambition.code.label("ambition"))
@@ -144,7 +144,7 @@ def _goals_with_ambition(goals: Select[Any]) -> Any:
     )
 
 
-def _ward_codes(wards: Select[Any]) -> Any:
+def _ward_codes(wards: Select) -> Any:
     w = wards.subquery("wl")
     return (
         select(w.c.eid, Ward.ons_code.label("ward_code"))
@@ -154,7 +154,7 @@ def _ward_codes(wards: Select[Any]) -> Any:
     )
 
 
-def _deciles(wards: Select[Any]) -> Any:
+def _deciles(wards: Select) -> Any:
     w = wards.subquery("wl2")
     return (
         select(w.c.eid, WardDeprivation.decile.label("decile"))
@@ -174,7 +174,7 @@ def _networks() -> Any:
 
 def _grouped(
     family: Family, expanded: Any, dims: tuple[str, ...], scoped: bool, with_dimension: bool
-) -> Select[Any]:
+) -> Select:
     """One GROUP BY over the period-expanded base: all Ambitions (`scoped` False) or each."""
     e = expanded
     query = select().select_from(e)
@@ -216,7 +216,7 @@ def _grouped(
         grouped["decile"] = deciles.c.decile
     if "org_kind" in dims:
         query = query.join(Organisation, Organisation.id == e.c.org_id)
-        grouped["org_kind"] = Organisation.kind
+        grouped["org_kind"] = Organisation.__table__.c.kind
     if "network" in dims:
         networks = _networks()
         query = query.join(networks, networks.c.organisation_id == e.c.org_id)
@@ -278,7 +278,7 @@ def family_statements(family: Family, snapshot_id: Any) -> list[tuple[str, Execu
 # ---------------------------------------------------------------- families
 
 
-def _activities_base() -> Select[Any]:
+def _activities_base() -> Select:
     return select(
         Activity.id.label("eid"),
         Activity.lead_organisation_id.label("org_id"),
@@ -289,7 +289,7 @@ def _activities_base() -> Select[Any]:
     ).where(Activity.lead_organisation_id.in_(counted_organisations()))
 
 
-def _participation_base() -> Select[Any]:
+def _participation_base() -> Select:
     """One row per activity and organisation taking part: the lead and accepted partners."""
     counted = counted_organisations()
     lead = select(
@@ -313,13 +313,13 @@ def _participation_base() -> Select[Any]:
     return select(union_all(lead, partners).subquery("p"))
 
 
-def _activity_wards() -> Select[Any]:
+def _activity_wards() -> Select:
     return select(
         activity_wards.c.activity_id.label("eid"), activity_wards.c.ward_id.label("ward_id")
     )
 
 
-def _activity_goals() -> Select[Any]:
+def _activity_goals() -> Select:
     return select(
         activity_goals.c.activity_id.label("eid"), activity_goals.c.goal_id.label("goal_id")
     )
