@@ -1,0 +1,1 @@
+"""Convenor insights (issue 12)."""
