@@ -165,8 +165,10 @@ class _Echelon:
         self.pivots: list[int] = []
 
     def copy(self) -> _Echelon:
+        """A trial state. Rows are never changed in place (a change replaces the row), so the
+        copy shares them and costs only what the trial then touches."""
         other = _Echelon()
-        other.rows = [dict(r) for r in self.rows]
+        other.rows = list(self.rows)
         other.pivots = list(self.pivots)
         return other
 
@@ -179,21 +181,27 @@ class _Echelon:
         return v
 
     def determined(self, vector: dict[int, Fraction]) -> bool:
+        if len(vector) == 1:  # one cell: determined iff a row says exactly that cell's value
+            (cell,) = vector
+            return cell in self.pivots and len(self.rows[self.pivots.index(cell)]) == 1
         return not self.reduce(vector)
 
     def _install(self, row: dict[int, Fraction], at: int | None) -> None:
-        """Make ``row`` (already reduced, non-empty) a pivot row and clear its pivot elsewhere."""
+        """Make ``row`` (reduced, non-empty, not shared) a pivot row; clear its pivot elsewhere."""
         pivot = min(row)
         scale = 1 / row[pivot]
         for k in row:
             row[k] *= scale
-        for other in self.rows:
-            if other is not row and pivot in other:
-                _axpy(other, -other[pivot], row)
+        for j, other in enumerate(self.rows):
+            if j != at and pivot in other:
+                replaced = dict(other)
+                _axpy(replaced, -other[pivot], row)
+                self.rows[j] = replaced
         if at is None:
             self.rows.append(row)
             self.pivots.append(pivot)
         else:
+            self.rows[at] = row
             self.pivots[at] = pivot
 
     def add(self, vector: dict[int, Fraction]) -> None:
@@ -204,14 +212,14 @@ class _Echelon:
 
     def remove_unknown(self, cell: int) -> None:
         """Publish one cell: it stops being an unknown."""
-        for row in self.rows:
-            row.pop(cell, None)
+        for j, row in enumerate(self.rows):
+            if cell in row:
+                self.rows[j] = {k: x for k, x in row.items() if k != cell}
         if cell not in self.pivots:
             return
         at = self.pivots.index(cell)
-        row = self.rows[at]
-        if row:
-            self._install(row, at)
+        if self.rows[at]:
+            self._install(self.rows[at], at)
         else:
             del self.rows[at]
             del self.pivots[at]
