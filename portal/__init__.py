@@ -135,7 +135,7 @@ def configure_templates(app: Flask) -> None:
     }
 
     def feature_panels(page: str) -> tuple[str, ...]:
-        """The panel templates every feature adds to `page` (org_home, org_profile, admin_index)."""
+        """The panel templates every feature adds to `page` (one of core.features.PANEL_PAGES)."""
         return panels[page]
 
     app.jinja_env.globals["feature_panels"] = feature_panels

@@ -223,6 +223,9 @@ def _build_world(app: Flask) -> World:
     world.overrides = {
         "scorecard": {"code": healthy.code, "import_id": scorecard_import.id},
         "orgs.profile": {"org_id": pending.id},
+        # Dashboards are per Ambition: convenor_growing must be refused HEALTHY's.
+        "insights": {"ambition_code": "HEALTHY", "table": "headline", "fmt": "csv"},
+        "insights.gaps_export": {"table": "unmet", "fmt": "xlsx"},
         # Responding to a listing needs one of another organisation than the one in the URL.
         "exchange.express_interest": {"listing_id": third_hidden_listing.id},
     }

@@ -49,9 +49,10 @@ class Panels:
     org_home: tuple[str, ...] = ()  # orgs/home.html: `organisation`, `membership`
     org_profile: tuple[str, ...] = ()  # orgs/profile.html: `organisation`
     admin_index: tuple[str, ...] = ()  # admin/index.html: list items
+    home: tuple[str, ...] = ()  # core/home.html: sections under the introduction
 
 
-PANEL_PAGES = ("org_home", "org_profile", "admin_index")
+PANEL_PAGES = ("org_home", "org_profile", "admin_index", "home")
 
 
 @dataclass(frozen=True)

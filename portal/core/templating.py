@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -89,6 +89,14 @@ def navigation_items(context: Context) -> list[dict[str, object]]:
                 "text": text,
                 "href": href,
                 "active": endpoint.startswith(prefix) and endpoint != "orgs.home",
+            }
+        )
+    if current_user.is_authenticated and "insights.overview" in current_app.view_functions:
+        nav.append(
+            {
+                "text": "Insights",
+                "href": url_for("insights.overview"),
+                "active": endpoint.startswith("insights."),
             }
         )
     if current_user.is_authenticated and current_user.is_platform_admin:

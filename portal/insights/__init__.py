@@ -7,16 +7,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ..core.features import Feature, PeriodicJob
+from ..core.features import Feature, Panels, PeriodicJob
 
 
 def feature() -> Feature:
-    from . import jobs, models
+    from . import jobs, models, views
 
     jobs.install_listeners()
     return Feature(
         name="insights",
+        blueprints=(views.bp,),
         models=(models,),
+        panels=Panels(home=("insights/_home_headline.html",)),
         # Runs after every other feature's demo data, so `make run` shows real figures.
         demo_seeder=jobs.refresh_for_demo,
         periodic_jobs=(

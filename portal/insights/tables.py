@@ -1,0 +1,359 @@
+"""The tables the insights pages publish, built from the snapshot (`read`) and suppressed.
+
+One `Table` feeds the page (table, then chart), the CSV and the XLSX export, so an export always
+equals the page. Every breakdown of organisation-based figures goes through `suppress` here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from ..assessment.models import LEVELS, Criterion
+from ..core.models import Ambition, Goal, Ward
+from ..core.reference import all_ambitions
+from ..extensions import db
+from ..scorecard.models import Indicator
+from . import read
+from .suppression import Cell, SuppressedTable, suppress
+
+FEWER = "fewer than 5"
+ALL = "all"
+
+ACTIVITIES = "activities.count"
+ORGANISATIONS = "activities.organisations"
+PEOPLE = "activities.people_reached"
+HOURS = "activities.volunteer_hours"
+SPEND = "activities.spend"
+PROMISED = "pledges.promised"
+DELIVERED = "pledges.delivered"
+GAP = "pledges.gap"
+MATCHES_DELIVERED = "exchange.matches_delivered"
+UNMET = "exchange.unmet_requests"
+LEVEL_COUNT = "assessment.level_count"
+LATEST = "scorecard.latest"
+DIRECTION = "scorecard.direction"
+
+LABELS = {
+    ACTIVITIES: "Activities",
+    ORGANISATIONS: "Organisations taking part",
+    PEOPLE: "People reached",
+    HOURS: "Volunteer hours",
+    SPEND: "Spend (£)",
+    PROMISED: "Social value promised (£)",
+    DELIVERED: "Social value delivered (£)",
+    GAP: "Still to deliver (£)",
+    MATCHES_DELIVERED: "Exchanges delivered",
+    UNMET: "Unmet requests",
+}
+HEADLINE = (ACTIVITIES, PEOPLE, HOURS, SPEND, PROMISED, DELIVERED, MATCHES_DELIVERED)
+TREND = (ACTIVITIES, PEOPLE, HOURS, SPEND, DELIVERED, MATCHES_DELIVERED)
+AREA = (ACTIVITIES, ORGANISATIONS, PEOPLE, HOURS, MATCHES_DELIVERED)
+BY_DIMENSION = ("dimension",)
+DIRECTION_WORDS = {1: "Improving", 0: "No change", -1: "Getting worse"}
+
+
+@dataclass
+class Row:
+    label: str
+    values: list[Any]  # a number, text, or None where the figure is suppressed
+    link: str | None = None
+
+
+@dataclass
+class Table:
+    """One published table: a caption, column headings and rows; `chart` names the column drawn."""
+
+    slug: str
+    title: str
+    header: list[str]
+    rows: list[Row] = field(default_factory=list)
+    chart: int | None = 1  # the column (index into header) the bar chart shows, or none
+    note: str = ""
+
+    @property
+    def has_hidden(self) -> bool:
+        return any(value is None for row in self.rows for value in row.values)
+
+    def export_rows(self) -> Iterable[list[Any]]:
+        """What the CSV and XLSX carry: the rows on screen, "fewer than 5" for hidden cells."""
+        for row in self.rows:
+            yield [row.label, *(FEWER if value is None else value for value in row.values)]
+
+    def bars(self) -> list[tuple[str, Any]]:
+        """(label, value) for the chart; hidden cells draw no bar."""
+        if self.chart is None:
+            return []
+        return [(row.label, row.values[self.chart - 1]) for row in self.rows]
+
+
+def published(rows: dict[Any, dict[Any, Cell]]) -> SuppressedTable:
+    """The one place a breakdown is suppressed before it is shown or exported."""
+    return suppress(rows)
+
+
+def _cell(figure: read.FigureRow | None) -> Cell:
+    if figure is None:
+        return Cell(Decimal(0), 0)
+    return Cell(figure.value, figure.org_count)
+
+
+def _one_way(
+    measure: str, by: str, keys: Iterable[Any], filters: dict[str, Any]
+) -> SuppressedTable:
+    """`measure` broken down by one column, over `keys` (missing keys are zero), suppressed."""
+    found = {row.key[by]: row for row in read.figures(measure, by=(by,), **filters)}
+    return published({measure: {key: _cell(found.get(key)) for key in keys}})
+
+
+def _plain(value: Any) -> Any:
+    """Whole numbers as int, others as Decimal to 2 places: what a person reads and exports."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    return int(value) if value == value.to_integral_value() else value.quantize(Decimal("0.01"))
+
+
+def _shown(table: SuppressedTable, row: Any, col: Any) -> Any:
+    return _plain(table.shown(row, col))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a page shows: one Ambition (or all), and the filters from the form."""
+
+    ambition: Ambition | None
+    period: str = ALL
+    network_id: int | None = None
+    org_kind: str | None = None
+    ward: str | None = None
+
+    def filters(self, *, period: bool = True) -> dict[str, Any]:
+        found: dict[str, Any] = {
+            "ambition": self.ambition.code if self.ambition else None,
+            "network_id": self.network_id,
+            "org_kind": self.org_kind,
+            "ward": self.ward,
+        }
+        if period:
+            found["period"] = self.period
+        return found
+
+
+def headline(scope: Scope, link: Callable[[str], str | None] | None = None) -> Table:
+    table = Table("headline", "Headline figures", ["Figure", "Value"], chart=None)
+    for measure in HEADLINE:
+        figure = published({measure: {ALL: _cell(read.total(measure, **scope.filters()))}})
+        table.rows.append(
+            Row(LABELS[measure], [_shown(figure, measure, ALL)], link(measure) if link else None)
+        )
+    return table
+
+
+def trend(scope: Scope) -> Table:
+    """Each quarter with data (or each year when there are no quarters), oldest first."""
+    periods = read.periods()
+    quarters = sorted(p for p in periods if "-Q" in p)
+    shown = quarters or sorted(p for p in periods if p != ALL)
+    columns = [_one_way(measure, "period", shown, scope.filters(period=False)) for measure in TREND]
+    table = Table("trend", "Trend by period", ["Period", *(LABELS[m] for m in TREND)])
+    for period in shown:
+        values = [_shown(column, m, period) for column, m in zip(columns, TREND, strict=True)]
+        table.rows.append(Row(period.replace("-", " "), values))
+    return table
+
+
+def _area_table(
+    slug: str, title: str, heading: str, by: str, keys: list[tuple[Any, str]], scope: Scope
+) -> Table:
+    columns = [_one_way(m, by, [key for key, _ in keys], scope.filters()) for m in AREA]
+    table = Table(slug, title, [heading, *(LABELS[m] for m in AREA)])
+    for key, label in keys:
+        values = [_shown(column, m, key) for column, m in zip(columns, AREA, strict=True)]
+        table.rows.append(Row(label, values))
+    return table
+
+
+def wards(scope: Scope, wards: list[Ward]) -> Table:
+    keys = [(w.ons_code, w.name) for w in wards if scope.ward in (None, w.ons_code)]
+    return _area_table("wards", "By ward", "Ward", "ward_code", keys, scope)
+
+
+def deciles(scope: Scope) -> Table:
+    keys = [(d, f"{d}{' (most deprived)' if d == 1 else ''}") for d in range(1, 11)]
+    return _area_table("deciles", "By ward deprivation decile", "Decile", "decile", keys, scope)
+
+
+def _criterion_titles() -> dict[str, str]:
+    return {
+        row.code: row.title for row in db.session.execute(select(Criterion.code, Criterion.title))
+    }
+
+
+def _maturity_cells(scope: Scope) -> dict[str, dict[int, Cell]]:
+    """{criterion code: {level: Cell}} from the network's self-assessments (every Ambition)."""
+    filters = {**scope.filters(), "ambition": None}
+    cells: dict[str, dict[int, Cell]] = {}
+    for figure in read.figures(LEVEL_COUNT, by=("dimension",), **filters):
+        code, _, level_text = str(figure.key["dimension"]).rpartition(":")
+        if code and level_text.isdigit() and int(level_text) in LEVELS:
+            cells.setdefault(code, {})[int(level_text)] = _cell(figure)
+    for row in cells.values():
+        for level in LEVELS:
+            row.setdefault(level, Cell(Decimal(0), 0))
+    return cells
+
+
+def maturity(scope: Scope) -> Table:
+    cells = _maturity_cells(scope)
+    table_cells = published(cells) if cells else None
+    titles = _criterion_titles()
+    table = Table(
+        "maturity",
+        "Self-assessment levels by criterion (organisations at each level)",
+        ["Criterion", *(f"{level}. {name}" for level, name in LEVELS.items())],
+        chart=None,
+    )
+    for code in sorted(cells):
+        values = [_shown(table_cells, code, level) for level in LEVELS] if table_cells else []
+        table.rows.append(Row(f"{code} {titles.get(code, '')}".strip(), values))
+    return table
+
+
+def weakest(scope: Scope) -> Table:
+    """Criteria by average level, lowest first; withheld where a level count is suppressed
+    (the average would let a hidden count be worked out)."""
+    cells = _maturity_cells(scope)
+    table_cells = published(cells) if cells else None
+    titles = _criterion_titles()
+    ranked: list[tuple[Decimal | None, str]] = []
+    for code, levels in cells.items():
+        assert table_cells is not None
+        if any(table_cells.shown(code, level) is None for level in levels):
+            ranked.append((None, code))
+            continue
+        count = sum(cell.value for cell in levels.values())
+        total = sum(level * cell.value for level, cell in levels.items())
+        ranked.append(((Decimal(total) / count).quantize(Decimal("0.01")) if count else None, code))
+    ranked.sort(key=lambda item: (item[0] is None, item[0] or 0, item[1]))
+    table = Table(
+        "weakest",
+        "Where the network is weakest (average level, 1 to 4)",
+        ["Criterion", "Average level"],
+    )
+    for mean, code in ranked:
+        table.rows.append(Row(f"{code} {titles.get(code, '')}".strip(), [mean]))
+    return table
+
+
+def unmet_by_ward(scope: Scope, wards: list[Ward], limit: int = 10) -> Table:
+    """Wards with the most unmet requests (wards with none are left out); suppressed wards come
+    after the figures shown, in name order, so their place gives nothing away."""
+    keys = [w.ons_code for w in wards]
+    names = {w.ons_code: w.name for w in wards}
+    column = _one_way(UNMET, "ward_code", keys, scope.filters())
+    shown = {key: column.shown(UNMET, key) for key in keys}
+    ranked = sorted(
+        (key for key in keys if shown[key] != 0),
+        key=lambda key: (shown[key] is None, -(shown[key] or 0), names[key]),
+    )
+    table = Table("unmet", "Wards with the most unmet requests", ["Ward", LABELS[UNMET]])
+    for key in ranked[:limit]:
+        table.rows.append(Row(names[key], [_plain(shown[key])]))
+    return table
+
+
+def quiet_goals(scope: Scope) -> Table:
+    """The Ambition's goals with the fewest activities first (none at all at the top)."""
+    goals = (
+        list(
+            db.session.scalars(
+                select(Goal).where(Goal.ambition_id == scope.ambition.id).order_by(Goal.position)
+            )
+        )
+        if scope.ambition
+        else []
+    )
+    column = _one_way(ACTIVITIES, "goal_id", [g.id for g in goals], scope.filters())
+
+    def order(goal: Goal) -> Decimal:
+        value = column.shown(ACTIVITIES, goal.id)
+        # A hidden count is 1 to 4: after the goals with none, before those with 5 or more.
+        return Decimal("0.5") if value is None else Decimal(value)
+
+    table = Table("goals", "Goals with little or no activity", ["Goal", LABELS[ACTIVITIES]])
+    for goal in sorted(goals, key=order):
+        table.rows.append(Row(f"{goal.code}: {goal.title}", [_shown(column, ACTIVITIES, goal.id)]))
+    return table
+
+
+def scorecard(scope: Scope) -> Table:
+    """The Ambition's indicators: latest value and direction (published figures: not suppressed)."""
+    assert scope.ambition is not None
+    indicators = list(
+        db.session.scalars(
+            select(Indicator)
+            .where(Indicator.ambition_id == scope.ambition.id)
+            .order_by(Indicator.position)
+        )
+    )
+    code = scope.ambition.code
+    latest = {
+        r.key["dimension"]: r.value for r in read.figures(LATEST, by=BY_DIMENSION, ambition=code)
+    }
+    direction = {
+        r.key["dimension"]: int(r.value)
+        for r in read.figures(DIRECTION, by=BY_DIMENSION, ambition=code)
+    }
+    table = Table(
+        "scorecard",
+        "Scorecard indicators",
+        ["Indicator", "Latest value", "Unit", "Direction"],
+        chart=None,
+    )
+    for indicator in indicators:
+        value = latest.get(indicator.code)
+        table.rows.append(
+            Row(
+                indicator.title,
+                [
+                    _plain(value) if value is not None else "No value yet",
+                    indicator.unit,
+                    DIRECTION_WORDS.get(direction.get(indicator.code, 0), "")
+                    if value is not None
+                    else "",
+                ],
+            )
+        )
+    return table
+
+
+def by_ambition(
+    ambitions: list[Ambition], measures: tuple[str, ...] = (ACTIVITIES, PEOPLE)
+) -> Table:
+    """Each Ambition's totals for the city overview and the home page."""
+    columns = [
+        published({m: {a.code: _cell(read.total(m, ambition=a.code)) for a in ambitions}})
+        for m in measures
+    ]
+    table = Table("ambitions", "Activity by Ambition", ["Ambition", *(LABELS[m] for m in measures)])
+    for ambition in ambitions:
+        values = [
+            _shown(column, m, ambition.code) for column, m in zip(columns, measures, strict=True)
+        ]
+        table.rows.append(Row(ambition.name, values))
+    return table
+
+
+def home_headline() -> tuple[Table, Table]:
+    """The public headline: promised against delivered, exchanges delivered, activity by
+    Ambition."""
+    figures = Table("home", "The partnership so far", ["Figure", "Value"], chart=None)
+    for measure in (PROMISED, DELIVERED, MATCHES_DELIVERED):
+        figure = published({measure: {ALL: _cell(read.total(measure))}})
+        figures.rows.append(Row(LABELS[measure], [_shown(figure, measure, ALL)]))
+    return figures, by_ambition(all_ambitions(), (ACTIVITIES,))

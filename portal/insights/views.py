@@ -1,0 +1,179 @@
+"""Insights pages: the city overview, a dashboard and gap views per Ambition, their exports.
+
+Every page reads the current snapshot only (through `read` and `tables`), so its cost does not
+grow with the portal's data; every table on a page exports to CSV and XLSX with its filters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from ..accounts.access import convenor_of
+from ..core.access import signed_in
+from ..core.export import Sheet, csv_response, xlsx_response
+from ..core.models import Ambition, Ward
+from ..core.reference import all_ambitions
+from . import read, tables
+from .access import ambition_to_convene
+from .forms import FilterForm, period_label
+
+bp = Blueprint("insights", __name__, url_prefix="/insights")
+FILTER_ARGS = ("period", "network", "org_kind", "ward")
+Builder = Callable[["tables.Scope", list[Ward]], list["tables.Table"]]
+
+
+def _overview_tables(scope: tables.Scope, wards: list[Ward]) -> list[tables.Table]:
+    return [
+        tables.headline(scope, _drill_down(scope, wards)),
+        tables.by_ambition(all_ambitions()),
+        tables.wards(scope, wards),
+        tables.deciles(scope),
+    ]
+
+
+def _dashboard_tables(scope: tables.Scope, wards: list[Ward]) -> list[tables.Table]:
+    return [
+        tables.headline(scope, _drill_down(scope, wards)),
+        tables.trend(scope),
+        tables.wards(scope, wards),
+        tables.deciles(scope),
+        tables.maturity(scope),
+        tables.scorecard(scope),
+    ]
+
+
+def _gap_tables(scope: tables.Scope, wards: list[Ward]) -> list[tables.Table]:
+    return [tables.unmet_by_ward(scope, wards), tables.weakest(scope), tables.quiet_goals(scope)]
+
+
+PAGES: dict[str, tuple[str, Builder]] = {
+    "overview": ("insights/overview.html", _overview_tables),
+    "dashboard": ("insights/dashboard.html", _dashboard_tables),
+    "gaps": ("insights/gaps.html", _gap_tables),
+}
+
+
+def _drill_down(scope: tables.Scope, wards: list[Ward]) -> Callable[[str], str | None]:
+    """Where each headline figure's rows are listed, with the filters those lists have."""
+    ward_id = next((w.id for w in wards if w.ons_code == scope.ward), None)
+    year = int(scope.period) if scope.period.isdigit() else None
+    ambition_id = scope.ambition.id if scope.ambition else None
+
+    def link(measure: str) -> str | None:
+        if measure.startswith("activities."):
+            return url_for("activities.index", ambition=ambition_id, ward=ward_id, period=year)
+        if measure.startswith("pledges."):
+            return url_for("pledges.wall", ambition=ambition_id, kind=scope.org_kind, ward=ward_id)
+        if measure.startswith("exchange.") and (
+            current_user.is_convenor or current_user.is_platform_admin
+        ):
+            return url_for("exchange.impact")  # for convenors and admins only
+        return None
+
+    return link
+
+
+def _scope(ambition: Ambition | None) -> tuple[FilterForm, tables.Scope, list[Ward]]:
+    form = FilterForm(read.periods(), formdata=request.args)
+    filters = form.filters()
+    return form, tables.Scope(ambition, **filters), form.wards
+
+
+def _page(page: str, ambition: Ambition | None) -> ResponseReturnValue:
+    template, build = PAGES[page]
+    form, scope, wards = _scope(ambition)
+    status = read.status()
+    found = build(scope, wards) if status.computed_at is not None else []
+    export_args = {name: request.args[name] for name in FILTER_ARGS if request.args.get(name)}
+    return render_template(
+        template,
+        form=form if form.errors else None,
+        filter_form=form,
+        status=status,
+        tables={table.slug: table for table in found},
+        ambition=ambition,
+        scope=scope,
+        period_label=period_label(scope.period),
+        export_endpoint=f"insights.{page}_export",
+        export_args={**export_args, **({"ambition_code": ambition.code} if ambition else {})},
+        filtered=bool(export_args),
+    )
+
+
+def _export(page: str, ambition: Ambition | None, table: str, fmt: str) -> ResponseReturnValue:
+    """One table of a page, with the page's filters: the same rows the page shows."""
+    _template, build = PAGES[page]
+    _form, scope, wards = _scope(ambition)
+    found = {t.slug: t for t in build(scope, wards)}
+    if table not in found:
+        abort(404)
+    chosen = found[table]
+    name = (
+        f"insights-{(ambition.code if ambition else 'city').lower()}-{chosen.slug}-{scope.period}"
+    )
+    if fmt == "csv":
+        return csv_response(f"{name}.csv", chosen.header, chosen.export_rows(), bom=True)
+    return xlsx_response(
+        f"{name}.xlsx", [Sheet(chosen.slug, chosen.header, list(chosen.export_rows()))]
+    )
+
+
+@bp.get("/")
+@signed_in
+def overview() -> ResponseReturnValue:
+    return _page("overview", None)
+
+
+@bp.get("/tables/<table>.<any(csv, xlsx):fmt>")
+@signed_in
+def overview_export(table: str, fmt: str) -> ResponseReturnValue:
+    return _export("overview", None, table, fmt)
+
+
+@bp.get("/<ambition_code>")
+@convenor_of(ambition_to_convene, into="ambition")
+def dashboard(ambition: Ambition) -> ResponseReturnValue:
+    return _page("dashboard", ambition)
+
+
+@bp.get("/<ambition_code>/tables/<table>.<any(csv, xlsx):fmt>")
+@convenor_of(ambition_to_convene, into="ambition")
+def dashboard_export(ambition: Ambition, table: str, fmt: str) -> ResponseReturnValue:
+    return _export("dashboard", ambition, table, fmt)
+
+
+@bp.get("/<ambition_code>/gaps")
+@convenor_of(ambition_to_convene, into="ambition")
+def gaps(ambition: Ambition) -> ResponseReturnValue:
+    return _page("gaps", ambition)
+
+
+@bp.get("/<ambition_code>/gaps/tables/<table>.<any(csv, xlsx):fmt>")
+@convenor_of(ambition_to_convene, into="ambition")
+def gaps_export(ambition: Ambition, table: str, fmt: str) -> ResponseReturnValue:
+    return _export("gaps", ambition, table, fmt)
+
+
+@bp.app_template_global("insights_home_headline")
+def insights_home_headline() -> dict[str, Any] | None:
+    """The home page's public headline, from the snapshot only; None before the first one."""
+    status = read.status()
+    if status.computed_at is None:
+        return None
+    figures, ambitions = tables.home_headline()
+    return {"status": status, "figures": figures, "ambitions": ambitions}
+
+
+@bp.app_template_global("insights_dashboards")
+def insights_dashboards() -> list[Ambition]:
+    """The Ambition dashboards the signed-in person may open."""
+    if not current_user.is_authenticated:
+        return []
+    if current_user.is_platform_admin:
+        return all_ambitions()
+    return list(current_user.convenor_ambitions)
