@@ -61,6 +61,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("dirty", sa.Boolean(), nullable=False),
         sa.Column("requested_at", sa.DateTime(), nullable=True),
+        sa.Column("started_at", sa.DateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_insight_state")),
     )
     # Dirty from the start, so the first scheduler tick or edit computes the figures.

@@ -28,5 +28,11 @@ def feature() -> Feature:
                 timedelta(days=1),
                 "Recompute every convenor insight figure (a full run, whatever changed).",
             ),
+            PeriodicJob(
+                "insights-pending",
+                jobs.refresh_if_dirty,
+                timedelta(minutes=1),
+                "Refresh the insights if data changed and no run picked it up yet.",
+            ),
         ),
     )

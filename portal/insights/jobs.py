@@ -5,11 +5,16 @@ deterministic RQ id, so while one is waiting, further changes queue nothing more
 the flag as it starts; if the flag is set again when it ends (an edit came in during the run),
 it queues exactly one follow-up. The follow-up has the other `turn` id, because RQ still counts
 the finishing run as in flight under its own.
+
+In-process (no Redis) a run blocks the request that triggers it, so an edit within
+`INSIGHTS_IN_PROCESS_INTERVAL` seconds of the last run's start only marks the data dirty; the
+`insights-pending` sweep (every minute) runs it then. A burst of edits makes two runs at most.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from flask import current_app, has_app_context
@@ -51,9 +56,9 @@ TRACKED = (
 
 
 def _set_dirty(connection: Any, dirty: bool) -> None:
+    """Set the flag; clearing it is a run starting, so that time is kept too."""
     values: dict[str, Any] = {"dirty": dirty}
-    if dirty:
-        values["requested_at"] = utcnow()
+    values["requested_at" if dirty else "started_at"] = utcnow()
     result = connection.execute(update(InsightState).where(InsightState.id == 1).values(values))
     if result.rowcount == 0:
         connection.execute(insert(InsightState).values(id=1, **values))
@@ -88,6 +93,11 @@ def _after_commit(session: Session) -> None:
     # Its own short transaction, after the change committed: no lock held with the edit's.
     with db.engine.begin() as connection:
         _set_dirty(connection, True)
+        last_start = connection.scalar(select(InsightState.started_at).where(InsightState.id == 1))
+    if not current_app.config.get("REDIS_URL") and last_start is not None:
+        interval = timedelta(seconds=current_app.config.get("INSIGHTS_IN_PROCESS_INTERVAL", 30))
+        if utcnow() - last_start < interval:
+            return  # the sweep runs it
     enqueue(refresh_insights, 0)
 
 
@@ -114,7 +124,7 @@ def refresh_insights(turn: int = 0) -> int:
     _set_dirty(db.session.connection(), False)
     db.session.commit()
     try:
-        snapshot = refresh()
+        snapshot_id = refresh().id
         db.session.commit()
     except Exception as error:
         db.session.rollback()
@@ -124,7 +134,14 @@ def refresh_insights(turn: int = 0) -> int:
         raise
     if is_dirty():
         enqueue(refresh_insights, 1 - turn)
-    return snapshot.id
+    return snapshot_id
+
+
+def refresh_if_dirty() -> int | None:
+    """The sweep: a run for changes no run has picked up yet (in-process bursts, a lost job)."""
+    if not is_dirty():
+        return None
+    return refresh_insights(0)
 
 
 def refresh_insights_nightly() -> int:

@@ -66,3 +66,5 @@ class InsightState(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     dirty: Mapped[bool] = mapped_column(Boolean, default=False)
     requested_at: Mapped[datetime | None]
+    # When the latest run started: in-process, edits soon after leave the next run to the sweep.
+    started_at: Mapped[datetime | None]
