@@ -45,6 +45,20 @@ class FilterForm(FlaskForm):
         self.wards = all_wards()
         self.ward.choices = [("", "All wards")] + [(w.ons_code, w.name) for w in self.wards]
 
+    def described(self, filters: dict[str, Any]) -> list[tuple[str, str]]:
+        """(filter, chosen option) for each filter in use, as the page and the export say it."""
+        chosen = {
+            self.period: filters["period"],
+            self.network: filters["network_id"],
+            self.org_kind: filters["org_kind"],
+            self.ward: filters["ward"],
+        }
+        return [
+            (str(field.label.text), next(text for value, text in field.choices if value == wanted))
+            for field, wanted in chosen.items()
+            if wanted is not None
+        ]
+
     def filters(self) -> dict[str, Any]:
         """The read API's filter arguments from the fields that validated; a wrong value (a stale
         bookmark, a tampered URL) is ignored and gets one plain message."""

@@ -20,7 +20,7 @@ from ..core.models import Ambition, Ward
 from ..core.reference import all_ambitions
 from . import read, tables
 from .access import ambition_to_convene
-from .forms import FilterForm, period_label
+from .forms import FilterForm
 
 bp = Blueprint("insights", __name__, url_prefix="/insights")
 FILTER_ARGS = ("period", "network", "org_kind", "ward")
@@ -78,17 +78,18 @@ def _drill_down(scope: tables.Scope, wards: list[Ward]) -> Callable[[str], str |
     return link
 
 
-def _scope(ambition: Ambition | None) -> tuple[FilterForm, tables.Scope, list[Ward]]:
+def _scope(ambition: Ambition | None) -> tuple[FilterForm, tables.Scope, list[tuple[str, str]]]:
+    """The filter form read from the URL, the scope it gives, and how to say it."""
     form = FilterForm(read.periods(), formdata=request.args)
     filters = form.filters()
-    return form, tables.Scope(ambition, **filters), form.wards
+    return form, tables.Scope(ambition, **filters), form.described(filters)
 
 
 def _page(page: str, ambition: Ambition | None) -> ResponseReturnValue:
     template, build = PAGES[page]
-    form, scope, wards = _scope(ambition)
+    form, scope, described = _scope(ambition)
     status = read.status()
-    found = build(scope, wards) if status.computed_at is not None else []
+    found = build(scope, form.wards) if status.computed_at is not None else []
     export_args = {name: request.args[name] for name in FILTER_ARGS if request.args.get(name)}
     return render_template(
         template,
@@ -98,7 +99,7 @@ def _page(page: str, ambition: Ambition | None) -> ResponseReturnValue:
         tables={table.slug: table for table in found},
         ambition=ambition,
         scope=scope,
-        period_label=period_label(scope.period),
+        described=described,
         export_endpoint=f"insights.{page}_export",
         export_args={**export_args, **({"ambition_code": ambition.code} if ambition else {})},
         filtered=bool(export_args),
@@ -106,20 +107,32 @@ def _page(page: str, ambition: Ambition | None) -> ResponseReturnValue:
 
 
 def _export(page: str, ambition: Ambition | None, table: str, fmt: str) -> ResponseReturnValue:
-    """One table of a page, with the page's filters: the same rows the page shows."""
+    """One table of a page, with the page's filters: the same rows the page shows. The XLSX
+    file adds a sheet saying which filters, and when the figures were computed."""
     _template, build = PAGES[page]
-    _form, scope, wards = _scope(ambition)
-    found = {t.slug: t for t in build(scope, wards)}
+    form, scope, described = _scope(ambition)
+    found = {t.slug: t for t in build(scope, form.wards)}
     if table not in found:
         abort(404)
     chosen = found[table]
-    name = (
-        f"insights-{(ambition.code if ambition else 'city').lower()}-{chosen.slug}-{scope.period}"
-    )
+    area = (ambition.code if ambition else "city").lower()
+    name = f"insights-{area}-{chosen.slug}-{scope.period}"
     if fmt == "csv":
         return csv_response(f"{name}.csv", chosen.header, chosen.export_rows(), bom=True)
+    computed_at = read.status().computed_at
+    about = [
+        ("Table", chosen.title),
+        ("Ambition", ambition.name if ambition else "All Ambitions"),
+        *described,
+        ("Figures computed at", computed_at.isoformat(timespec="minutes") if computed_at else ""),
+        ("Small numbers", f"{tables.FEWER}: from fewer than 5 organisations, or would reveal one"),
+    ]
     return xlsx_response(
-        f"{name}.xlsx", [Sheet(chosen.slug, chosen.header, list(chosen.export_rows()))]
+        f"{name}.xlsx",
+        [
+            Sheet(chosen.slug, chosen.header, list(chosen.export_rows())),
+            Sheet("About these figures", ["About", ""], about),
+        ],
     )
 
 

@@ -114,11 +114,12 @@ def test_testing_config_ignores_a_developers_database_and_redis(monkeypatch):
 
 
 def test_demo_data_is_seeded_in_dependency_order():
-    """Pledges link to demo exchanges and activities to both, so they are seeded after them."""
+    """Pledges link to demo exchanges and activities to both, so they are seeded after them;
+    insights computes its figures from all of them, last."""
     from flask import current_app
 
     from portal import app_features
     from portal.core.features import demo_seeding_order
 
     order = [f.name for f in demo_seeding_order(list(app_features(current_app)))]
-    assert order == ["assessment", "exchange", "pledges", "scorecard", "activities"]
+    assert order == ["assessment", "exchange", "pledges", "scorecard", "activities", "insights"]

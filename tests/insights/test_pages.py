@@ -243,6 +243,13 @@ def test_the_ward_filter_reads_that_wards_figures(client, login) -> None:
     response = client.get(f"/insights/HEALTHY?ward={first.ons_code}")
     assert html_table(response, "headline")[0] == ["Activities", "25"]
     assert [row[0] for row in html_table(response, "wards")] == [first.name]
+    assert f"Showing: period All time, ward {first.name}." in page_text(response)
+    exported = client.get(f"/insights/HEALTHY/tables/headline.xlsx?ward={first.ons_code}")
+    book = load_workbook(io.BytesIO(exported.data))
+    assert list(book["headline"].iter_rows(values_only=True))[1] == ("Activities", 25)
+    about = dict(book["About these figures"].iter_rows(values_only=True))
+    assert about["Ward"] == first.name
+    assert about["Figures computed at"] == "2026-06-01T09:30"
 
 
 # ------------------------------------------------------------------------------ status line
