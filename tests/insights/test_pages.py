@@ -416,3 +416,10 @@ def test_maturity_scorecard_and_gaps_show_the_snapshot(client, login) -> None:
     goals = html_table(gaps, "goals")
     assert goals[-1] == [f"HEALTHY-1: {healthy_goal().title}", "12"]
     assert all(row[1] == "0" for row in goals[:-1])
+
+
+def test_a_convenors_account_page_links_to_their_dashboard(client, login) -> None:
+    login(convenor("HEALTHY"))
+    html = client.get("/account").get_data(as_text=True)
+    assert 'href="/insights/HEALTHY"' in html
+    assert 'href="/insights/GROWING"' not in html
