@@ -21,6 +21,7 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
+    case,
     cast,
     delete,
     extract,
@@ -42,9 +43,21 @@ from ..activities.models import (
     activity_wards,
 )
 from ..core.models import Ambition, Goal, Ward, utcnow
+from ..exchange.models import MATCH_DELIVERED, ExchangeMatch
 from ..extensions import db
 from ..orgs.models import REQUEST_ACCEPTED, NetworkMembership, Organisation
 from ..orgs.services import counted_organisations
+from ..pledges import status as rules
+from ..pledges.models import (
+    REPORT_CURRENT,
+    Pledge,
+    PledgeExchangeLink,
+    ProgressUpdate,
+    ProxyValue,
+    pledge_ambitions,
+    pledge_goals,
+    pledge_wards,
+)
 from ..scorecard.models import WardDeprivation
 from . import measures as m
 from .models import CURRENT, FAILED, SUPERSEDED, InsightFigure, InsightSnapshot
@@ -99,6 +112,8 @@ class Family:
     aggregates: tuple[Aggregate, ...]
     wards: Callable[[], Select] | None = None
     goals: Callable[[], Select] | None = None
+    # (eid, ambition_id) beyond those of its goals (a pledge names Ambitions directly).
+    ambitions: Callable[[], Select] | None = None
     has_dimension: bool = False
     grouping_sets: tuple[tuple[str, ...], ...] = field(default=GROUPING_SETS)
 
@@ -122,12 +137,16 @@ def _by_period(base: Select) -> Any:
     return union_all(everything, years, quarters).subquery("e")
 
 
-def _ambitions_of(goals: Select) -> Any:
-    g = goals.subquery("gl")
+def _ambitions_of(family: Family) -> Any:
+    assert family.goals is not None
+    g = family.goals().subquery("gl")
+    links = select(g.c.eid, Goal.ambition_id).join(Goal, Goal.id == g.c.goal_id)
+    if family.ambitions is not None:
+        links = union_all(links, family.ambitions())  # type: ignore[assignment]
+    linked = links.subquery("al")
     return (
-        select(g.c.eid, Ambition.code.label("ambition"))
-        .join(Goal, Goal.id == g.c.goal_id)
-        .join(Ambition, Ambition.id == Goal.ambition_id)
+        select(linked.c.eid, Ambition.code.label("ambition"))
+        .join(Ambition, Ambition.id == linked.c.ambition_id)
         .distinct()
         .subquery("am")
     )
@@ -193,7 +212,7 @@ def _grouped(
     if scoped:
         if goals_query is None:
             raise ValueError(f"{family.name} has no goals, so no Ambitions")
-        ambitions = _ambitions_of(goals_query)
+        ambitions = _ambitions_of(family)
         query = query.join(ambitions, ambitions.c.eid == e.c.eid)
         grouped["ambition"] = ambitions.c.ambition
     if "goal" in dims:
@@ -350,8 +369,149 @@ PARTICIPATION = Family(
 )
 
 
+def _days(later: Any, earlier: Any) -> ColumnElement[Any]:
+    """Whole days from `earlier` to `later` (dates)."""
+    if db.engine.dialect.name == "sqlite":
+        return func.julianday(later) - func.julianday(earlier)
+    return later - earlier
+
+
+def _later(a: Any, b: Any) -> ColumnElement[Any]:
+    return case((a > b, a), else_=b)
+
+
+def _proxy(measure_id: Any, year: Any) -> ColumnElement[Any]:
+    """The measure's proxy in force in `year` (pledges.valuation.proxy_for_year, in SQL): the
+    latest version at or before it, else the earliest, else 0."""
+    at_or_before = (
+        select(ProxyValue.value)
+        .where(ProxyValue.measure_id == measure_id, ProxyValue.year <= year)
+        .order_by(ProxyValue.year.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    earliest = (
+        select(ProxyValue.value)
+        .where(ProxyValue.measure_id == measure_id)
+        .order_by(ProxyValue.year)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return func.coalesce(at_or_before, earliest, 0)
+
+
+def _pledges_base() -> Select:
+    """One row per pledge of a counted organisation: promised and delivered £ and its status,
+    by the rules of `pledges.status` evaluated in SQL for today. Deliveries are its current
+    progress reports and its linked delivered exchanges (at the linked quantity)."""
+    today = utcnow().date()
+    reports = select(
+        ProgressUpdate.pledge_id.label("pledge_id"),
+        ProgressUpdate.period_end.label("on"),
+        ProgressUpdate.value.label("units"),
+        func.date(ProgressUpdate.created_at).label("reported_on"),
+    ).where(ProgressUpdate.status == REPORT_CURRENT)
+    exchanges = (
+        select(
+            PledgeExchangeLink.pledge_id.label("pledge_id"),
+            func.date(ExchangeMatch.delivered_at).label("on"),
+            PledgeExchangeLink.quantity.label("units"),
+            func.date(PledgeExchangeLink.linked_at).label("reported_on"),
+        )
+        .join(ExchangeMatch, ExchangeMatch.id == PledgeExchangeLink.match_id)
+        .where(ExchangeMatch.status == MATCH_DELIVERED, ExchangeMatch.delivered_at.is_not(None))
+    )
+    d = union_all(reports, exchanges).subquery("d")
+    delivery_year = cast(extract("year", d.c.on), Integer)
+    delivered = (
+        select(
+            d.c.pledge_id,
+            func.sum(d.c.units).label("units"),
+            func.sum(func.round(d.c.units * _proxy(Pledge.measure_id, delivery_year), 2)).label(
+                "value"
+            ),
+            func.max(d.c.reported_on).label("last_reported"),
+            func.max(d.c.on).label("last_on"),
+        )
+        .join(Pledge, Pledge.id == d.c.pledge_id)
+        .group_by(d.c.pledge_id)
+        .subquery("dl")
+    )
+    promised = func.abs(Pledge.target - Pledge.baseline)
+    units = func.coalesce(delivered.c.units, 0)
+    as_at = case(
+        (delivered.c.last_on.is_(None) | (delivered.c.last_on > today), literal(today)),
+        else_=delivered.c.last_on,
+    )
+    span = _days(Pledge.end_date, Pledge.start_date)
+    # delivered >= 0.9 * promised * elapsed / span, multiplied out (no division by zero).
+    expected_met = case(
+        (as_at <= Pledge.start_date, literal(True)),
+        (as_at >= Pledge.end_date, units >= promised * rules.ON_TRACK_SHARE),
+        else_=units * span >= promised * rules.ON_TRACK_SHARE * _days(as_at, Pledge.start_date),
+    )
+    status = case(
+        ((promised > 0) & (units >= promised), literal(rules.ACHIEVED)),
+        (Pledge.start_date > today, literal(rules.NOT_STARTED)),
+        (
+            func.coalesce(_later(delivered.c.last_reported, Pledge.start_date), Pledge.start_date)
+            <= rules.add_months(today, -rules.LAPSE_AFTER_MONTHS),
+            literal(rules.LAPSED),
+        ),
+        (Pledge.end_date < today, literal(rules.MISSED)),
+        (
+            delivered.c.last_on.is_(None)
+            & (Pledge.start_date > rules.add_months(today, -rules.REPORT_EVERY_MONTHS)),
+            literal(rules.ON_TRACK),
+        ),
+        (expected_met, literal(rules.ON_TRACK)),
+        else_=literal(rules.AT_RISK),
+    )
+    start_year = cast(extract("year", Pledge.start_date), Integer)
+    return (
+        select(
+            Pledge.id.label("eid"),
+            Pledge.organisation_id.label("org_id"),
+            Pledge.start_date.label("day"),
+            func.round(promised * _proxy(Pledge.measure_id, start_year), 2).label("promised"),
+            func.coalesce(delivered.c.value, 0).label("delivered"),
+            status.label("dimension"),
+        )
+        .outerjoin(delivered, delivered.c.pledge_id == Pledge.id)
+        .where(Pledge.organisation_id.in_(counted_organisations()))
+    )
+
+
+PLEDGES = Family(
+    name="pledges",
+    base=_pledges_base,
+    wards=lambda: select(
+        pledge_wards.c.pledge_id.label("eid"), pledge_wards.c.ward_id.label("ward_id")
+    ),
+    goals=lambda: select(
+        pledge_goals.c.pledge_id.label("eid"), pledge_goals.c.goal_id.label("goal_id")
+    ),
+    ambitions=lambda: select(
+        pledge_ambitions.c.pledge_id.label("eid"),
+        pledge_ambitions.c.ambition_id.label("ambition_id"),
+    ),
+    has_dimension=True,
+    aggregates=(
+        Aggregate(m.PLEDGES_COUNT, lambda c: func.count(c.eid), by_dimension=True),
+        Aggregate(m.PLEDGES_PROMISED, _sum("promised")),
+        Aggregate(m.PLEDGES_DELIVERED, _sum("delivered")),
+        Aggregate(
+            m.PLEDGES_GAP,
+            lambda c: (
+                func.coalesce(func.sum(c.promised), 0) - func.coalesce(func.sum(c.delivered), 0)
+            ),
+        ),
+    ),
+)
+
+
 def families() -> list[Family]:
-    return [ACTIVITIES, PARTICIPATION]
+    return [ACTIVITIES, PARTICIPATION, PLEDGES]
 
 
 def aggregate_statements(snapshot_id: int = 0) -> list[tuple[str, Executable]]:
