@@ -145,6 +145,8 @@ class Config:
     ARGON2_MEMORY_COST = 65536
 
     JOBS_IN_PROCESS_ATTEMPTS = 3
+    # Refresh the convenor insights when their data changes (tests turn it on where they need it).
+    INSIGHTS_AUTO_REFRESH = True
     # How often a scheduler (`jobs run-periodic --loop`, or `flask serve`) looks for due jobs:
     # often, so the 20-second email sweep catches up soon after Redis returns.
     SCHEDULER_TICK_SECONDS = 5
@@ -218,6 +220,7 @@ class TestingConfig(Config):
     ARGON2_MEMORY_COST = 1024
     JOB_RETRY_INTERVALS = [0, 0, 0]
     PUBLIC_BASE_URL = "http://localhost"
+    INSIGHTS_AUTO_REFRESH = False
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str], instance_dir: Path) -> dict[str, Any]:

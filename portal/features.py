@@ -15,6 +15,7 @@ from . import (
     core,
     demo,
     exchange,
+    insights,
     jobs,
     mail,
     orgs,
@@ -36,6 +37,7 @@ FEATURE_PACKAGES = (
     scorecard,
     activities,
     demo,
+    insights,
 )
 
 

@@ -1,1 +1,36 @@
-"""Convenor insights (issue 12)."""
+"""Convenor insights: figures across every feature, precomputed in snapshots by background jobs.
+
+It reads every feature's data; no feature imports it (see pyproject's import-linter contracts).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ..core.features import Feature, PeriodicJob
+
+
+def feature() -> Feature:
+    from . import jobs, models
+
+    jobs.install_listeners()
+    return Feature(
+        name="insights",
+        models=(models,),
+        # Runs after every other feature's demo data, so `make run` shows real figures.
+        demo_seeder=jobs.refresh_for_demo,
+        periodic_jobs=(
+            PeriodicJob(
+                "insights-nightly",
+                jobs.refresh_insights_nightly,
+                timedelta(days=1),
+                "Recompute every convenor insight figure (a full run, whatever changed).",
+            ),
+            PeriodicJob(
+                "insights-pending",
+                jobs.refresh_if_dirty,
+                timedelta(minutes=1),
+                "Refresh the insights if data changed and no run picked it up yet.",
+            ),
+        ),
+    )

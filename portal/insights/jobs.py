@@ -1,0 +1,154 @@
+"""Refresh jobs: triggered by data changes (coalesced), nightly, retried when they fail.
+
+Coalescing: a change marks the data dirty and enqueues `refresh_insights` under a
+deterministic RQ id, so while one is waiting, further changes queue nothing more. A run clears
+the flag as it starts; if the flag is set again when it ends (an edit came in during the run),
+it queues exactly one follow-up. The follow-up has the other `turn` id, because RQ still counts
+the finishing run as in flight under its own.
+
+In-process (no Redis) a run blocks the request that triggers it, so an edit within
+`INSIGHTS_IN_PROCESS_INTERVAL` seconds of the last run's start only marks the data dirty; the
+`insights-pending` sweep (every minute) runs it then. A burst of edits makes two runs at most.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app, has_app_context
+from sqlalchemy import event, insert, select, update
+from sqlalchemy.orm import Session
+
+from ..activities.models import Activity, PartnerTag
+from ..assessment.models import Answer, Assessment
+from ..core.models import utcnow
+from ..exchange.models import ExchangeMatch, Listing
+from ..extensions import db
+from ..jobs import deterministic_id, enqueue
+from ..orgs.models import NetworkMembership, Organisation
+from ..pledges.models import Pledge, PledgeExchangeLink, PledgeRevision, ProgressUpdate, ProxyValue
+from ..scorecard.models import IndicatorValue, WardDeprivation
+from .aggregate import refresh
+from .models import FAILED, InsightSnapshot, InsightState
+
+log = logging.getLogger(__name__)
+_CHANGED_KEY = "insights_data_changed"
+# Rows whose change can change a figure.
+TRACKED = (
+    Activity,
+    PartnerTag,
+    Pledge,
+    ProgressUpdate,
+    PledgeRevision,
+    PledgeExchangeLink,
+    ProxyValue,
+    Listing,
+    ExchangeMatch,
+    Assessment,
+    Answer,
+    IndicatorValue,
+    WardDeprivation,
+    Organisation,
+    NetworkMembership,
+)
+
+
+def _set_dirty(connection: Any, dirty: bool) -> None:
+    """Set the flag; clearing it is a run starting, so that time is kept too."""
+    values: dict[str, Any] = {"dirty": dirty}
+    values["requested_at" if dirty else "started_at"] = utcnow()
+    result = connection.execute(update(InsightState).where(InsightState.id == 1).values(values))
+    if result.rowcount == 0:
+        connection.execute(insert(InsightState).values(id=1, **values))
+
+
+def is_dirty() -> bool:
+    return bool(db.session.scalar(select(InsightState.dirty).where(InsightState.id == 1)))
+
+
+def request_refresh() -> None:
+    """Figures are out of date: once the current transaction commits, mark the data dirty and
+    queue a (coalesced) refresh."""
+    db.session.info[_CHANGED_KEY] = True
+
+
+def _auto_refresh() -> bool:
+    return has_app_context() and bool(current_app.config.get("INSIGHTS_AUTO_REFRESH", True))
+
+
+def _after_flush(session: Session, flush_context: Any) -> None:
+    if session.info.get(_CHANGED_KEY):
+        return
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, TRACKED) and _auto_refresh():
+            session.info[_CHANGED_KEY] = True
+            return
+
+
+def _after_commit(session: Session) -> None:
+    if not session.info.pop(_CHANGED_KEY, False):
+        return
+    # Its own short transaction, after the change committed: no lock held with the edit's.
+    with db.engine.begin() as connection:
+        _set_dirty(connection, True)
+        last_start = connection.scalar(select(InsightState.started_at).where(InsightState.id == 1))
+    if not current_app.config.get("REDIS_URL") and last_start is not None:
+        interval = timedelta(seconds=current_app.config.get("INSIGHTS_IN_PROCESS_INTERVAL", 30))
+        if utcnow() - last_start < interval:
+            return  # the sweep runs it
+    enqueue(refresh_insights, 0)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_CHANGED_KEY, None)
+
+
+def install_listeners() -> None:
+    """Listen on every session (idempotent: the app factory may run many times)."""
+    for name, listener in (
+        ("after_flush", _after_flush),
+        ("after_commit", _after_commit),
+        ("after_rollback", _after_rollback),
+    ):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
+@deterministic_id("refresh-insights-{turn}")
+def refresh_insights(turn: int = 0) -> int:
+    """Compute a new snapshot and make it current; returns its id. A failure records a failed
+    snapshot (the previous one stays current), leaves the data dirty and raises, so the job is
+    retried (RQ retries, or the in-process attempts)."""
+    _set_dirty(db.session.connection(), False)
+    db.session.commit()
+    try:
+        snapshot_id = refresh().id
+        db.session.commit()
+    except Exception as error:
+        db.session.rollback()
+        db.session.add(InsightSnapshot(status=FAILED, error=str(error)[:2000]))
+        _set_dirty(db.session.connection(), True)
+        db.session.commit()
+        raise
+    if is_dirty():
+        enqueue(refresh_insights, 1 - turn)
+    return snapshot_id
+
+
+def refresh_if_dirty() -> int | None:
+    """The sweep: a run for changes no run has picked up yet (in-process bursts, a lost job)."""
+    if not is_dirty():
+        return None
+    return refresh_insights(0)
+
+
+def refresh_insights_nightly() -> int:
+    """The nightly full run, whatever changed."""
+    return refresh_insights(0)
+
+
+def refresh_for_demo() -> None:
+    """The demo seeder's last step: real figures for `make run`."""
+    refresh_insights(0)

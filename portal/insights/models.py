@@ -1,0 +1,70 @@
+"""Snapshots of the convenor insights: every figure precomputed, read only from the current one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..core.choices import one_of
+from ..core.models import utcnow
+from ..extensions import Model
+
+BUILDING = "building"
+CURRENT = "current"
+SUPERSEDED = "superseded"
+FAILED = "failed"
+SNAPSHOT_STATUSES = (BUILDING, CURRENT, SUPERSEDED, FAILED)
+
+
+class InsightSnapshot(Model):
+    """One full computation of every figure. At most one is `current`; readers read only it."""
+
+    __tablename__ = "insight_snapshots"
+    __table_args__ = (one_of("status", SNAPSHOT_STATUSES),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(12), default=BUILDING, index=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    computed_at: Mapped[datetime | None]
+    error: Mapped[str] = mapped_column(Text, default="")
+
+
+class InsightFigure(Model):
+    """One figure: a measure's value for one period, Ambition and combination of breakdowns.
+
+    A NULL breakdown column is the total over it ("all wards", "all Ambitions")."""
+
+    __tablename__ = "insight_figures"
+    __table_args__ = (
+        Index("ix_insight_figures_read", "snapshot_id", "measure", "period", "ambition"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("insight_snapshots.id", ondelete="CASCADE"))
+    measure: Mapped[str] = mapped_column(String(60))
+    period: Mapped[str] = mapped_column(String(10))  # "all", "2026" or "2026-Q2"
+    ambition: Mapped[str | None] = mapped_column(String(16))
+    goal_id: Mapped[int | None] = mapped_column(Integer)
+    ward_code: Mapped[str | None] = mapped_column(String(9))
+    decile: Mapped[int | None] = mapped_column(Integer)
+    org_kind: Mapped[str | None] = mapped_column(String(32))
+    network_id: Mapped[int | None] = mapped_column(Integer)
+    dimension: Mapped[str | None] = mapped_column(String(120))
+    value: Mapped[Decimal] = mapped_column(Numeric(20, 4))
+    # Distinct organisations behind the figure, for small-number suppression.
+    org_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class InsightState(Model):
+    """One row: whether data changed since the last run started (the coalescing flag)."""
+
+    __tablename__ = "insight_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dirty: Mapped[bool] = mapped_column(Boolean, default=False)
+    requested_at: Mapped[datetime | None]
+    # When the latest run started: in-process, edits soon after leave the next run to the sweep.
+    started_at: Mapped[datetime | None]

@@ -1,0 +1,119 @@
+"""Each figure of a refresh against values counted by hand on `tests.insights.world`."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.insights import read
+from portal.insights.aggregate import aggregate_statements, refresh
+from portal.insights.models import CURRENT, InsightFigure, InsightSnapshot
+from portal.orgs.models import KIND_PUBLIC_ANCHOR, KIND_VCSE, STATUS_APPROVED
+from tests.insights.world import World, build_world, goal
+
+
+@pytest.fixture
+def world() -> World:
+    built = build_world()
+    refresh()
+    db.session.commit()
+    return built
+
+
+def value(measure: str, **filters) -> Decimal | None:
+    row = read.total(measure, **filters)
+    return None if row is None else row.value
+
+
+def by(measure: str, column: str, **filters) -> dict:
+    return {row.key[column]: row.value for row in read.figures(measure, by=(column,), **filters)}
+
+
+def test_activity_totals_leave_out_the_suspended_organisation(world: World) -> None:
+    assert value("activities.count") == 4
+    assert value("activities.people_reached") == 42
+    assert value("activities.volunteer_hours") == Decimal("7.5")
+    assert value("activities.spend") == 150
+    # Leads A, B and C; B also as a partner; S's partnership and A's pending tag do not count.
+    assert value("activities.organisations") == 3
+    assert read.total("activities.count").org_count == 3
+
+
+def test_activities_by_ward_and_decile_count_each_activity_once(world: World) -> None:
+    w1, w2, w3 = world.w1.ons_code, world.w2.ons_code, world.w3.ons_code
+    assert by("activities.count", "ward_code") == {w1: 2, w2: 1, w3: 1}
+    assert by("activities.people_reached", "ward_code") == {w1: 30, w2: 20, w3: 7}
+    # a2 is in W1 and W2, both decile 1: counted once there.
+    assert by("activities.count", "decile") == {1: 2, 10: 1}
+    assert by("activities.people_reached", "decile") == {1: 30, 10: 7}
+
+
+def test_activities_per_ambition_and_goal(world: World) -> None:
+    assert value("activities.count", ambition="HEALTHY") == 3
+    assert value("activities.people_reached", ambition="HEALTHY") == 37
+    assert value("activities.count", ambition="GROWING") == 2
+    assert value("activities.people_reached", ambition="GROWING") == 25
+    assert value("activities.count", ambition="THRIVING") is None
+    # A and C lead HEALTHY activities; B takes part in a1 as a partner.
+    assert value("activities.organisations", ambition="HEALTHY") == 3
+    healthy_goals = by("activities.count", "goal_id", ambition="HEALTHY")
+    assert healthy_goals == {goal("HEALTHY-1").id: 2, goal("HEALTHY-2").id: 2}
+    # Under an Ambition only its own goals appear.
+    assert by("activities.count", "goal_id", ambition="GROWING") == {goal("GROWING-1").id: 2}
+    assert value("activities.count", ambition="HEALTHY", ward=world.w1.ons_code) == 2
+
+
+def test_activities_by_period(world: World) -> None:
+    assert read.periods() == ["all", "2025", "2025-Q4", "2026", "2026-Q1", "2026-Q2"]
+    assert value("activities.count", period="2026") == 3
+    assert value("activities.count", period="2026-Q2") == 2
+    assert value("activities.people_reached", period="2025-Q4") == 7
+    trend = {
+        row.key["period"]: row.value for row in read.figures("activities.count", by=("period",))
+    }
+    assert trend == {"2025": 1, "2025-Q4": 1, "2026": 3, "2026-Q1": 1, "2026-Q2": 2}
+
+
+def test_activities_by_kind_and_network(world: World) -> None:
+    assert by("activities.count", "org_kind") == {KIND_PUBLIC_ANCHOR: 3, KIND_VCSE: 1}
+    assert by("activities.count", "network_id") == {world.network.id: 3}
+    cross = read.figures("activities.count", by=("network_id", "ward_code"))
+    assert {(r.key["network_id"], r.key["ward_code"]): r.value for r in cross} == {
+        (world.network.id, world.w1.ons_code): 2,
+        (world.network.id, world.w2.ons_code): 1,
+    }
+    assert value("activities.count", org_kind=KIND_VCSE, decile=1) is None
+    assert value("activities.count", org_kind=KIND_PUBLIC_ANCHOR, decile=1) == 2
+
+
+def test_reinstating_the_suspended_organisation_counts_it_again(world: World) -> None:
+    world.s.status = STATUS_APPROVED
+    db.session.commit()
+    refresh()
+    db.session.commit()
+    assert value("activities.count") == 5
+    assert value("activities.people_reached") == 1042
+    # S is now a partner on a4 too.
+    assert value("activities.organisations") == 4
+
+
+def test_the_bare_statements_write_what_a_refresh_writes(world: World) -> None:
+    """The bench times these one by one: together they are the whole refresh."""
+    current = db.session.scalar(select(InsightSnapshot).where(InsightSnapshot.status == CURRENT))
+    bare = InsightSnapshot()
+    db.session.add(bare)
+    db.session.flush()
+    statements = aggregate_statements(bare.id)
+    names = [name for name, _ in statements]
+    assert len(names) == len(set(names))
+    assert "activities:total" in names
+    for _, statement in statements:
+        db.session.execute(statement)
+    count = select(func.count()).select_from(InsightFigure)
+    assert db.session.scalar(count.where(InsightFigure.snapshot_id == bare.id)) == (
+        db.session.scalar(count.where(InsightFigure.snapshot_id == current.id))
+    )
+    db.session.rollback()
