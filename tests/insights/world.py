@@ -5,13 +5,13 @@ quarters."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
 from portal.activities.models import PARTNER_ACCEPTED, PARTNER_PENDING, Activity, PartnerTag
-from portal.core.models import Goal, Ward
+from portal.core.models import Ambition, Goal, Ward, utcnow
 from portal.extensions import db
 from portal.orgs.models import (
     KIND_VCSE,
@@ -20,6 +20,14 @@ from portal.orgs.models import (
     Network,
     NetworkMembership,
     Organisation,
+)
+from portal.pledges.models import (
+    REPORT_CURRENT,
+    REPORT_SUPERSEDED,
+    Pledge,
+    ProgressUpdate,
+    ProxyValue,
+    SocialValueMeasure,
 )
 from portal.scorecard.models import WardDeprivation
 from tests.factories import OrganisationFactory
@@ -104,3 +112,71 @@ def build_world() -> World:
     activity(s, date(2026, 1, 1), [w1], ["HEALTHY-1"], people=1000, hours=99, spend=9999)
     db.session.commit()
     return World(a=a, b=b, c=c, s=s, w1=w1, w2=w2, w3=w3, network=network)
+
+
+def ambition(code: str) -> Ambition:
+    found = db.session.scalar(select(Ambition).where(Ambition.code == code))
+    assert found is not None
+    return found
+
+
+def pledge(org: Organisation, measure: SocialValueMeasure, units: int, start: date, **more):
+    """A pledge of `units` from `start` for a year, with progress reports (end, units)."""
+    item = Pledge(
+        organisation_id=org.id,
+        measure_id=measure.id,
+        title=f"Pledge of {org.name}",
+        baseline=Decimal(more.get("baseline", 0)),
+        target=Decimal(more.get("baseline", 0) + units),
+        start_date=start,
+        end_date=more.get("end", start + timedelta(days=365)),
+        citywide=not more.get("wards"),
+    )
+    item.wards = list(more.get("wards", []))
+    item.ambitions = [ambition(code) for code in more.get("ambitions", [])]
+    item.goals = [goal(code) for code in more.get("goals", [])]
+    db.session.add(item)
+    db.session.flush()
+    for end, value, *status in more.get("reports", []):
+        db.session.add(
+            ProgressUpdate(
+                pledge_id=item.id,
+                period_start=start,
+                period_end=end,
+                value=Decimal(value),
+                status=status[0] if status else REPORT_CURRENT,
+            )
+        )
+    db.session.flush()
+    return item
+
+
+def add_pledges(world: World) -> None:
+    """p1 A: 100 units (£2,000), 40 delivered (£800), on track; a superseded report of 999.
+    p2 B: 10 to 60 (50 units, £1,000), all delivered: achieved.
+    p4 C: 10 units (£200) starting next month: not started.
+    p5 A: 100 units (£2,000), 5 delivered (£100) when half the time has gone: at risk.
+    S's pledge counts nowhere. One proxy, £20 a unit, so every year values the same."""
+    measure = SocialValueMeasure(
+        code="T1", name="Test hours", theme="social", unit="hours", unit_label="hours"
+    )
+    db.session.add(measure)
+    db.session.flush()
+    db.session.add(ProxyValue(measure_id=measure.id, year=2020, value=20, source="test"))
+    today = utcnow().date()
+    recent = today - timedelta(days=10)
+    pledge(
+        world.a, measure, 100, today - timedelta(days=100), wards=[world.w1],
+        ambitions=["HEALTHY"], reports=[(recent, 40), (recent, 999, REPORT_SUPERSEDED)],
+    )  # fmt: skip
+    pledge(
+        world.b, measure, 50, today - timedelta(days=300), baseline=10, wards=[world.w3],
+        goals=["GROWING-1"], reports=[(today - timedelta(days=30), 50)],
+    )  # fmt: skip
+    pledge(
+        world.c, measure, 10, today + timedelta(days=30), wards=[world.w1],
+        ambitions=["HEALTHY"], goals=["HEALTHY-1"],
+    )  # fmt: skip
+    pledge(world.a, measure, 100, today - timedelta(days=200), reports=[(recent, 5)])
+    pledge(world.s, measure, 1000, today - timedelta(days=10), wards=[world.w1])
+    db.session.commit()
