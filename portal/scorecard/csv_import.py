@@ -188,7 +188,7 @@ SPEC: CsvSpec[Lookups, ValueRow] = CsvSpec(
 COLUMNS = SPEC.names
 
 
-DEPRIVATION_COLUMNS = ["ward", "share_most_deprived", "source"]
+DEPRIVATION_COLUMNS = ["ward", "share_most_deprived", "source", "population"]
 
 
 @dataclass(frozen=True)
@@ -197,6 +197,18 @@ class DeprivationRow:
     ward_id: int
     share_most_deprived: float
     source: str
+    population: int | None = None  # None: the file has no population column
+
+
+MAX_POPULATION = 1_000_000  # a Leeds ward has about 17,000 to 30,000 residents
+
+
+def parse_population(text: str) -> tuple[int | None, str]:
+    """A ward's residents: a whole number above 0 (thousands separators allowed)."""
+    cleaned = text.replace(",", "").strip()
+    if not cleaned.isdigit() or not 0 < int(cleaned) <= MAX_POPULATION:
+        return None, "Enter the population as a whole number of residents above 0, such as 24500"
+    return int(cleaned), ""
 
 
 def check_deprivation_csv(
@@ -260,9 +272,14 @@ def check_deprivation_csv(
             )
         if len(cells.get("source", "")) > MAX_LENGTHS["source"]:
             errors.append(RowError(number, "source", "Source must be 200 characters or fewer"))
+        population, message = (
+            parse_population(cells["population"]) if "population" in header else (None, "")
+        )
+        if message:
+            errors.append(RowError(number, "population", message))
         if len(errors) == before and ward_id is not None and share is not None:
             seen[ward_id] = number
-            rows.append(DeprivationRow(number, ward_id, share, cells.get("source", "")))
+            rows.append(DeprivationRow(number, ward_id, share, cells.get("source", ""), population))
     missing_wards = set(ward_ids.values()) - {row.ward_id for row in rows}
     if missing_wards and not errors:
         errors.append(

@@ -97,6 +97,9 @@ class WardDeprivation(Model):
     decile: Mapped[int] = mapped_column(Integer)  # within Leeds: 1 = most deprived tenth of wards
     source: Mapped[str] = mapped_column(String(200), default="")
     is_illustrative: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Residents (None: no figure). Replaced separately: an upload may leave the shipped ones.
+    population: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    population_is_illustrative: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     ward: Mapped[Ward] = relationship(lazy="joined")

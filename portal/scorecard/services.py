@@ -81,7 +81,19 @@ def load_shipped_ward_deprivation() -> int:
     """Add the illustrative figures for wards that have none; never overwrite replaced figures."""
     wards = {w.name: w.id for w in db.session.scalars(select(Ward))}
     have = set(db.session.scalars(select(WardDeprivation.ward_id)))
+    populations = {
+        wards[row["ward"]]: int(row["population"])
+        for row in shipped_deprivation_rows()
+        if row["ward"] in wards and row.get("population")
+    }
     if have:
+        # Figures loaded before wards had a population get the illustrative one.
+        for entry in db.session.scalars(
+            select(WardDeprivation).where(WardDeprivation.population.is_(None))
+        ):
+            entry.population = populations.get(entry.ward_id)
+            entry.population_is_illustrative = True
+        db.session.flush()
         return 0
     shares = {
         wards[row["ward"]]: float(row["share_most_deprived"])
@@ -97,6 +109,8 @@ def load_shipped_ward_deprivation() -> int:
                 decile=deciles[ward_id],
                 source=ILLUSTRATIVE_SOURCE,
                 is_illustrative=True,
+                population=populations.get(ward_id),
+                population_is_illustrative=True,
             )
         )
     db.session.flush()
@@ -132,6 +146,14 @@ def deprivation_is_illustrative() -> bool:
     return not rows or any(rows)
 
 
+def population_is_illustrative() -> bool:
+    """True while any ward's population is the shipped illustrative one, or missing."""
+    rows = db.session.execute(
+        select(WardDeprivation.population, WardDeprivation.population_is_illustrative)
+    ).all()
+    return not rows or any(population is None or flag for population, flag in rows)
+
+
 def ward_lookup() -> dict[str, int]:
     """Ward ids by lower-cased name and ONS code (either may identify a ward in a CSV)."""
     lookup: dict[str, int] = {}
@@ -157,6 +179,9 @@ def replace_ward_deprivation(rows: list[DeprivationRow], filename: str) -> None:
         entry.decile = deciles[row.ward_id]
         entry.source = row.source or f"Uploaded from {filename}"[:200]
         entry.is_illustrative = False
+        if row.population is not None:  # a file without the column keeps the populations
+            entry.population = row.population
+            entry.population_is_illustrative = False
     db.session.flush()
     record(
         "scorecard.ward_deprivation_replaced",

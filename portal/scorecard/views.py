@@ -250,9 +250,15 @@ def wards() -> ResponseReturnValue:
 def ward_figures() -> ResponseReturnValue:
     return csv_response(
         "ward-deprivation.csv",
-        ["ward", "share_most_deprived", "source", "decile"],
+        ["ward", "share_most_deprived", "source", "decile", "population"],
         (
-            [row.ward.name, f"{row.share_most_deprived:g}", row.source, row.decile]
+            [
+                row.ward.name,
+                f"{row.share_most_deprived:g}",
+                row.source,
+                row.decile,
+                "" if row.population is None else row.population,
+            ]
             for row in services.ward_deprivation_rows()
         ),
     )

@@ -76,7 +76,7 @@ def test_ward_figures_export_neutralises_a_hostile_source(client):
     db.session.commit()
     rows = _csv(client.get("/scorecard/wards/figures.csv"))
     armley = next(row for row in rows if row[0] == "Armley")
-    assert armley[1:] == ["12.5", "'" + HOSTILE, "3"]
+    assert armley[1:] == ["12.5", "'" + HOSTILE, "3", ""]  # no population
 
 
 def test_import_problems_export_neutralises_a_hostile_message(client, login):
