@@ -82,6 +82,8 @@ from . import measures as m
 from .models import CURRENT, FAILED, SUPERSEDED, InsightFigure, InsightSnapshot
 
 FIGURES: Table = InsightFigure.__table__  # type: ignore[assignment]
+# A running pledge is at risk when its delivered share is this many points behind time elapsed.
+AT_RISK_POINTS = 25
 # The breakdown sets every family is grouped by (the empty set is the headline total).
 GROUPING_SETS: tuple[tuple[str, ...], ...] = (
     (),
@@ -495,6 +497,14 @@ def _pledges_base() -> Select:
         else_=literal(rules.AT_RISK),
     )
     start_year = cast(extract("year", Pledge.start_date), Integer)
+    short = (promised > 0) & (units < promised)
+    # Gap view: lapsed = ended short of target; at risk = running, delivered share more than
+    # AT_RISK_POINTS behind the share of time elapsed (multiplied out by span and promised).
+    lapsed = short & (Pledge.end_date < today)
+    behind = units * span * 100 < promised * (
+        _days(today, Pledge.start_date) * 100 - span * AT_RISK_POINTS
+    )
+    at_risk = short & (Pledge.start_date <= today) & (Pledge.end_date >= today) & behind
     return (
         select(
             Pledge.id.label("eid"),
@@ -503,6 +513,8 @@ def _pledges_base() -> Select:
             func.round(promised * _proxy(Pledge.measure_id, start_year), 2).label("promised"),
             func.coalesce(delivered.c.value, 0).label("delivered"),
             status.label("dimension"),
+            case((at_risk, 1), else_=0).label("at_risk"),
+            case((lapsed, 1), else_=0).label("lapsed"),
         )
         .outerjoin(delivered, delivered.c.pledge_id == Pledge.id)
         .where(Pledge.organisation_id.in_(counted_organisations()))
@@ -533,6 +545,8 @@ PLEDGES = Family(
                 func.coalesce(func.sum(c.promised), 0) - func.coalesce(func.sum(c.delivered), 0)
             ),
         ),
+        Aggregate(m.PLEDGES_AT_RISK, _sum("at_risk")),
+        Aggregate(m.PLEDGES_LAPSED, _sum("lapsed")),
     ),
 )
 

@@ -23,6 +23,8 @@ PLEDGES_COUNT = "pledges.count"
 PLEDGES_PROMISED = "pledges.promised"
 PLEDGES_DELIVERED = "pledges.delivered"
 PLEDGES_GAP = "pledges.gap"
+PLEDGES_AT_RISK = "pledges.at_risk"
+PLEDGES_LAPSED = "pledges.lapsed"
 EXCHANGE_OPEN_OFFERS = "exchange.open_offers"
 EXCHANGE_OPEN_REQUESTS = "exchange.open_requests"
 EXCHANGE_MATCHES_AGREED = "exchange.matches_agreed"
@@ -49,6 +51,8 @@ MEASURES: dict[str, Measure] = {
         Measure(PLEDGES_PROMISED, "Social value promised", "£"),
         Measure(PLEDGES_DELIVERED, "Social value delivered", "£"),
         Measure(PLEDGES_GAP, "Social value still to deliver", "£"),
+        Measure(PLEDGES_AT_RISK, "Pledges at risk (delivery 25 points behind time)", "count"),
+        Measure(PLEDGES_LAPSED, "Pledges past their end date short of target", "count"),
         Measure(EXCHANGE_OPEN_OFFERS, "Open offers", "count"),
         Measure(EXCHANGE_OPEN_REQUESTS, "Open requests", "count"),
         Measure(EXCHANGE_MATCHES_AGREED, "Matches agreed", "count"),
