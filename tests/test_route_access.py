@@ -226,6 +226,8 @@ def _build_world(app: Flask) -> World:
         # Dashboards are per Ambition: convenor_growing must be refused HEALTHY's.
         "insights": {"ambition_code": "HEALTHY", "table": "headline", "fmt": "csv"},
         "insights.gaps_export": {"table": "unmet", "fmt": "xlsx"},
+        "insights.need_export": {"table": "need", "fmt": "csv"},
+        "insights.city_need_export": {"table": "need", "fmt": "xlsx"},
         # Responding to a listing needs one of another organisation than the one in the URL.
         "exchange.express_interest": {"listing_id": third_hidden_listing.id},
     }

@@ -17,7 +17,7 @@ from ..assessment.models import LEVELS, Criterion
 from ..core.models import Ambition, Goal, Ward
 from ..core.reference import all_ambitions
 from ..extensions import db
-from ..scorecard.models import Indicator
+from ..scorecard.models import Indicator, WardDeprivation
 from . import read
 from .suppression import Cell, SuppressedTable, suppress
 
@@ -32,6 +32,8 @@ SPEND = "activities.spend"
 PROMISED = "pledges.promised"
 DELIVERED = "pledges.delivered"
 GAP = "pledges.gap"
+AT_RISK = "pledges.at_risk"
+LAPSED = "pledges.lapsed"
 MATCHES_DELIVERED = "exchange.matches_delivered"
 UNMET = "exchange.unmet_requests"
 LEVEL_COUNT = "assessment.level_count"
@@ -49,6 +51,8 @@ LABELS = {
     GAP: "Still to deliver (£)",
     MATCHES_DELIVERED: "Exchanges delivered",
     UNMET: "Unmet requests",
+    AT_RISK: "At risk: delivery more than 25 points behind time elapsed",
+    LAPSED: "Lapsed: past their end date short of target",
 }
 HEADLINE = (ACTIVITIES, PEOPLE, HOURS, SPEND, PROMISED, DELIVERED, MATCHES_DELIVERED)
 TREND = (ACTIVITIES, PEOPLE, HOURS, SPEND, DELIVERED, MATCHES_DELIVERED)
@@ -88,7 +92,12 @@ class Table:
         """(label, value) for the chart; hidden cells draw no bar."""
         if self.chart is None:
             return []
-        return [(row.label, row.values[self.chart - 1]) for row in self.rows]
+        return [(row.label, _number(row.values[self.chart - 1])) for row in self.rows]
+
+
+def _number(value: Any) -> Any:
+    """A chartable value: numbers as they are, text ("No figure") as no bar."""
+    return value if isinstance(value, int | Decimal) else None
 
 
 def published(rows: dict[Any, dict[Any, Cell]]) -> SuppressedTable:
@@ -357,3 +366,78 @@ def home_headline() -> tuple[Table, Table]:
         figure = published({measure: {ALL: _cell(read.total(measure))}})
         figures.rows.append(Row(LABELS[measure], [_shown(figure, measure, ALL)]))
     return figures, by_ambition(all_ambitions(), (ACTIVITIES,))
+
+
+NO_FIGURE = "No figure"
+
+
+def _per_thousand(value: Any, population: int | None) -> Any:
+    """A shown count per 1,000 residents, to 2 places; None where the count is hidden."""
+    if population is None:
+        return NO_FIGURE
+    if value is None:
+        return None
+    return (Decimal(value) * 1000 / population).quantize(Decimal("0.01"))
+
+
+def need(scope: Scope, wards: list[Ward]) -> Table:
+    """Activities and delivered exchanges per 1,000 residents beside each ward's deprivation, the
+    most deprived wards with the least activity first (a hidden rate after those shown in its
+    decile, in name order, so its place gives nothing away); wards without figures last."""
+    figures = {
+        row.ward_id: row
+        for row in db.session.execute(
+            select(
+                WardDeprivation.ward_id,
+                WardDeprivation.decile,
+                WardDeprivation.share_most_deprived,
+                WardDeprivation.population,
+            )
+        )
+    }
+    chosen = [w for w in wards if scope.ward in (None, w.ons_code)]
+    keys = [w.ons_code for w in chosen]
+    activity = _one_way(ACTIVITIES, "ward_code", keys, scope.filters())
+    exchange = _one_way(MATCHES_DELIVERED, "ward_code", keys, scope.filters())
+    ranked = []
+    for ward in chosen:
+        found = figures.get(ward.id)
+        population = found.population if found else None
+        rate = _per_thousand(activity.shown(ACTIVITIES, ward.ons_code), population)
+        exchanges = _per_thousand(exchange.shown(MATCHES_DELIVERED, ward.ons_code), population)
+        values = [
+            found.decile if found else NO_FIGURE,
+            _plain(found.share_most_deprived) if found else NO_FIGURE,
+            population if population is not None else NO_FIGURE,
+            rate,
+            exchanges,
+        ]
+        numeric = isinstance(rate, Decimal)
+        order = (found is None, found.decile if found else 0, not numeric, rate if numeric else 0)
+        ranked.append(((*order, ward.name), Row(ward.name, values)))
+    table = Table(
+        "need",
+        "Where activity meets need, by ward",
+        [
+            "Ward",
+            "Deprivation decile (1 = most deprived)",
+            "Residents in the most deprived 10% (%)",
+            "Population",
+            "Activities per 1,000 residents",
+            "Exchanges delivered per 1,000 residents",
+        ],
+        chart=4,
+    )
+    table.rows = [row for _key, row in sorted(ranked, key=lambda item: item[0])]
+    return table
+
+
+def pledges_at_risk(scope: Scope, link: Callable[[str], str | None] | None = None) -> Table:
+    """Pledges at risk and lapsed (the snapshot's counts), linking to the lists behind them."""
+    table = Table("pledges", "Pledges at risk or lapsed", ["Pledges", "Count"], chart=None)
+    for measure in (AT_RISK, LAPSED):
+        figure = published({measure: {ALL: _cell(read.total(measure, **scope.filters()))}})
+        table.rows.append(
+            Row(LABELS[measure], [_shown(figure, measure, ALL)], link(measure) if link else None)
+        )
+    return table

@@ -18,6 +18,7 @@ from ..core.access import signed_in
 from ..core.export import Sheet, csv_response, xlsx_response
 from ..core.models import Ambition, Ward
 from ..core.reference import all_ambitions
+from ..scorecard.services import deprivation_is_illustrative, population_is_illustrative
 from . import read, tables
 from .access import ambition_to_convene
 from .forms import FilterForm
@@ -48,14 +49,37 @@ def _dashboard_tables(scope: tables.Scope, wards: list[Ward]) -> list[tables.Tab
 
 
 def _gap_tables(scope: tables.Scope, wards: list[Ward]) -> list[tables.Table]:
-    return [tables.unmet_by_ward(scope, wards), tables.weakest(scope), tables.quiet_goals(scope)]
+    return [
+        tables.unmet_by_ward(scope, wards),
+        tables.pledges_at_risk(scope, _pledge_lists(scope, wards)),
+        tables.weakest(scope),
+        tables.quiet_goals(scope),
+    ]
+
+
+def _need_tables(scope: tables.Scope, wards: list[Ward]) -> list[tables.Table]:
+    return [tables.need(scope, wards)]
 
 
 PAGES: dict[str, tuple[str, Builder]] = {
     "overview": ("insights/overview.html", _overview_tables),
     "dashboard": ("insights/dashboard.html", _dashboard_tables),
     "gaps": ("insights/gaps.html", _gap_tables),
+    "need": ("insights/need.html", _need_tables),
+    "city_need": ("insights/need.html", _need_tables),
 }
+
+
+def _pledge_lists(scope: tables.Scope, wards: list[Ward]) -> Callable[[str], str | None]:
+    """Lapsed pledges link to the overdue list for platform admins; otherwise the pledge wall."""
+    wall = _drill_down(scope, wards)
+
+    def link(measure: str) -> str | None:
+        if measure == tables.LAPSED and current_user.is_platform_admin:
+            return url_for("pledges.admin_overdue")
+        return wall(measure)
+
+    return link
 
 
 def _drill_down(scope: tables.Scope, wards: list[Ward]) -> Callable[[str], str | None]:
@@ -148,6 +172,18 @@ def overview_export(table: str, fmt: str) -> ResponseReturnValue:
     return _export("overview", None, table, fmt)
 
 
+@bp.get("/need")
+@signed_in
+def city_need() -> ResponseReturnValue:
+    return _page("city_need", None)
+
+
+@bp.get("/need/tables/<table>.<any(csv, xlsx):fmt>")
+@signed_in
+def city_need_export(table: str, fmt: str) -> ResponseReturnValue:
+    return _export("city_need", None, table, fmt)
+
+
 @bp.get("/<ambition_code>")
 @convenor_of(ambition_to_convene, into="ambition")
 def dashboard(ambition: Ambition) -> ResponseReturnValue:
@@ -170,6 +206,24 @@ def gaps(ambition: Ambition) -> ResponseReturnValue:
 @convenor_of(ambition_to_convene, into="ambition")
 def gaps_export(ambition: Ambition, table: str, fmt: str) -> ResponseReturnValue:
     return _export("gaps", ambition, table, fmt)
+
+
+@bp.get("/<ambition_code>/need")
+@convenor_of(ambition_to_convene, into="ambition")
+def need(ambition: Ambition) -> ResponseReturnValue:
+    return _page("need", ambition)
+
+
+@bp.get("/<ambition_code>/need/tables/<table>.<any(csv, xlsx):fmt>")
+@convenor_of(ambition_to_convene, into="ambition")
+def need_export(ambition: Ambition, table: str, fmt: str) -> ResponseReturnValue:
+    return _export("need", ambition, table, fmt)
+
+
+@bp.app_template_global("insights_ward_figures_illustrative")
+def insights_ward_figures_illustrative() -> bool:
+    """Whether the need page must say its ward figures are illustrative."""
+    return population_is_illustrative() or deprivation_is_illustrative()
 
 
 @bp.app_template_global("insights_home_headline")

@@ -16,6 +16,8 @@ def test_insights_pages_pass_axe(browser, live_server):
         ("/insights/", "City overview"),
         ("/insights/HEALTHY", "dashboard"),
         ("/insights/HEALTHY/gaps", "gaps"),
+        ("/insights/HEALTHY/need", "where activity meets need"),
+        ("/insights/need", "Where activity meets need"),
     ):
         assert_accessible(browser, live_server + path, heading)
     # A filter that is not offered: the page with its error summary.

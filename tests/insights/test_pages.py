@@ -286,8 +286,10 @@ def test_a_pending_run_and_a_failed_run_are_shown(client, login) -> None:
     ("path", "slugs"),
     [
         ("/insights/HEALTHY", ("headline", "trend", "wards", "deciles", "maturity", "scorecard")),
-        ("/insights/HEALTHY/gaps", ("unmet", "weakest", "goals")),
+        ("/insights/HEALTHY/gaps", ("unmet", "pledges", "weakest", "goals")),
         ("/insights/", ("headline", "ambitions", "wards", "deciles")),
+        ("/insights/HEALTHY/need", ("need",)),
+        ("/insights/need", ("need",)),
     ],
 )
 def test_every_table_exports_what_the_page_shows(client, login, path, slugs) -> None:
@@ -358,7 +360,8 @@ def test_no_hidden_figure_on_any_page_can_be_worked_out(client, login, monkeypat
     monkeypatch.setattr(tables, "published", recording)
     snapshot(healthy_fixture())
     login(platform_admin())
-    for path in ("/insights/", "/insights/HEALTHY", "/insights/HEALTHY/gaps", "/"):
+    paths = ("/insights/", "/insights/HEALTHY", "/insights/HEALTHY/gaps", "/insights/HEALTHY/need")
+    for path in (*paths, "/insights/need", "/"):
         assert client.get(path).status_code == 200
     assert any(table.hidden for table in published)
     for table in published:
