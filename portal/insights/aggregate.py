@@ -15,12 +15,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
+    Date,
     Integer,
     Select,
     String,
+    Table,
+    bindparam,
+    case,
     cast,
     delete,
     extract,
@@ -32,7 +37,10 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.expression import ColumnElement, Executable
+from sqlalchemy.sql.visitors import replacement_traverse
 
 from ..activities.models import (
     PARTNER_ACCEPTED,
@@ -42,13 +50,38 @@ from ..activities.models import (
     activity_wards,
 )
 from ..core.models import Ambition, Goal, Ward, utcnow
+from ..exchange.models import (
+    CLOSED_EXPIRED,
+    LISTING_OPEN,
+    LISTING_PAUSED,
+    MATCH_ACCEPTED,
+    MATCH_DELIVERED,
+    SIDE_OFFER,
+    SIDE_REQUEST,
+    ExchangeMatch,
+    Listing,
+    exchange_listing_ambitions,
+    exchange_listing_wards,
+)
 from ..extensions import db
 from ..orgs.models import REQUEST_ACCEPTED, NetworkMembership, Organisation
 from ..orgs.services import counted_organisations
+from ..pledges import status as rules
+from ..pledges.models import (
+    REPORT_CURRENT,
+    Pledge,
+    PledgeExchangeLink,
+    ProgressUpdate,
+    ProxyValue,
+    pledge_ambitions,
+    pledge_goals,
+    pledge_wards,
+)
 from ..scorecard.models import WardDeprivation
 from . import measures as m
 from .models import CURRENT, FAILED, SUPERSEDED, InsightFigure, InsightSnapshot
 
+FIGURES: Table = InsightFigure.__table__  # type: ignore[assignment]
 # The breakdown sets every family is grouped by (the empty set is the headline total).
 GROUPING_SETS: tuple[tuple[str, ...], ...] = (
     (),
@@ -99,8 +132,14 @@ class Family:
     aggregates: tuple[Aggregate, ...]
     wards: Callable[[], Select] | None = None
     goals: Callable[[], Select] | None = None
+    # (eid, ambition_id) beyond those of its goals (a pledge names Ambitions directly).
+    ambitions: Callable[[], Select] | None = None
     has_dimension: bool = False
     grouping_sets: tuple[tuple[str, ...], ...] = field(default=GROUPING_SETS)
+    # The base has an integer `year` instead of `day`: periods are years only.
+    yearly: bool = False
+    # Also a figure for period "all" (not for a yearly share, where it means nothing).
+    all_period: bool = True
 
 
 def _year(day: Any) -> ColumnElement[str]:
@@ -112,22 +151,30 @@ def _quarter(day: Any) -> ColumnElement[str]:
     return _year(day) + "-Q" + cast(number, String)
 
 
-def _by_period(base: Select) -> Any:
+def _by_period(family: Family) -> Any:
     """The base rows once for period "all", once for their year and once for their quarter."""
-    sub = base.subquery("b")
-    everything = select(sub, literal("all", String).label("period"))
-    dated = sub.c.day.is_not(None)
-    years = select(sub, _year(sub.c.day).label("period")).where(dated)
-    quarters = select(sub, _quarter(sub.c.day).label("period")).where(dated)
-    return union_all(everything, years, quarters).subquery("e")
+    sub = family.base().subquery("b")
+    parts = [select(sub, literal("all", String).label("period"))] if family.all_period else []
+    if family.yearly:
+        parts.append(select(sub, cast(sub.c.year, String).label("period")))
+    else:
+        dated = sub.c.day.is_not(None)
+        parts.append(select(sub, _year(sub.c.day).label("period")).where(dated))
+        parts.append(select(sub, _quarter(sub.c.day).label("period")).where(dated))
+    return union_all(*parts).subquery("e")
 
 
-def _ambitions_of(goals: Select) -> Any:
-    g = goals.subquery("gl")
+def _ambitions_of(family: Family) -> Any:
+    parts = []
+    if family.goals is not None:
+        g = family.goals().subquery("gl")
+        parts.append(select(g.c.eid, Goal.ambition_id).join(Goal, Goal.id == g.c.goal_id))
+    if family.ambitions is not None:
+        parts.append(family.ambitions())
+    linked = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("al")
     return (
-        select(g.c.eid, Ambition.code.label("ambition"))
-        .join(Goal, Goal.id == g.c.goal_id)
-        .join(Ambition, Ambition.id == Goal.ambition_id)
+        select(linked.c.eid, Ambition.code.label("ambition"))
+        .join(Ambition, Ambition.id == linked.c.ambition_id)
         .distinct()
         .subquery("am")
     )
@@ -191,9 +238,7 @@ def _grouped(
     goals_query = family.goals() if family.goals else None
     ambitions = None
     if scoped:
-        if goals_query is None:
-            raise ValueError(f"{family.name} has no goals, so no Ambitions")
-        ambitions = _ambitions_of(goals_query)
+        ambitions = _ambitions_of(family)
         query = query.join(ambitions, ambitions.c.eid == e.c.eid)
         grouped["ambition"] = ambitions.c.ambition
     if "goal" in dims:
@@ -241,9 +286,10 @@ def family_statements(family: Family, snapshot_id: Any) -> list[tuple[str, Execu
             continue
         if "goal" in dims and family.goals is None:
             continue
-        expanded = _by_period(family.base())
+        expanded = _by_period(family)
         variants = [False, True] if family.has_dimension else [False]
-        scopes = [False, True] if family.goals is not None else [False]
+        per_ambition = family.goals is not None or family.ambitions is not None
+        scopes = [False, True] if per_ambition else [False]
         parts = [
             _grouped(family, expanded, dims, scoped, with_dimension)
             for scoped in scopes
@@ -271,7 +317,7 @@ def family_statements(family: Family, snapshot_id: Any) -> list[tuple[str, Execu
             rows.append(row)
         body = union_all(*rows) if len(rows) > 1 else rows[0]
         name = f"{family.name}:{'+'.join(dims) or 'total'}"
-        statements.append((name, insert(InsightFigure).from_select(list(OUTPUT_COLUMNS), body)))
+        statements.append((name, insert(FIGURES).from_select(list(OUTPUT_COLUMNS), body)))
     return statements
 
 
@@ -350,14 +396,305 @@ PARTICIPATION = Family(
 )
 
 
+def _days(later: Any, earlier: Any) -> ColumnElement[Any]:
+    """Whole days from `earlier` to `later` (dates)."""
+    if db.engine.dialect.name == "sqlite":
+        return func.julianday(later) - func.julianday(earlier)
+    return later - earlier
+
+
+def _later(a: Any, b: Any) -> ColumnElement[Any]:
+    return case((a > b, a), else_=b)
+
+
+def _proxy(measure_id: Any, year: Any) -> ColumnElement[Any]:
+    """The measure's proxy in force in `year` (pledges.valuation.proxy_for_year, in SQL): the
+    latest version at or before it, else the earliest, else 0."""
+    at_or_before = (
+        select(ProxyValue.value)
+        .where(ProxyValue.measure_id == measure_id, ProxyValue.year <= year)
+        .order_by(ProxyValue.year.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    earliest = (
+        select(ProxyValue.value)
+        .where(ProxyValue.measure_id == measure_id)
+        .order_by(ProxyValue.year)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return func.coalesce(at_or_before, earliest, 0)
+
+
+def _pledges_base() -> Select:
+    """One row per pledge of a counted organisation: promised and delivered £ and its status,
+    by the rules of `pledges.status` evaluated in SQL for today. Deliveries are its current
+    progress reports and its linked delivered exchanges (at the linked quantity)."""
+    today = bindparam("today", type_=Date)
+    reports = select(
+        ProgressUpdate.pledge_id.label("pledge_id"),
+        ProgressUpdate.period_end.label("on"),
+        ProgressUpdate.value.label("units"),
+        func.date(ProgressUpdate.created_at).label("reported_on"),
+    ).where(ProgressUpdate.status == REPORT_CURRENT)
+    exchanges = (
+        select(
+            PledgeExchangeLink.pledge_id.label("pledge_id"),
+            func.date(ExchangeMatch.delivered_at).label("on"),
+            PledgeExchangeLink.quantity.label("units"),
+            func.date(PledgeExchangeLink.linked_at).label("reported_on"),
+        )
+        .join(ExchangeMatch, ExchangeMatch.id == PledgeExchangeLink.match_id)
+        .where(ExchangeMatch.status == MATCH_DELIVERED, ExchangeMatch.delivered_at.is_not(None))
+    )
+    d = union_all(reports, exchanges).subquery("d")
+    delivery_year = cast(extract("year", d.c.on), Integer)
+    delivered = (
+        select(
+            d.c.pledge_id,
+            func.sum(d.c.units).label("units"),
+            func.sum(func.round(d.c.units * _proxy(Pledge.measure_id, delivery_year), 2)).label(
+                "value"
+            ),
+            func.max(d.c.reported_on).label("last_reported"),
+            func.max(d.c.on).label("last_on"),
+        )
+        .join(Pledge, Pledge.id == d.c.pledge_id)
+        .group_by(d.c.pledge_id)
+        .subquery("dl")
+    )
+    promised = func.abs(Pledge.target - Pledge.baseline)
+    units = func.coalesce(delivered.c.units, 0)
+    as_at = case(
+        (delivered.c.last_on.is_(None) | (delivered.c.last_on > today), today),
+        else_=delivered.c.last_on,
+    )
+    span = _days(Pledge.end_date, Pledge.start_date)
+    # delivered >= 0.9 * promised * elapsed / span, multiplied out (no division by zero).
+    expected_met = case(
+        (as_at <= Pledge.start_date, literal(True)),
+        (as_at >= Pledge.end_date, units >= promised * rules.ON_TRACK_SHARE),
+        else_=units * span >= promised * rules.ON_TRACK_SHARE * _days(as_at, Pledge.start_date),
+    )
+    status = case(
+        ((promised > 0) & (units >= promised), literal(rules.ACHIEVED)),
+        (Pledge.start_date > today, literal(rules.NOT_STARTED)),
+        (
+            func.coalesce(_later(delivered.c.last_reported, Pledge.start_date), Pledge.start_date)
+            <= bindparam("lapsed_before", type_=Date),
+            literal(rules.LAPSED),
+        ),
+        (Pledge.end_date < today, literal(rules.MISSED)),
+        (
+            delivered.c.last_on.is_(None)
+            & (Pledge.start_date > bindparam("first_report_after", type_=Date)),
+            literal(rules.ON_TRACK),
+        ),
+        (expected_met, literal(rules.ON_TRACK)),
+        else_=literal(rules.AT_RISK),
+    )
+    start_year = cast(extract("year", Pledge.start_date), Integer)
+    return (
+        select(
+            Pledge.id.label("eid"),
+            Pledge.organisation_id.label("org_id"),
+            Pledge.start_date.label("day"),
+            func.round(promised * _proxy(Pledge.measure_id, start_year), 2).label("promised"),
+            func.coalesce(delivered.c.value, 0).label("delivered"),
+            status.label("dimension"),
+        )
+        .outerjoin(delivered, delivered.c.pledge_id == Pledge.id)
+        .where(Pledge.organisation_id.in_(counted_organisations()))
+    )
+
+
+PLEDGES = Family(
+    name="pledges",
+    base=_pledges_base,
+    wards=lambda: select(
+        pledge_wards.c.pledge_id.label("eid"), pledge_wards.c.ward_id.label("ward_id")
+    ),
+    goals=lambda: select(
+        pledge_goals.c.pledge_id.label("eid"), pledge_goals.c.goal_id.label("goal_id")
+    ),
+    ambitions=lambda: select(
+        pledge_ambitions.c.pledge_id.label("eid"),
+        pledge_ambitions.c.ambition_id.label("ambition_id"),
+    ),
+    has_dimension=True,
+    aggregates=(
+        Aggregate(m.PLEDGES_COUNT, lambda c: func.count(c.eid), by_dimension=True),
+        Aggregate(m.PLEDGES_PROMISED, _sum("promised")),
+        Aggregate(m.PLEDGES_DELIVERED, _sum("delivered")),
+        Aggregate(
+            m.PLEDGES_GAP,
+            lambda c: (
+                func.coalesce(func.sum(c.promised), 0) - func.coalesce(func.sum(c.delivered), 0)
+            ),
+        ),
+    ),
+)
+
+
+def _count_if(condition: Callable[[Any], ColumnElement[bool]]) -> Callable[[Any], Any]:
+    return lambda c: func.coalesce(func.sum(case((condition(c), 1), else_=0)), 0)
+
+
+def _listings_base(side: str) -> Select:
+    """Listings on one side, of counted organisations, not hidden by moderators, still waiting
+    (open, paused, or closed by expiry); `unmet`: waiting with no delivered match."""
+    delivered = select(ExchangeMatch.request_id).where(ExchangeMatch.status == MATCH_DELIVERED)
+    waiting = Listing.status.in_((LISTING_OPEN, LISTING_PAUSED)) | (
+        Listing.closed_reason == CLOSED_EXPIRED
+    )
+    unmet = waiting & Listing.id.not_in(delivered)
+    return select(
+        Listing.id.label("eid"),
+        Listing.organisation_id.label("org_id"),
+        func.date(Listing.created_at).label("day"),
+        case((Listing.status == LISTING_OPEN, 1), else_=0).label("open"),
+        case((unmet, 1), else_=0).label("unmet"),
+        Listing.resource_type.label("dimension"),
+    ).where(
+        Listing.side == side,
+        Listing.organisation_id.in_(counted_organisations()),
+        Listing.hidden_at.is_(None),
+        waiting,
+    )
+
+
+def _listing_wards() -> Select:
+    return select(
+        exchange_listing_wards.c.listing_id.label("eid"),
+        exchange_listing_wards.c.ward_id.label("ward_id"),
+    )
+
+
+def _listing_ambitions() -> Select:
+    return select(
+        exchange_listing_ambitions.c.listing_id.label("eid"),
+        exchange_listing_ambitions.c.ambition_id.label("ambition_id"),
+    )
+
+
+OFFERS = Family(
+    name="offers",
+    base=lambda: _listings_base(SIDE_OFFER).where(Listing.status == LISTING_OPEN),
+    wards=_listing_wards,
+    ambitions=_listing_ambitions,
+    aggregates=(Aggregate(m.EXCHANGE_OPEN_OFFERS, lambda c: func.count(c.eid)),),
+)
+REQUESTS = Family(
+    name="requests",
+    base=lambda: _listings_base(SIDE_REQUEST),
+    wards=_listing_wards,
+    ambitions=_listing_ambitions,
+    has_dimension=True,
+    aggregates=(
+        Aggregate(m.EXCHANGE_OPEN_REQUESTS, _sum("open")),
+        Aggregate(m.EXCHANGE_UNMET_REQUESTS, _sum("unmet"), by_dimension=True),
+    ),
+)
+
+
+def _matches_base(statuses: tuple[str, ...]) -> Select:
+    """Matches in `statuses` between counted organisations, placed where the need is (`eid` is
+    the request listing: its wards and Ambitions), by the offering organisation's kind and
+    networks, and dated when delivered, else when answered, else when proposed."""
+    offer = aliased(Listing)
+    request = aliased(Listing)
+    counted = counted_organisations()
+    on = func.coalesce(
+        ExchangeMatch.delivered_at, ExchangeMatch.responded_at, ExchangeMatch.created_at
+    )
+    return (
+        select(
+            ExchangeMatch.request_id.label("eid"),
+            offer.organisation_id.label("org_id"),
+            func.date(on).label("day"),
+            func.coalesce(ExchangeMatch.delivered_quantity, 0).label("quantity"),
+            func.coalesce(ExchangeMatch.delivered_resource_type, offer.resource_type).label(
+                "dimension"
+            ),
+        )
+        .join(offer, offer.id == ExchangeMatch.offer_id)
+        .join(request, request.id == ExchangeMatch.request_id)
+        .where(
+            ExchangeMatch.status.in_(statuses),
+            offer.organisation_id.in_(counted),
+            request.organisation_id.in_(counted),
+        )
+    )
+
+
+AGREED = Family(
+    name="matches_agreed",
+    base=lambda: _matches_base((MATCH_ACCEPTED, MATCH_DELIVERED)),
+    wards=_listing_wards,
+    ambitions=_listing_ambitions,
+    aggregates=(Aggregate(m.EXCHANGE_MATCHES_AGREED, lambda c: func.count()),),
+)
+DELIVERED = Family(
+    name="matches_delivered",
+    base=lambda: _matches_base((MATCH_DELIVERED,)),
+    wards=_listing_wards,
+    ambitions=_listing_ambitions,
+    has_dimension=True,
+    aggregates=(
+        Aggregate(m.EXCHANGE_MATCHES_DELIVERED, lambda c: func.count()),
+        Aggregate(m.EXCHANGE_DELIVERED_QUANTITY, _sum("quantity"), by_dimension=True),
+    ),
+)
+
+
 def families() -> list[Family]:
-    return [ACTIVITIES, PARTICIPATION]
+    return [ACTIVITIES, PARTICIPATION, PLEDGES, OFFERS, REQUESTS, AGREED, DELIVERED]
+
+
+# Built once per database dialect (building and compiling them takes longer than running them on
+# a small database); the snapshot id and today's dates are bound parameters.
+_STATEMENTS: dict[str, list[tuple[str, Executable]]] = {}
+
+
+def _statements() -> list[tuple[str, Executable]]:
+    dialect = db.engine.dialect.name
+    if dialect not in _STATEMENTS:
+        snapshot_id = bindparam("snapshot_id", type_=Integer)
+        _STATEMENTS[dialect] = [
+            stmt for family in families() for stmt in family_statements(family, snapshot_id)
+        ]
+    return _STATEMENTS[dialect]
+
+
+def statement_parameters(snapshot_id: int, today: date | None = None) -> dict[str, Any]:
+    """What the statements bind: the snapshot they fill and the dates pledge statuses need."""
+    today = today or utcnow().date()
+    return {
+        "snapshot_id": snapshot_id,
+        "today": today,
+        "lapsed_before": rules.add_months(today, -rules.LAPSE_AFTER_MONTHS),
+        "first_report_after": rules.add_months(today, -rules.REPORT_EVERY_MONTHS),
+    }
 
 
 def aggregate_statements(snapshot_id: int = 0) -> list[tuple[str, Executable]]:
-    """Every statement a refresh runs to fill snapshot `snapshot_id`, named, for the bench."""
-    bound = literal(snapshot_id, Integer)
-    return [stmt for family in families() for stmt in family_statements(family, bound)]
+    """Every statement a refresh runs to fill snapshot `snapshot_id`, named, with its
+    parameters bound: what the bench runs bare, one by one."""
+    parameters = statement_parameters(snapshot_id)
+    return [(name, _bound(stmt, parameters)) for name, stmt in _statements()]
+
+
+def _bound(statement: Executable, parameters: dict[str, Any]) -> Executable:
+    """A copy with the named parameters' values set (INSERTs have no `params()`)."""
+
+    def replace(element: Any) -> Any:
+        if isinstance(element, BindParameter) and element.key in parameters:
+            return bindparam(element.key, parameters[element.key], type_=element.type)
+        return None
+
+    copied: Executable = replacement_traverse(statement, {}, replace)  # type: ignore[call-overload]
+    return copied
 
 
 def refresh(*, fail_after: int | None = None) -> InsightSnapshot:
@@ -370,10 +707,11 @@ def refresh(*, fail_after: int | None = None) -> InsightSnapshot:
     snapshot = InsightSnapshot()
     db.session.add(snapshot)
     db.session.flush()
-    for index, (name, statement) in enumerate(aggregate_statements(snapshot.id)):
+    parameters = statement_parameters(snapshot.id)
+    for index, (name, statement) in enumerate(_statements()):
         if fail_after is not None and index >= fail_after:
             raise RuntimeError(f"Refresh stopped before {name} (fail_after={fail_after})")
-        db.session.execute(statement)
+        db.session.execute(statement, parameters)
     now = utcnow()
     db.session.execute(
         update(InsightSnapshot)

@@ -12,12 +12,18 @@ from portal.insights import read
 from portal.insights.aggregate import aggregate_statements, refresh
 from portal.insights.models import CURRENT, InsightFigure, InsightSnapshot
 from portal.orgs.models import KIND_PUBLIC_ANCHOR, KIND_VCSE, STATUS_APPROVED
-from tests.insights.world import World, build_world, goal
+from portal.orgs.services import counted_organisations
+from portal.pledges.models import Pledge
+from portal.pledges.services import progress_for, totals
+from portal.pledges.status import ACHIEVED, AT_RISK, NOT_STARTED, ON_TRACK
+from tests.insights.world import World, add_exchange, add_pledges, build_world, goal
 
 
 @pytest.fixture
 def world() -> World:
     built = build_world()
+    add_pledges(built)
+    add_exchange(built)
     refresh()
     db.session.commit()
     return built
@@ -67,7 +73,9 @@ def test_activities_per_ambition_and_goal(world: World) -> None:
 
 
 def test_activities_by_period(world: World) -> None:
-    assert read.periods() == ["all", "2025", "2025-Q4", "2026", "2026-Q1", "2026-Q2"]
+    periods = read.periods()
+    assert periods[0] == "all" and periods == ["all", *sorted(periods[1:])]
+    assert {"2025", "2025-Q4", "2026", "2026-Q1", "2026-Q2"} <= set(periods)
     assert value("activities.count", period="2026") == 3
     assert value("activities.count", period="2026-Q2") == 2
     assert value("activities.people_reached", period="2025-Q4") == 7
@@ -117,3 +125,61 @@ def test_the_bare_statements_write_what_a_refresh_writes(world: World) -> None:
         db.session.scalar(count.where(InsightFigure.snapshot_id == current.id))
     )
     db.session.rollback()
+
+
+def test_pledge_figures(world: World) -> None:
+    assert value("pledges.count") == 4
+    assert value("pledges.promised") == 5200
+    assert value("pledges.delivered") == 1900
+    assert value("pledges.gap") == 3300
+    assert by("pledges.count", "dimension") == {
+        ON_TRACK: 1,
+        ACHIEVED: 1,
+        NOT_STARTED: 1,
+        AT_RISK: 1,
+    }
+    assert value("pledges.count", dimension=AT_RISK) == 1
+    assert by("pledges.promised", "ward_code") == {
+        world.w1.ons_code: 2200,
+        world.w3.ons_code: 1000,
+    }
+    # HEALTHY: p1 and p4 name it (p4 through its goal too: counted once); GROWING: p2's goal.
+    assert value("pledges.count", ambition="HEALTHY") == 2
+    assert value("pledges.promised", ambition="HEALTHY") == 2200
+    assert value("pledges.delivered", ambition="GROWING") == 1000
+    assert read.total("pledges.count").org_count == 3
+
+
+def test_pledge_figures_agree_with_the_pledge_pages(world: World) -> None:
+    """The SQL status and £ rules give what `pledges.services` gives each pledge."""
+    counted = db.session.scalars(
+        select(Pledge).where(Pledge.organisation_id.in_(counted_organisations()))
+    ).all()
+    expected = totals(progress_for(list(counted)))
+    assert value("pledges.promised") == expected.promised_value
+    assert value("pledges.delivered") == expected.delivered_value
+    assert by("pledges.count", "dimension") == expected.by_status
+
+
+def test_exchange_figures(world: World) -> None:
+    assert value("exchange.open_offers") == 1
+    assert value("exchange.open_requests") == 2
+    assert value("exchange.unmet_requests") == 2
+    assert by("exchange.unmet_requests", "dimension") == {"skills": 1, "food": 1}
+    # W1's open request was met: a true zero there, shown as 0.
+    assert by("exchange.unmet_requests", "ward_code") == {
+        world.w1.ons_code: 0,
+        world.w3.ons_code: 1,
+    }
+    assert value("exchange.unmet_requests", ambition="GROWING") == 1
+    assert value("exchange.matches_agreed") == 2
+    assert value("exchange.matches_delivered") == 1
+    assert value("exchange.delivered_quantity") == 30
+    assert by("exchange.delivered_quantity", "dimension") == {"food": 30}
+    # Matches are placed where the need is: the request's wards and Ambitions.
+    assert by("exchange.matches_agreed", "ward_code") == {
+        world.w1.ons_code: 1,
+        world.w3.ons_code: 1,
+    }
+    assert value("exchange.matches_delivered", ambition="HEALTHY") == 1
+    assert value("exchange.open_offers", ambition="HEALTHY", ward=world.w1.ons_code) == 1

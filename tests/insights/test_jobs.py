@@ -151,7 +151,7 @@ def test_a_failed_run_leaves_the_old_snapshot_current_and_whole(
     activity(world.a, date(2026, 2, 1), [world.w1], ["HEALTHY-1"], people=1)
     db.session.commit()
     # The run writes some of its statements, then fails half way.
-    half = len(aggregate.aggregate_statements()) // 2
+    half = len(aggregate._statements()) // 2
     monkeypatch.setattr(jobs, "refresh", lambda: aggregate.refresh(fail_after=half))
     with pytest.raises(RuntimeError):
         jobs.refresh_insights(0)

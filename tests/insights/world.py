@@ -5,13 +5,24 @@ quarters."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
 from portal.activities.models import PARTNER_ACCEPTED, PARTNER_PENDING, Activity, PartnerTag
-from portal.core.models import Goal, Ward
+from portal.core.models import Ambition, Goal, Ward, utcnow
+from portal.exchange.models import (
+    LISTING_MATCHED,
+    LISTING_OPEN,
+    LISTING_PAUSED,
+    MATCH_ACCEPTED,
+    MATCH_DELIVERED,
+    SIDE_OFFER,
+    SIDE_REQUEST,
+    ExchangeMatch,
+    Listing,
+)
 from portal.extensions import db
 from portal.orgs.models import (
     KIND_VCSE,
@@ -20,6 +31,14 @@ from portal.orgs.models import (
     Network,
     NetworkMembership,
     Organisation,
+)
+from portal.pledges.models import (
+    REPORT_CURRENT,
+    REPORT_SUPERSEDED,
+    Pledge,
+    ProgressUpdate,
+    ProxyValue,
+    SocialValueMeasure,
 )
 from portal.scorecard.models import WardDeprivation
 from tests.factories import OrganisationFactory
@@ -104,3 +123,126 @@ def build_world() -> World:
     activity(s, date(2026, 1, 1), [w1], ["HEALTHY-1"], people=1000, hours=99, spend=9999)
     db.session.commit()
     return World(a=a, b=b, c=c, s=s, w1=w1, w2=w2, w3=w3, network=network)
+
+
+def ambition(code: str) -> Ambition:
+    found = db.session.scalar(select(Ambition).where(Ambition.code == code))
+    assert found is not None
+    return found
+
+
+def pledge(org: Organisation, measure: SocialValueMeasure, units: int, start: date, **more):
+    """A pledge of `units` from `start` for a year, with progress reports (end, units)."""
+    item = Pledge(
+        organisation_id=org.id,
+        measure_id=measure.id,
+        title=f"Pledge of {org.name}",
+        baseline=Decimal(more.get("baseline", 0)),
+        target=Decimal(more.get("baseline", 0) + units),
+        start_date=start,
+        end_date=more.get("end", start + timedelta(days=365)),
+        citywide=not more.get("wards"),
+    )
+    item.wards = list(more.get("wards", []))
+    item.ambitions = [ambition(code) for code in more.get("ambitions", [])]
+    item.goals = [goal(code) for code in more.get("goals", [])]
+    db.session.add(item)
+    db.session.flush()
+    for end, value, *status in more.get("reports", []):
+        db.session.add(
+            ProgressUpdate(
+                pledge_id=item.id,
+                period_start=start,
+                period_end=end,
+                value=Decimal(value),
+                status=status[0] if status else REPORT_CURRENT,
+            )
+        )
+    db.session.flush()
+    return item
+
+
+def add_pledges(world: World) -> None:
+    """p1 A: 100 units (£2,000), 40 delivered (£800), on track; a superseded report of 999.
+    p2 B: 10 to 60 (50 units, £1,000), all delivered: achieved.
+    p4 C: 10 units (£200) starting next month: not started.
+    p5 A: 100 units (£2,000), 5 delivered (£100) when half the time has gone: at risk.
+    S's pledge counts nowhere. One proxy, £20 a unit, so every year values the same."""
+    measure = SocialValueMeasure(
+        code="T1", name="Test hours", theme="social", unit="hours", unit_label="hours"
+    )
+    db.session.add(measure)
+    db.session.flush()
+    db.session.add(ProxyValue(measure_id=measure.id, year=2020, value=20, source="test"))
+    today = utcnow().date()
+    recent = today - timedelta(days=10)
+    pledge(
+        world.a, measure, 100, today - timedelta(days=100), wards=[world.w1],
+        ambitions=["HEALTHY"], reports=[(recent, 40), (recent, 999, REPORT_SUPERSEDED)],
+    )  # fmt: skip
+    pledge(
+        world.b, measure, 50, today - timedelta(days=300), baseline=10, wards=[world.w3],
+        goals=["GROWING-1"], reports=[(today - timedelta(days=30), 50)],
+    )  # fmt: skip
+    pledge(
+        world.c, measure, 10, today + timedelta(days=30), wards=[world.w1],
+        ambitions=["HEALTHY"], goals=["HEALTHY-1"],
+    )  # fmt: skip
+    pledge(world.a, measure, 100, today - timedelta(days=200), reports=[(recent, 5)])
+    pledge(world.s, measure, 1000, today - timedelta(days=10), wards=[world.w1])
+    db.session.commit()
+
+
+def listing(org: Organisation, side: str, kind: str, status: str = LISTING_OPEN, **more):
+    item = Listing(
+        organisation_id=org.id,
+        side=side,
+        resource_type=kind,
+        title=f"{side} of {kind} by {org.name}",
+        status=status,
+        expires_on=date(2030, 1, 1),
+        citywide=not more.get("wards"),
+        hidden_at=more.get("hidden_at"),
+    )
+    item.wards = list(more.get("wards", []))
+    item.ambitions = [ambition(code) for code in more.get("ambitions", [])]
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def match(offer: Listing, request: Listing, status: str, quantity: int | None = None):
+    item = ExchangeMatch(
+        offer_id=offer.id,
+        request_id=request.id,
+        initiated_by_organisation_id=request.organisation_id,
+        status=status,
+        delivered_quantity=Decimal(quantity) if quantity is not None else None,
+        delivered_unit="units",
+        delivered_at=utcnow() if status == MATCH_DELIVERED else None,
+        delivered_resource_type=offer.resource_type if status == MATCH_DELIVERED else None,
+    )
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def add_exchange(world: World) -> None:
+    """Open: A's offer L1 (W1, HEALTHY); B's request L2 (W1, HEALTHY), met by C's offer L3
+    (delivered, 30 units of food); C's request L4 (skills, W3), agreed with L1, not delivered;
+    B's paused request L5 (food, citywide, GROWING). S's request L6 (met by L1, 5 units) and
+    A's hidden offer L7 count nowhere.
+    So: 1 open offer, 2 open requests, 2 unmet (L4 skills, L5 food), 2 matches agreed,
+    1 delivered (30 food, in W1 and HEALTHY)."""
+    w1, w3 = world.w1, world.w3
+    l1 = listing(world.a, SIDE_OFFER, "volunteer_time", wards=[w1], ambitions=["HEALTHY"])
+    l2 = listing(world.b, SIDE_REQUEST, "food", wards=[w1], ambitions=["HEALTHY"])
+    l3 = listing(world.c, SIDE_OFFER, "food", LISTING_MATCHED)
+    l4 = listing(world.c, SIDE_REQUEST, "skills", wards=[w3])
+    listing(world.b, SIDE_REQUEST, "food", LISTING_PAUSED, ambitions=["GROWING"])
+    l6 = listing(world.s, SIDE_REQUEST, "food", wards=[w1])
+    listing(world.a, SIDE_OFFER, "food", wards=[w1], hidden_at=utcnow())
+    match(l3, l2, MATCH_DELIVERED, 30)
+    match(l1, l4, MATCH_ACCEPTED)
+    match(l1, l6, MATCH_DELIVERED, 5)
+    db.session.commit()
