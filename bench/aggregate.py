@@ -1,7 +1,7 @@
 """The insights aggregation at city scale on PostgreSQL (issue 12).
 
     python bench/aggregate.py            # the city (bench/city.py at scale 1.0) and the demo
-    python bench/aggregate.py --short    # scale 0.05, as CI runs it
+    python bench/aggregate.py --short    # scale 0.05 and one timed run, as CI runs it
     python bench/aggregate.py --url postgresql://…   # an empty database instead of a private one
 
 Prints, for the demo data and for the city:
@@ -76,7 +76,12 @@ def _bare_statements(per_statement: dict[str, float], *, jit: bool = True) -> fl
             {"status": "building"},
         ).scalar_one()
         compiled = [
-            (name, statement.compile(dialect=connection.dialect))
+            (
+                name,
+                statement.compile(
+                    dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
+                ),
+            )
             for name, statement in aggregate_statements(snapshot_id)
         ]
         total = 0.0
@@ -161,15 +166,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--short", action="store_true", help="the city at scale 0.05")
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--url", help="an empty PostgreSQL database for the city")
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, help="timed runs, median taken (default 3; 1 short)")
     args = parser.parse_args(argv)
     scale = 0.05 if args.short else args.scale
+    runs = args.runs or (1 if args.short else 3)
     print("Incremental runs: none yet, every run is a full refresh (an edit = one full run).")
     with contextlib.ExitStack() as stack:
         demo_url = stack.enter_context(private_postgres("demo"))
         for command in (["db", "upgrade"], ["load-reference"], ["demo-data"]):
             flask(demo_url, *command)
-        demo = measure("demo data (flask demo-data)", demo_url, args.runs)
+        demo = measure("demo data (flask demo-data)", demo_url, runs)
 
         city_url = args.url or createdb(demo_url, "city")
         flask(city_url, "db", "upgrade")
@@ -178,7 +184,7 @@ def main(argv: list[str]) -> int:
         counted = seed_city(city_url, scale, migrate=False)
         print()
         print_counts(counted, time.perf_counter() - started, scale)
-        city = measure(f"city at scale {scale:g}", city_url, args.runs)
+        city = measure(f"city at scale {scale:g}", city_url, runs)
     growth = city["full"] / demo["full"] if demo["full"] else float("inf")
     print(
         f"\ncity / demo: {counted['activities']:,} activities, full refresh "
