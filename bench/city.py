@@ -393,8 +393,17 @@ def private_postgres(database: str = "city") -> Iterator[str]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def createdb(url: str, name: str) -> str:
+    """A new database ``name`` on the server of ``url``; returns its URL."""
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
 def print_counts(rows: dict[str, int], seconds: float, scale: float) -> None:
-    print(f"city at scale {scale:g}: seeded in {seconds:.1f} s")
+    print(
+        f"city at scale {scale:g}: seeded in {seconds:.1f} s (after migrations and reference data)"
+    )
     for table, n in rows.items():
         print(f"  {table:<22} {n:>9,}")
 

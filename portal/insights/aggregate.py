@@ -555,27 +555,27 @@ def _count_if(condition: Callable[[Any], ColumnElement[bool]]) -> Callable[[Any]
     return lambda c: func.coalesce(func.sum(case((condition(c), 1), else_=0)), 0)
 
 
-def _listings_base() -> Select:
-    """Listings of counted organisations that moderators have not hidden; `unmet` is a request
-    still open (or paused, or expired) that no match delivered."""
+def _listings_base(side: str) -> Select:
+    """Listings on one side, of counted organisations, not hidden by moderators, still waiting
+    (open, paused, or closed by expiry); `unmet`: waiting with no delivered match."""
     delivered = select(ExchangeMatch.request_id).where(ExchangeMatch.status == MATCH_DELIVERED)
-    unmet = (
-        (Listing.side == SIDE_REQUEST)
-        & (
-            Listing.status.in_((LISTING_OPEN, LISTING_PAUSED))
-            | (Listing.closed_reason == CLOSED_EXPIRED)
-        )
-        & Listing.id.not_in(delivered)
+    waiting = Listing.status.in_((LISTING_OPEN, LISTING_PAUSED)) | (
+        Listing.closed_reason == CLOSED_EXPIRED
     )
+    unmet = waiting & Listing.id.not_in(delivered)
     return select(
         Listing.id.label("eid"),
         Listing.organisation_id.label("org_id"),
         func.date(Listing.created_at).label("day"),
-        Listing.side.label("side"),
-        Listing.status.label("status"),
+        case((Listing.status == LISTING_OPEN, 1), else_=0).label("open"),
         case((unmet, 1), else_=0).label("unmet"),
         Listing.resource_type.label("dimension"),
-    ).where(Listing.organisation_id.in_(counted_organisations()), Listing.hidden_at.is_(None))
+    ).where(
+        Listing.side == side,
+        Listing.organisation_id.in_(counted_organisations()),
+        Listing.hidden_at.is_(None),
+        waiting,
+    )
 
 
 def _listing_wards() -> Select:
@@ -592,74 +592,78 @@ def _listing_ambitions() -> Select:
     )
 
 
-LISTINGS = Family(
-    name="listings",
-    base=_listings_base,
+OFFERS = Family(
+    name="offers",
+    base=lambda: _listings_base(SIDE_OFFER).where(Listing.status == LISTING_OPEN),
+    wards=_listing_wards,
+    ambitions=_listing_ambitions,
+    aggregates=(Aggregate(m.EXCHANGE_OPEN_OFFERS, lambda c: func.count(c.eid)),),
+)
+REQUESTS = Family(
+    name="requests",
+    base=lambda: _listings_base(SIDE_REQUEST),
     wards=_listing_wards,
     ambitions=_listing_ambitions,
     has_dimension=True,
     aggregates=(
-        Aggregate(
-            m.EXCHANGE_OPEN_OFFERS,
-            _count_if(lambda c: (c.side == SIDE_OFFER) & (c.status == LISTING_OPEN)),
-        ),
-        Aggregate(
-            m.EXCHANGE_OPEN_REQUESTS,
-            _count_if(lambda c: (c.side == SIDE_REQUEST) & (c.status == LISTING_OPEN)),
-        ),
+        Aggregate(m.EXCHANGE_OPEN_REQUESTS, _sum("open")),
         Aggregate(m.EXCHANGE_UNMET_REQUESTS, _sum("unmet"), by_dimension=True),
     ),
 )
 
 
-def _matches_base() -> Select:
-    """Matches between counted organisations, placed where the need is: the request's wards
-    and Ambitions, the offering organisation's kind and networks; dated when agreed."""
+def _matches_base(statuses: tuple[str, ...]) -> Select:
+    """Matches in `statuses` between counted organisations, placed where the need is (`eid` is
+    the request listing: its wards and Ambitions), by the offering organisation's kind and
+    networks, and dated when delivered, else when answered, else when proposed."""
     offer = aliased(Listing)
     request = aliased(Listing)
     counted = counted_organisations()
-    agreed = ExchangeMatch.status.in_((MATCH_ACCEPTED, MATCH_DELIVERED))
+    on = func.coalesce(
+        ExchangeMatch.delivered_at, ExchangeMatch.responded_at, ExchangeMatch.created_at
+    )
     return (
         select(
             ExchangeMatch.request_id.label("eid"),
             offer.organisation_id.label("org_id"),
-            func.date(func.coalesce(ExchangeMatch.responded_at, ExchangeMatch.created_at)).label(
-                "day"
-            ),
-            case((agreed, 1), else_=0).label("agreed"),
-            case((ExchangeMatch.status == MATCH_DELIVERED, 1), else_=0).label("delivered"),
-            case(
-                (ExchangeMatch.status == MATCH_DELIVERED, ExchangeMatch.delivered_quantity),
-                else_=0,
-            ).label("quantity"),
+            func.date(on).label("day"),
+            func.coalesce(ExchangeMatch.delivered_quantity, 0).label("quantity"),
             func.coalesce(ExchangeMatch.delivered_resource_type, offer.resource_type).label(
                 "dimension"
             ),
         )
         .join(offer, offer.id == ExchangeMatch.offer_id)
         .join(request, request.id == ExchangeMatch.request_id)
-        .where(offer.organisation_id.in_(counted), request.organisation_id.in_(counted))
+        .where(
+            ExchangeMatch.status.in_(statuses),
+            offer.organisation_id.in_(counted),
+            request.organisation_id.in_(counted),
+        )
     )
 
 
-# A match is placed by its request listing: `eid` is the request's id, so the request's wards
-# and Ambitions apply (several matches of one request each count: sums are over matches).
-MATCHES = Family(
-    name="matches",
-    base=_matches_base,
+AGREED = Family(
+    name="matches_agreed",
+    base=lambda: _matches_base((MATCH_ACCEPTED, MATCH_DELIVERED)),
+    wards=_listing_wards,
+    ambitions=_listing_ambitions,
+    aggregates=(Aggregate(m.EXCHANGE_MATCHES_AGREED, lambda c: func.count()),),
+)
+DELIVERED = Family(
+    name="matches_delivered",
+    base=lambda: _matches_base((MATCH_DELIVERED,)),
     wards=_listing_wards,
     ambitions=_listing_ambitions,
     has_dimension=True,
     aggregates=(
-        Aggregate(m.EXCHANGE_MATCHES_AGREED, _sum("agreed")),
-        Aggregate(m.EXCHANGE_MATCHES_DELIVERED, _sum("delivered")),
+        Aggregate(m.EXCHANGE_MATCHES_DELIVERED, lambda c: func.count()),
         Aggregate(m.EXCHANGE_DELIVERED_QUANTITY, _sum("quantity"), by_dimension=True),
     ),
 )
 
 
 def families() -> list[Family]:
-    return [ACTIVITIES, PARTICIPATION, PLEDGES, LISTINGS, MATCHES]
+    return [ACTIVITIES, PARTICIPATION, PLEDGES, OFFERS, REQUESTS, AGREED, DELIVERED]
 
 
 # Built once per database dialect (building and compiling them takes longer than running them on

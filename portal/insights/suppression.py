@@ -343,9 +343,12 @@ def _hide(table: SuppressedTable, threshold: int) -> dict[Key, Reason]:
     for key in s.canonical_totals():
         if primary(key):
             hidden[key] = "primary"
+    for key, canonical in s.alias.items():  # the same figure: small under either count
+        if primary(key):
+            hidden[canonical] = "primary"
 
     # Cells with no organisations are always shown, so they are never unknowns.
-    unknown = {i for k, i in s.index.items() if table.cells[k].org_count > 0}
+    unknown = {i for k, i in s.index.items() if table.cells[k].org_count > 0 or k in hidden}
     protected = [s.totals[k] if k in s.totals else frozenset({s.index[k]}) for k in hidden]
 
     def revealed(state: _Echelon) -> bool:

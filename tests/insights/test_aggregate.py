@@ -16,13 +16,14 @@ from portal.orgs.services import counted_organisations
 from portal.pledges.models import Pledge
 from portal.pledges.services import progress_for, totals
 from portal.pledges.status import ACHIEVED, AT_RISK, NOT_STARTED, ON_TRACK
-from tests.insights.world import World, add_pledges, build_world, goal
+from tests.insights.world import World, add_exchange, add_pledges, build_world, goal
 
 
 @pytest.fixture
 def world() -> World:
     built = build_world()
     add_pledges(built)
+    add_exchange(built)
     refresh()
     db.session.commit()
     return built
@@ -158,3 +159,27 @@ def test_pledge_figures_agree_with_the_pledge_pages(world: World) -> None:
     assert value("pledges.promised") == expected.promised_value
     assert value("pledges.delivered") == expected.delivered_value
     assert by("pledges.count", "dimension") == expected.by_status
+
+
+def test_exchange_figures(world: World) -> None:
+    assert value("exchange.open_offers") == 1
+    assert value("exchange.open_requests") == 2
+    assert value("exchange.unmet_requests") == 2
+    assert by("exchange.unmet_requests", "dimension") == {"skills": 1, "food": 1}
+    # W1's open request was met: a true zero there, shown as 0.
+    assert by("exchange.unmet_requests", "ward_code") == {
+        world.w1.ons_code: 0,
+        world.w3.ons_code: 1,
+    }
+    assert value("exchange.unmet_requests", ambition="GROWING") == 1
+    assert value("exchange.matches_agreed") == 2
+    assert value("exchange.matches_delivered") == 1
+    assert value("exchange.delivered_quantity") == 30
+    assert by("exchange.delivered_quantity", "dimension") == {"food": 30}
+    # Matches are placed where the need is: the request's wards and Ambitions.
+    assert by("exchange.matches_agreed", "ward_code") == {
+        world.w1.ons_code: 1,
+        world.w3.ons_code: 1,
+    }
+    assert value("exchange.matches_delivered", ambition="HEALTHY") == 1
+    assert value("exchange.open_offers", ambition="HEALTHY", ward=world.w1.ons_code) == 1

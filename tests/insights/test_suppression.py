@@ -166,7 +166,25 @@ def random_table(rng: random.Random) -> dict[str, dict[str, Cell]]:
 def test_no_suppressed_table_gives_a_hidden_cell_away() -> None:
     rng = random.Random(12)
     for _ in range(400):
-        table = suppress(random_table(rng))
+        rows = random_table(rng)
+        # Half the time, true row totals whose distinct organisations are fewer than the sum
+        # of the cells' (one organisation in several columns): some totals are then small.
+        row_totals = None
+        if rng.random() < 0.5:
+            row_totals = {
+                r: Cell(
+                    sum((c.value for c in cols.values()), Decimal(0)),
+                    rng.randint(
+                        max(c.org_count for c in cols.values()),
+                        sum(c.org_count for c in cols.values()),
+                    ),
+                )
+                for r, cols in rows.items()
+            }
+        table = suppress(rows, row_totals=row_totals)
+        for r, t in (row_totals or {}).items():
+            if 0 < t.org_count < 5 and len(table.col_keys) > 1:
+                assert table.row_total(r) is None
         for key, c in table.cells.items():
             if 0 < c.org_count < 5:
                 assert table.hidden[key] == "primary"
@@ -176,3 +194,11 @@ def test_no_suppressed_table_gives_a_hidden_cell_away() -> None:
                 assert table.shown(*key) == c.value
         assert recoverable(table) == set(), table
         published_totals_hide_zero_or_several(table)
+
+
+def test_a_one_row_table_hides_its_grand_total_when_its_row_total_is_small() -> None:
+    # One organisation in both columns: 3 distinct organisations, though the cells say 3 and 2.
+    table = suppress({"all": {"x": cell(10, 3), "y": cell(5, 2)}}, row_totals={"all": cell(15, 3)})
+    assert table.row_total("all") is None
+    assert table.grand_total is None
+    assert recoverable(table) == set()

@@ -12,6 +12,17 @@ from sqlalchemy import select
 
 from portal.activities.models import PARTNER_ACCEPTED, PARTNER_PENDING, Activity, PartnerTag
 from portal.core.models import Ambition, Goal, Ward, utcnow
+from portal.exchange.models import (
+    LISTING_MATCHED,
+    LISTING_OPEN,
+    LISTING_PAUSED,
+    MATCH_ACCEPTED,
+    MATCH_DELIVERED,
+    SIDE_OFFER,
+    SIDE_REQUEST,
+    ExchangeMatch,
+    Listing,
+)
 from portal.extensions import db
 from portal.orgs.models import (
     KIND_VCSE,
@@ -179,4 +190,59 @@ def add_pledges(world: World) -> None:
     )  # fmt: skip
     pledge(world.a, measure, 100, today - timedelta(days=200), reports=[(recent, 5)])
     pledge(world.s, measure, 1000, today - timedelta(days=10), wards=[world.w1])
+    db.session.commit()
+
+
+def listing(org: Organisation, side: str, kind: str, status: str = LISTING_OPEN, **more):
+    item = Listing(
+        organisation_id=org.id,
+        side=side,
+        resource_type=kind,
+        title=f"{side} of {kind} by {org.name}",
+        status=status,
+        expires_on=date(2030, 1, 1),
+        citywide=not more.get("wards"),
+        hidden_at=more.get("hidden_at"),
+    )
+    item.wards = list(more.get("wards", []))
+    item.ambitions = [ambition(code) for code in more.get("ambitions", [])]
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def match(offer: Listing, request: Listing, status: str, quantity: int | None = None):
+    item = ExchangeMatch(
+        offer_id=offer.id,
+        request_id=request.id,
+        initiated_by_organisation_id=request.organisation_id,
+        status=status,
+        delivered_quantity=Decimal(quantity) if quantity is not None else None,
+        delivered_unit="units",
+        delivered_at=utcnow() if status == MATCH_DELIVERED else None,
+        delivered_resource_type=offer.resource_type if status == MATCH_DELIVERED else None,
+    )
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def add_exchange(world: World) -> None:
+    """Open: A's offer L1 (W1, HEALTHY); B's request L2 (W1, HEALTHY), met by C's offer L3
+    (delivered, 30 units of food); C's request L4 (skills, W3), agreed with L1, not delivered;
+    B's paused request L5 (food, citywide, GROWING). S's request L6 (met by L1, 5 units) and
+    A's hidden offer L7 count nowhere.
+    So: 1 open offer, 2 open requests, 2 unmet (L4 skills, L5 food), 2 matches agreed,
+    1 delivered (30 food, in W1 and HEALTHY)."""
+    w1, w3 = world.w1, world.w3
+    l1 = listing(world.a, SIDE_OFFER, "volunteer_time", wards=[w1], ambitions=["HEALTHY"])
+    l2 = listing(world.b, SIDE_REQUEST, "food", wards=[w1], ambitions=["HEALTHY"])
+    l3 = listing(world.c, SIDE_OFFER, "food", LISTING_MATCHED)
+    l4 = listing(world.c, SIDE_REQUEST, "skills", wards=[w3])
+    listing(world.b, SIDE_REQUEST, "food", LISTING_PAUSED, ambitions=["GROWING"])
+    l6 = listing(world.s, SIDE_REQUEST, "food", wards=[w1])
+    listing(world.a, SIDE_OFFER, "food", wards=[w1], hidden_at=utcnow())
+    match(l3, l2, MATCH_DELIVERED, 30)
+    match(l1, l4, MATCH_ACCEPTED)
+    match(l1, l6, MATCH_DELIVERED, 5)
     db.session.commit()
