@@ -16,7 +16,15 @@ from portal.orgs.services import counted_organisations
 from portal.pledges.models import Pledge
 from portal.pledges.services import progress_for, totals
 from portal.pledges.status import ACHIEVED, AT_RISK, NOT_STARTED, ON_TRACK
-from tests.insights.world import World, add_exchange, add_pledges, build_world, goal
+from tests.insights.world import (
+    World,
+    add_assessments,
+    add_exchange,
+    add_pledges,
+    add_scorecard,
+    build_world,
+    goal,
+)
 
 
 @pytest.fixture
@@ -24,6 +32,8 @@ def world() -> World:
     built = build_world()
     add_pledges(built)
     add_exchange(built)
+    add_assessments(built)
+    add_scorecard(built)
     refresh()
     db.session.commit()
     return built
@@ -183,3 +193,34 @@ def test_exchange_figures(world: World) -> None:
     }
     assert value("exchange.matches_delivered", ambition="HEALTHY") == 1
     assert value("exchange.open_offers", ambition="HEALTHY", ward=world.w1.ons_code) == 1
+
+
+def test_assessment_figures(world: World) -> None:
+    assert value("assessment.organisations_submitted", period="2026") == 2
+    assert value("assessment.organisations_submitted", period="2025") == 1
+    assert value("assessment.submitted_share", period="2026") == Decimal("66.6667")
+    assert value("assessment.submitted_share", period="2025") == Decimal("33.3333")
+    assert read.total("assessment.submitted_share", period="2026").org_count == 3
+    assert by("assessment.submitted_share", "ward_code", period="2026") == {
+        world.w1.ons_code: 100,
+        world.w3.ons_code: 100,
+    }
+    assert by("assessment.level_count", "dimension", period="2026") == {
+        "C1:2": 1,
+        "C1:3": 1,
+        "C2:3": 1,
+    }
+    assert by("assessment.level_count", "dimension", period="2025") == {"C1:2": 1, "C2:3": 1}
+    assert (
+        value("assessment.level_count", period="2026", dimension="C1:2", ward=world.w3.ons_code)
+        == 1
+    )
+    trend = read.figures("assessment.organisations_submitted", by=("period",))
+    assert {row.key["period"]: row.value for row in trend} == {"2025": 1, "2026": 2}
+
+
+def test_scorecard_figures(world: World) -> None:
+    assert by("scorecard.latest", "dimension", ambition="HEALTHY") == {"T_ONE": 7, "T_UP": 12}
+    assert by("scorecard.latest", "dimension") == {"T_DOWN": 12, "T_ONE": 7, "T_UP": 12}
+    assert by("scorecard.latest", "ward_code", dimension="T_UP") == {world.w1.ons_code: 5}
+    assert by("scorecard.direction", "dimension") == {"T_DOWN": -1, "T_ONE": 0, "T_UP": 1}
