@@ -320,6 +320,6 @@ def add_scorecard(world: World) -> None:
                     breakdown="ward",
                     category=world.w1.name,
                     value=5,
-                )  # fmt: skip
+                )
             )
     db.session.commit()
