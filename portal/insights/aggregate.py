@@ -144,6 +144,8 @@ class Family:
     yearly: bool = False
     # Also a figure for period "all" (not for a yearly share, where it means nothing).
     all_period: bool = True
+    # The base column whose median is the family's one aggregate (not a GROUP BY aggregate).
+    median: str | None = None
 
 
 def _year(day: Any) -> ColumnElement[str]:
@@ -273,6 +275,8 @@ def _grouped(
     if with_dimension:
         grouped["dimension"] = e.c.dimension
     columns.update(grouped)
+    if family.median is not None:
+        return _median(family, query, e, columns, [e.c.period, *grouped.values()])
     aggregates = [a.expression(e.c).label(f"v{index}") for index, a in enumerate(family.aggregates)]
     return query.add_columns(
         e.c.period,
@@ -280,6 +284,34 @@ def _grouped(
         func.count(e.c.org_id.distinct()).label("org_count"),
         *aggregates,
     ).group_by(e.c.period, *grouped.values())
+
+
+def _median(
+    family: Family,
+    query: Select,
+    e: Any,
+    columns: dict[str, ColumnElement[Any]],
+    partition: list[ColumnElement[Any]],
+) -> Select:
+    """The median of the base's `median` column per group, with window functions (SQLite and
+    PostgreSQL both): the middle row, or the mean of the two middle rows, of each group."""
+    assert family.median is not None
+    days = e.c[family.median]
+    ranked = query.add_columns(
+        e.c.period.label("period"),
+        *(column.label(name) for name, column in columns.items()),
+        e.c.org_id.label("org_id"),
+        days.label("median_of"),
+        func.row_number().over(partition_by=partition, order_by=days).label("rn"),
+        func.count().over(partition_by=partition).label("n"),
+    ).subquery("ranked")
+    middle = (2 * ranked.c.rn >= ranked.c.n) & (2 * ranked.c.rn <= ranked.c.n + 2)
+    keys = [ranked.c.period, *(ranked.c[name] for name in columns)]
+    return select(
+        *keys,
+        func.count(ranked.c.org_id.distinct()).label("org_count"),
+        func.avg(case((middle, ranked.c.median_of))).label("v0"),
+    ).group_by(*keys)
 
 
 def family_statements(family: Family, snapshot_id: Any) -> list[tuple[str, Executable]]:
@@ -652,6 +684,61 @@ DELIVERED = Family(
 )
 
 
+def _waiting_days_base(until: str) -> Select:
+    """Requests of counted organisations that an offer from a counted organisation agreed to
+    (`until="agreed"`) or delivered (`"delivered"`): days from the request to the first one."""
+    offer = aliased(Listing)
+    firsts = (
+        select(
+            ExchangeMatch.request_id.label("request_id"),
+            func.min(func.coalesce(ExchangeMatch.responded_at, ExchangeMatch.created_at)).label(
+                "agreed"
+            ),
+            func.min(ExchangeMatch.delivered_at).label("delivered"),
+        )
+        .join(offer, offer.id == ExchangeMatch.offer_id)
+        .where(
+            ExchangeMatch.status.in_((MATCH_ACCEPTED, MATCH_DELIVERED)),
+            offer.organisation_id.in_(counted_organisations()),
+        )
+        .group_by(ExchangeMatch.request_id)
+        .subquery("firsts")
+    )
+    reached = firsts.c[until]
+    return (
+        select(
+            Listing.id.label("eid"),
+            Listing.organisation_id.label("org_id"),
+            func.date(Listing.created_at).label("day"),
+            _days(func.date(reached), func.date(Listing.created_at)).label("days"),
+        )
+        .join(firsts, firsts.c.request_id == Listing.id)
+        .where(
+            reached.is_not(None),
+            Listing.organisation_id.in_(counted_organisations()),
+            Listing.hidden_at.is_(None),
+        )
+    )
+
+
+DAYS_TO_MATCH = Family(
+    name="days_to_match",
+    base=lambda: _waiting_days_base("agreed"),
+    wards=_listing_wards,
+    ambitions=_listing_ambitions,
+    median="days",
+    aggregates=(Aggregate(m.EXCHANGE_MEDIAN_DAYS_TO_MATCH, lambda c: c.days),),
+)
+DAYS_TO_DELIVERY = Family(
+    name="days_to_delivery",
+    base=lambda: _waiting_days_base("delivered"),
+    wards=_listing_wards,
+    ambitions=_listing_ambitions,
+    median="days",
+    aggregates=(Aggregate(m.EXCHANGE_MEDIAN_DAYS_TO_DELIVERY, lambda c: c.days),),
+)
+
+
 def _submission_base() -> Select:
     """Each counted organisation once for every year anyone assessed: 1 if it submitted."""
     years = select(Assessment.year).distinct().subquery("y")
@@ -739,6 +826,8 @@ def families() -> list[Family]:
         REQUESTS,
         AGREED,
         DELIVERED,
+        DAYS_TO_MATCH,
+        DAYS_TO_DELIVERY,
         SUBMISSIONS,
         LEVELS,
     ]
