@@ -19,6 +19,7 @@ def feature() -> Feature:
         models=(models,),
         # Runs after every other feature's demo data, so `make run` shows real figures.
         demo_seeder=jobs.refresh_for_demo,
+        demo_after=("assessment", "exchange", "pledges", "scorecard", "activities"),
         periodic_jobs=(
             PeriodicJob(
                 "insights-nightly",
