@@ -705,12 +705,14 @@ def _waiting_days_base(until: str) -> Select:
         .subquery("firsts")
     )
     reached = firsts.c[until]
+    waited = _days(func.date(reached), func.date(Listing.created_at))
     return (
         select(
             Listing.id.label("eid"),
             Listing.organisation_id.label("org_id"),
             func.date(Listing.created_at).label("day"),
-            _days(func.date(reached), func.date(Listing.created_at)).label("days"),
+            # A match recorded before its request was listed (imported history) waited 0 days.
+            case((waited < 0, 0), else_=waited).label("days"),
         )
         .join(firsts, firsts.c.request_id == Listing.id)
         .where(
