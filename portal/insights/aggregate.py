@@ -83,7 +83,7 @@ from ..pledges.models import (
 from ..scorecard.breakdowns import CITYWIDE
 from ..scorecard.models import Indicator, IndicatorValue, WardDeprivation
 from . import measures as m
-from .models import CURRENT, FAILED, SUPERSEDED, InsightFigure, InsightSnapshot
+from .models import CURRENT, FAILED, SUPERSEDED, InsightFigure, InsightSnapshot, InsightState
 
 FIGURES: Table = InsightFigure.__table__  # type: ignore[assignment]
 # The breakdown sets every family is grouped by (the empty set is the headline total).
@@ -954,6 +954,15 @@ def _bound(statement: Executable, parameters: dict[str, Any]) -> Executable:
     return copied
 
 
+def _one_run_at_a_time() -> None:
+    """Lock the state row until this transaction ends, so two runs (a worker's and the nightly
+    one) cannot both mark their snapshot current; the second waits, then replaces the first."""
+    state = db.session.scalar(select(InsightState).where(InsightState.id == 1).with_for_update())
+    if state is None:
+        db.session.add(InsightState(id=1, dirty=False))
+        db.session.flush()
+
+
 def refresh(*, fail_after: int | None = None) -> InsightSnapshot:
     """Compute a new snapshot and make it current, all in the caller's transaction.
 
@@ -961,6 +970,7 @@ def refresh(*, fail_after: int | None = None) -> InsightSnapshot:
     the superseded ones are deleted, so readers (who read only `current`) see the old figures or
     the new ones, whole. `fail_after` stops after that many statements (tests of a failed run).
     """
+    _one_run_at_a_time()
     snapshot = InsightSnapshot()
     db.session.add(snapshot)
     db.session.flush()
