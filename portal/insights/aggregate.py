@@ -83,7 +83,7 @@ from ..pledges.models import (
 from ..scorecard.breakdowns import CITYWIDE
 from ..scorecard.models import Indicator, IndicatorValue, WardDeprivation
 from . import measures as m
-from .models import CURRENT, FAILED, SUPERSEDED, InsightFigure, InsightSnapshot, InsightState
+from .models import CURRENT, FAILED, SUPERSEDED, InsightFigure, InsightSnapshot
 
 FIGURES: Table = InsightFigure.__table__  # type: ignore[assignment]
 # The breakdown sets every family is grouped by (the empty set is the headline total).
@@ -954,13 +954,17 @@ def _bound(statement: Executable, parameters: dict[str, Any]) -> Executable:
     return copied
 
 
+# The PostgreSQL advisory lock key of a refresh (any constant unique to this use).
+REFRESH_LOCK_KEY = 0x1A5167
+
+
 def _one_run_at_a_time() -> None:
-    """Lock the state row until this transaction ends, so two runs (a worker's and the nightly
-    one) cannot both mark their snapshot current; the second waits, then replaces the first."""
-    state = db.session.scalar(select(InsightState).where(InsightState.id == 1).with_for_update())
-    if state is None:
-        db.session.add(InsightState(id=1, dirty=False))
-        db.session.flush()
+    """Hold a transaction-scoped lock, so two runs (a worker's and the nightly one) cannot both
+    mark their snapshot current: the second waits, then replaces the first. Not a row lock on
+    `insight_state`, which edits update while a run is under way. SQLite has one writer anyway.
+    """
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(select(func.pg_advisory_xact_lock(REFRESH_LOCK_KEY)))
 
 
 def refresh(*, fail_after: int | None = None) -> InsightSnapshot:
