@@ -21,6 +21,7 @@ def feature() -> Feature:
         panels=Panels(home=("insights/_home_headline.html",)),
         # Runs after every other feature's demo data, so `make run` shows real figures.
         demo_seeder=jobs.refresh_for_demo,
+        demo_after=("assessment", "exchange", "pledges", "scorecard", "activities"),
         periodic_jobs=(
             PeriodicJob(
                 "insights-nightly",

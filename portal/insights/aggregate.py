@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import (
     Date,
     Integer,
+    Numeric,
     Select,
     String,
     Table,
@@ -49,6 +50,8 @@ from ..activities.models import (
     activity_partners,
     activity_wards,
 )
+from ..assessment.models import STATUS_SUBMITTED as ASSESSMENT_SUBMITTED
+from ..assessment.models import Answer, Assessment, Criterion
 from ..core.models import Ambition, Goal, Ward, utcnow
 from ..exchange.models import (
     CLOSED_EXPIRED,
@@ -64,7 +67,7 @@ from ..exchange.models import (
     exchange_listing_wards,
 )
 from ..extensions import db
-from ..orgs.models import REQUEST_ACCEPTED, NetworkMembership, Organisation
+from ..orgs.models import REQUEST_ACCEPTED, NetworkMembership, Organisation, organisation_wards
 from ..orgs.services import counted_organisations
 from ..pledges import status as rules
 from ..pledges.models import (
@@ -77,7 +80,8 @@ from ..pledges.models import (
     pledge_goals,
     pledge_wards,
 )
-from ..scorecard.models import WardDeprivation
+from ..scorecard.breakdowns import CITYWIDE
+from ..scorecard.models import Indicator, IndicatorValue, WardDeprivation
 from . import measures as m
 from .models import CURRENT, FAILED, SUPERSEDED, InsightFigure, InsightSnapshot
 
@@ -142,6 +146,8 @@ class Family:
     yearly: bool = False
     # Also a figure for period "all" (not for a yearly share, where it means nothing).
     all_period: bool = True
+    # The base column whose median is the family's one aggregate (not a GROUP BY aggregate).
+    median: str | None = None
 
 
 def _year(day: Any) -> ColumnElement[str]:
@@ -271,6 +277,8 @@ def _grouped(
     if with_dimension:
         grouped["dimension"] = e.c.dimension
     columns.update(grouped)
+    if family.median is not None:
+        return _median(family, query, e, columns, [e.c.period, *grouped.values()])
     aggregates = [a.expression(e.c).label(f"v{index}") for index, a in enumerate(family.aggregates)]
     return query.add_columns(
         e.c.period,
@@ -278,6 +286,34 @@ def _grouped(
         func.count(e.c.org_id.distinct()).label("org_count"),
         *aggregates,
     ).group_by(e.c.period, *grouped.values())
+
+
+def _median(
+    family: Family,
+    query: Select,
+    e: Any,
+    columns: dict[str, ColumnElement[Any]],
+    partition: list[ColumnElement[Any]],
+) -> Select:
+    """The median of the base's `median` column per group, with window functions (SQLite and
+    PostgreSQL both): the middle row, or the mean of the two middle rows, of each group."""
+    assert family.median is not None
+    days = e.c[family.median]
+    ranked = query.add_columns(
+        e.c.period.label("period"),
+        *(column.label(name) for name, column in columns.items()),
+        e.c.org_id.label("org_id"),
+        days.label("median_of"),
+        func.row_number().over(partition_by=partition, order_by=days).label("rn"),
+        func.count().over(partition_by=partition).label("n"),
+    ).subquery("ranked")
+    middle = (2 * ranked.c.rn >= ranked.c.n) & (2 * ranked.c.rn <= ranked.c.n + 2)
+    keys = [ranked.c.period, *(ranked.c[name] for name in columns)]
+    return select(
+        *keys,
+        func.count(ranked.c.org_id.distinct()).label("org_count"),
+        func.avg(case((middle, ranked.c.median_of))).label("v0"),
+    ).group_by(*keys)
 
 
 def family_statements(family: Family, snapshot_id: Any) -> list[tuple[str, Executable]]:
@@ -662,8 +698,229 @@ DELIVERED = Family(
 )
 
 
+def _waiting_days_base(until: str) -> Select:
+    """Requests of counted organisations that an offer from a counted organisation agreed to
+    (`until="agreed"`) or delivered (`"delivered"`): days from the request to the first one."""
+    offer = aliased(Listing)
+    firsts = (
+        select(
+            ExchangeMatch.request_id.label("request_id"),
+            func.min(func.coalesce(ExchangeMatch.responded_at, ExchangeMatch.created_at)).label(
+                "agreed"
+            ),
+            func.min(ExchangeMatch.delivered_at).label("delivered"),
+        )
+        .join(offer, offer.id == ExchangeMatch.offer_id)
+        .where(
+            ExchangeMatch.status.in_((MATCH_ACCEPTED, MATCH_DELIVERED)),
+            offer.organisation_id.in_(counted_organisations()),
+        )
+        .group_by(ExchangeMatch.request_id)
+        .subquery("firsts")
+    )
+    reached = firsts.c[until]
+    waited = _days(func.date(reached), func.date(Listing.created_at))
+    return (
+        select(
+            Listing.id.label("eid"),
+            Listing.organisation_id.label("org_id"),
+            func.date(Listing.created_at).label("day"),
+            # A match recorded before its request was listed (imported history) waited 0 days.
+            case((waited < 0, 0), else_=waited).label("days"),
+        )
+        .join(firsts, firsts.c.request_id == Listing.id)
+        .where(
+            reached.is_not(None),
+            Listing.organisation_id.in_(counted_organisations()),
+            Listing.hidden_at.is_(None),
+        )
+    )
+
+
+DAYS_TO_MATCH = Family(
+    name="days_to_match",
+    base=lambda: _waiting_days_base("agreed"),
+    wards=_listing_wards,
+    ambitions=_listing_ambitions,
+    median="days",
+    aggregates=(Aggregate(m.EXCHANGE_MEDIAN_DAYS_TO_MATCH, lambda c: c.days),),
+)
+DAYS_TO_DELIVERY = Family(
+    name="days_to_delivery",
+    base=lambda: _waiting_days_base("delivered"),
+    wards=_listing_wards,
+    ambitions=_listing_ambitions,
+    median="days",
+    aggregates=(Aggregate(m.EXCHANGE_MEDIAN_DAYS_TO_DELIVERY, lambda c: c.days),),
+)
+
+
+def _submission_base() -> Select:
+    """Each counted organisation once for every year anyone assessed: 1 if it submitted."""
+    years = select(Assessment.year).distinct().subquery("y")
+    submitted = (
+        select(Assessment.id)
+        .where(
+            Assessment.organisation_id == Organisation.id,
+            Assessment.year == years.c.year,
+            Assessment.status == ASSESSMENT_SUBMITTED,
+        )
+        .exists()
+    )
+    return (
+        select(
+            Organisation.id.label("eid"),
+            Organisation.id.label("org_id"),
+            years.c.year,
+            case((submitted, 1), else_=0).label("submitted"),
+        )
+        .select_from(Organisation)
+        .join(years, literal(True))
+        .where(Organisation.id.in_(counted_organisations()))
+    )
+
+
+def _organisation_wards() -> Select:
+    return select(
+        organisation_wards.c.organisation_id.label("eid"),
+        organisation_wards.c.ward_id.label("ward_id"),
+    )
+
+
+def _levels_base() -> Select:
+    """Each answered criterion of a submitted assessment: dimension "<criterion code>:<level>"."""
+    return (
+        select(
+            Assessment.id.label("eid"),
+            Assessment.organisation_id.label("org_id"),
+            Assessment.year,
+            (Criterion.code + ":" + cast(Answer.level, String)).label("dimension"),
+        )
+        .join(Answer, Answer.assessment_id == Assessment.id)
+        .join(Criterion, Criterion.id == Answer.criterion_id)
+        .where(
+            Assessment.status == ASSESSMENT_SUBMITTED,
+            Answer.level.is_not(None),
+            Assessment.organisation_id.in_(counted_organisations()),
+        )
+    )
+
+
+SUBMISSIONS = Family(
+    name="submissions",
+    base=_submission_base,
+    wards=_organisation_wards,
+    yearly=True,
+    all_period=False,
+    aggregates=(
+        Aggregate(m.ASSESSMENT_ORGANISATIONS_SUBMITTED, _sum("submitted")),
+        Aggregate(
+            m.ASSESSMENT_SUBMITTED_SHARE,
+            lambda c: cast(func.sum(c.submitted), Numeric(20, 4)) * 100 / func.count(),
+        ),
+    ),
+)
+LEVELS = Family(
+    name="levels",
+    base=_levels_base,
+    wards=lambda: select(
+        Assessment.id.label("eid"), organisation_wards.c.ward_id.label("ward_id")
+    ).join(organisation_wards, organisation_wards.c.organisation_id == Assessment.organisation_id),
+    yearly=True,
+    all_period=False,
+    has_dimension=True,
+    aggregates=(Aggregate(m.ASSESSMENT_LEVEL_COUNT, lambda c: func.count(), by_dimension=True),),
+)
+
+
 def families() -> list[Family]:
-    return [ACTIVITIES, PARTICIPATION, PLEDGES, OFFERS, REQUESTS, AGREED, DELIVERED]
+    return [
+        ACTIVITIES,
+        PARTICIPATION,
+        PLEDGES,
+        OFFERS,
+        REQUESTS,
+        AGREED,
+        DELIVERED,
+        DAYS_TO_MATCH,
+        DAYS_TO_DELIVERY,
+        SUBMISSIONS,
+        LEVELS,
+    ]
+
+
+def scorecard_statements(snapshot_id: Any) -> list[tuple[str, Executable]]:
+    """Each indicator's latest value citywide and per ward (`scorecard.latest`) and its
+    direction of travel citywide (`scorecard.direction`: 1 better, -1 worse, 0 unchanged or
+    one value only), under its Ambition and under all Ambitions; dimension = indicator code.
+    Not organisations' figures: org_count is 0."""
+    v = IndicatorValue
+    ranked = select(
+        v.indicator_id,
+        v.breakdown,
+        v.category,
+        v.value,
+        func.row_number()
+        .over(
+            partition_by=(v.indicator_id, v.breakdown, v.category),
+            order_by=(v.year.desc(), v.quarter.desc()),
+        )
+        .label("rn"),
+    ).where(v.breakdown.in_((CITYWIDE, "ward")))
+    r = ranked.subquery("r")
+    previous = ranked.subquery("p")
+    statements: list[tuple[str, Executable]] = []
+    for measure in (m.SCORECARD_LATEST, m.SCORECARD_DIRECTION):
+        if measure == m.SCORECARD_LATEST:
+            value: ColumnElement[Any] = r.c.value
+        else:
+            change = case(
+                (previous.c.value.is_(None), 0),
+                (r.c.value > previous.c.value, 1),
+                (r.c.value < previous.c.value, -1),
+                else_=0,
+            )
+            value = case((Indicator.direction == "up", change), else_=-change)
+        parts = []
+        for scoped in (True, False):
+            query = (
+                select(
+                    snapshot_id,
+                    literal(measure, String),
+                    literal("all", String),
+                    Ambition.code if scoped else cast(null(), String),
+                    cast(null(), Integer),
+                    Ward.ons_code,
+                    cast(null(), Integer),
+                    cast(null(), String),
+                    cast(null(), Integer),
+                    Indicator.code,
+                    value,
+                    literal(0, Integer),
+                )
+                .select_from(r)
+                .join(Indicator, Indicator.id == r.c.indicator_id)
+                .join(Ambition, Ambition.id == Indicator.ambition_id)
+                .outerjoin(Ward, (r.c.breakdown == "ward") & (Ward.name == r.c.category))
+                .outerjoin(
+                    previous,
+                    (previous.c.indicator_id == r.c.indicator_id)
+                    & (previous.c.breakdown == r.c.breakdown)
+                    & (previous.c.category == r.c.category)
+                    & (previous.c.rn == 2),
+                )
+                .where(r.c.rn == 1, (r.c.breakdown == CITYWIDE) | Ward.id.is_not(None))
+            )
+            if measure == m.SCORECARD_DIRECTION:
+                query = query.where(r.c.breakdown == CITYWIDE)
+            parts.append(query)
+        statements.append(
+            (
+                f"scorecard:{measure}",
+                insert(FIGURES).from_select(list(OUTPUT_COLUMNS), union_all(*parts)),
+            )
+        )
+    return statements
 
 
 # Built once per database dialect (building and compiling them takes longer than running them on
@@ -677,7 +934,7 @@ def _statements() -> list[tuple[str, Executable]]:
         snapshot_id = bindparam("snapshot_id", type_=Integer)
         _STATEMENTS[dialect] = [
             stmt for family in families() for stmt in family_statements(family, snapshot_id)
-        ]
+        ] + scorecard_statements(snapshot_id)
     return _STATEMENTS[dialect]
 
 
@@ -711,6 +968,19 @@ def _bound(statement: Executable, parameters: dict[str, Any]) -> Executable:
     return copied
 
 
+# The PostgreSQL advisory lock key of a refresh (any constant unique to this use).
+REFRESH_LOCK_KEY = 0x1A5167
+
+
+def _one_run_at_a_time() -> None:
+    """Hold a transaction-scoped lock, so two runs (a worker's and the nightly one) cannot both
+    mark their snapshot current: the second waits, then replaces the first. Not a row lock on
+    `insight_state`, which edits update while a run is under way. SQLite has one writer anyway.
+    """
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(select(func.pg_advisory_xact_lock(REFRESH_LOCK_KEY)))
+
+
 def refresh(*, fail_after: int | None = None) -> InsightSnapshot:
     """Compute a new snapshot and make it current, all in the caller's transaction.
 
@@ -718,6 +988,7 @@ def refresh(*, fail_after: int | None = None) -> InsightSnapshot:
     the superseded ones are deleted, so readers (who read only `current`) see the old figures or
     the new ones, whole. `fail_after` stops after that many statements (tests of a failed run).
     """
+    _one_run_at_a_time()
     snapshot = InsightSnapshot()
     db.session.add(snapshot)
     db.session.flush()

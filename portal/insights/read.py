@@ -61,7 +61,14 @@ def status() -> SnapshotStatus:
 
 
 def _current_id() -> Any:
-    return select(InsightSnapshot.id).where(InsightSnapshot.status == CURRENT).scalar_subquery()
+    # One row at most even if two runs ever both committed a current snapshot.
+    return (
+        select(InsightSnapshot.id)
+        .where(InsightSnapshot.status == CURRENT)
+        .order_by(InsightSnapshot.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 def figures(

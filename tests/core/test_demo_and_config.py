@@ -122,4 +122,5 @@ def test_demo_data_is_seeded_in_dependency_order():
     from portal.core.features import demo_seeding_order
 
     order = [f.name for f in demo_seeding_order(list(app_features(current_app)))]
+    # Insights comes last: its seeder computes the figures from everyone else's demo data.
     assert order == ["assessment", "exchange", "pledges", "scorecard", "activities", "insights"]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
+from portal.core.models import utcnow
+from portal.exchange.models import MATCH_ACCEPTED, SIDE_REQUEST, ExchangeMatch, Listing
 from portal.extensions import db
 from portal.insights import read
 from portal.insights.aggregate import aggregate_statements, refresh
@@ -16,7 +19,17 @@ from portal.orgs.services import counted_organisations
 from portal.pledges.models import Pledge
 from portal.pledges.services import progress_for, totals
 from portal.pledges.status import ACHIEVED, AT_RISK, NOT_STARTED, ON_TRACK
-from tests.insights.world import World, add_exchange, add_pledges, build_world, goal
+from tests.insights.world import (
+    World,
+    add_assessments,
+    add_exchange,
+    add_pledges,
+    add_scorecard,
+    build_world,
+    goal,
+    listing,
+    match,
+)
 
 
 @pytest.fixture
@@ -24,6 +37,8 @@ def world() -> World:
     built = build_world()
     add_pledges(built)
     add_exchange(built)
+    add_assessments(built)
+    add_scorecard(built)
     refresh()
     db.session.commit()
     return built
@@ -183,3 +198,65 @@ def test_exchange_figures(world: World) -> None:
     }
     assert value("exchange.matches_delivered", ambition="HEALTHY") == 1
     assert value("exchange.open_offers", ambition="HEALTHY", ward=world.w1.ons_code) == 1
+
+
+def test_assessment_figures(world: World) -> None:
+    assert value("assessment.organisations_submitted", period="2026") == 2
+    assert value("assessment.organisations_submitted", period="2025") == 1
+    assert value("assessment.submitted_share", period="2026") == Decimal("66.6667")
+    assert value("assessment.submitted_share", period="2025") == Decimal("33.3333")
+    assert read.total("assessment.submitted_share", period="2026").org_count == 3
+    assert by("assessment.submitted_share", "ward_code", period="2026") == {
+        world.w1.ons_code: 100,
+        world.w3.ons_code: 100,
+    }
+    assert by("assessment.level_count", "dimension", period="2026") == {
+        "C1:2": 1,
+        "C1:3": 1,
+        "C2:3": 1,
+    }
+    assert by("assessment.level_count", "dimension", period="2025") == {"C1:2": 1, "C2:3": 1}
+    assert (
+        value("assessment.level_count", period="2026", dimension="C1:2", ward=world.w3.ons_code)
+        == 1
+    )
+    trend = read.figures("assessment.organisations_submitted", by=("period",))
+    assert {row.key["period"]: row.value for row in trend} == {"2025": 1, "2026": 2}
+
+
+def test_scorecard_figures(world: World) -> None:
+    assert by("scorecard.latest", "dimension", ambition="HEALTHY") == {"T_ONE": 7, "T_UP": 12}
+    assert by("scorecard.latest", "dimension") == {"T_DOWN": 12, "T_ONE": 7, "T_UP": 12}
+    assert by("scorecard.latest", "ward_code", dimension="T_UP") == {world.w1.ons_code: 5}
+    assert by("scorecard.direction", "dimension") == {"T_DOWN": -1, "T_ONE": 0, "T_UP": 1}
+
+
+def test_median_days_to_match_and_to_delivery(world: World) -> None:
+    now = utcnow()
+    days = lambda n: now - timedelta(days=n)  # noqa: E731
+    requests = {r.title: r for r in db.session.scalars(select(Listing))}
+    l2 = requests[f"request of food by {world.b.name}, open"]
+    l4 = requests[f"request of skills by {world.c.name}, open"]
+    l3 = requests[f"offer of food by {world.c.name}, matched"]
+    matches = {m.request_id: m for m in db.session.scalars(select(ExchangeMatch))}
+    # L2: asked 10 days ago, agreed 2 days later, delivered 6 days after asking.
+    l2.created_at = days(10)
+    matches[l2.id].created_at, matches[l2.id].delivered_at = days(8), days(4)
+    # L4: asked 20 days ago, agreed 4 days later.
+    l4.created_at = days(20)
+    matches[l4.id].responded_at = days(16)
+    # L8: A asks in W1 30 days ago; C's offer agreed 10 days later.
+    l8 = listing(world.a, SIDE_REQUEST, "food", wards=[world.w1])
+    l8.created_at = days(30)
+    db.session.flush()
+    match(l3, l8, MATCH_ACCEPTED).responded_at = days(20)
+    db.session.commit()
+    refresh()
+    db.session.commit()
+    assert value("exchange.median_days_to_match") == 4  # of 2, 4 and 10
+    assert by("exchange.median_days_to_match", "ward_code") == {
+        world.w1.ons_code: 6,  # of 2 and 10
+        world.w3.ons_code: 4,
+    }
+    assert value("exchange.median_days_to_delivery") == 6
+    assert read.total("exchange.median_days_to_match").org_count == 3

@@ -11,6 +11,15 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from portal.activities.models import PARTNER_ACCEPTED, PARTNER_PENDING, Activity, PartnerTag
+from portal.assessment.models import (
+    STATUS_DRAFT,
+    STATUS_SUBMITTED,
+    Answer,
+    Assessment,
+    Criterion,
+    Dimension,
+    Framework,
+)
 from portal.core.models import Ambition, Goal, Ward, utcnow
 from portal.exchange.models import (
     LISTING_MATCHED,
@@ -40,7 +49,7 @@ from portal.pledges.models import (
     ProxyValue,
     SocialValueMeasure,
 )
-from portal.scorecard.models import WardDeprivation
+from portal.scorecard.models import Indicator, IndicatorValue, WardDeprivation
 from tests.factories import OrganisationFactory
 
 
@@ -198,7 +207,7 @@ def listing(org: Organisation, side: str, kind: str, status: str = LISTING_OPEN,
         organisation_id=org.id,
         side=side,
         resource_type=kind,
-        title=f"{side} of {kind} by {org.name}",
+        title=f"{side} of {kind} by {org.name}, {status}",
         status=status,
         expires_on=date(2030, 1, 1),
         citywide=not more.get("wards"),
@@ -245,4 +254,72 @@ def add_exchange(world: World) -> None:
     match(l3, l2, MATCH_DELIVERED, 30)
     match(l1, l4, MATCH_ACCEPTED)
     match(l1, l6, MATCH_DELIVERED, 5)
+    db.session.commit()
+
+
+def add_assessments(world: World) -> None:
+    """A (ward W1) submitted 2025 (C1 2, C2 3) and 2026 (C1 3, C2 3); B (ward W3) submitted
+    2026 (C1 2, C2 unanswered); C's 2026 is a draft; S submitted 2026 but counts nowhere.
+    So 2026: 2 of 3 counted organisations submitted; 2025: 1 of 3."""
+    framework = Framework(variant="anchor", version=99, title="Test framework")
+    db.session.add(framework)
+    db.session.flush()
+    dimension = Dimension(framework_id=framework.id, code="D1", title="Dimension one")
+    db.session.add(dimension)
+    db.session.flush()
+    criteria = {}
+    for code in ("C1", "C2"):
+        criteria[code] = Criterion(
+            dimension_id=dimension.id, code=code, title=code,
+            level_1="1", level_2="2", level_3="3", level_4="4",
+        )  # fmt: skip
+        db.session.add(criteria[code])
+    world.a.wards = [world.w1]
+    world.b.wards = [world.w3]
+    db.session.flush()
+    for org, year, status, levels in (
+        (world.a, 2025, STATUS_SUBMITTED, {"C1": 2, "C2": 3}),
+        (world.a, 2026, STATUS_SUBMITTED, {"C1": 3, "C2": 3}),
+        (world.b, 2026, STATUS_SUBMITTED, {"C1": 2, "C2": None}),
+        (world.c, 2026, STATUS_DRAFT, {"C1": 4}),
+        (world.s, 2026, STATUS_SUBMITTED, {"C1": 1}),
+    ):
+        item = Assessment(
+            organisation_id=org.id, framework_id=framework.id, year=year, status=status
+        )
+        db.session.add(item)
+        db.session.flush()
+        for code, level in levels.items():
+            db.session.add(
+                Answer(assessment_id=item.id, criterion_id=criteria[code].id, level=level)
+            )
+    db.session.commit()
+
+
+def add_scorecard(world: World) -> None:
+    """T_UP (HEALTHY, higher is better): 10 in 2024, 12 in 2025, W1 5 in 2025: better.
+    T_DOWN (GROWING, lower is better): 10 then 12: worse. T_ONE: one value, 7: no direction."""
+    for code, ambition_code, direction, values in (
+        ("T_UP", "HEALTHY", "up", [(2024, 10), (2025, 12)]),
+        ("T_DOWN", "GROWING", "down", [(2024, 10), (2025, 12)]),
+        ("T_ONE", "HEALTHY", "up", [(2025, 7)]),
+    ):
+        indicator = Indicator(
+            code=code, ambition_id=ambition(ambition_code).id, title=code, unit="%",
+            direction=direction, breakdown_keys="ward",
+        )  # fmt: skip
+        db.session.add(indicator)
+        db.session.flush()
+        for year, number in values:
+            db.session.add(IndicatorValue(indicator_id=indicator.id, year=year, value=number))
+        if code == "T_UP":
+            db.session.add(
+                IndicatorValue(
+                    indicator_id=indicator.id,
+                    year=2025,
+                    breakdown="ward",
+                    category=world.w1.name,
+                    value=5,
+                )
+            )
     db.session.commit()

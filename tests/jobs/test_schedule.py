@@ -24,6 +24,8 @@ EVERY_JOB = {
     "exchange-recompute-suggestions",
     "pledge-overdue-reminders",
     "assessment-overdue-action-reminders",
+    "insights-nightly",
+    "insights-pending",
 }
 # Every minute or more often, so work lost with Redis or a worker is picked up within a minute.
 FREQUENT = {
@@ -31,12 +33,14 @@ FREQUENT = {
     "release-overdue-retries",
     "resend-unsent-emails",
     "resume-stalled-csv-imports",
+    "insights-pending",
 }
 DAILY = {
     "exchange-expire-listings",
     "exchange-recompute-suggestions",
     "pledge-overdue-reminders",
     "assessment-overdue-action-reminders",
+    "insights-nightly",
 }
 
 
@@ -68,7 +72,7 @@ def test_a_cron_tick_twice_in_a_row_runs_nothing_the_second_time(app, run_jobs):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["jobs", "run-periodic"])
     assert first.exit_code == 0, first.output
-    assert "Started 9 due periodic jobs" in first.output
+    assert "Started 11 due periodic jobs" in first.output
     second = runner.invoke(args=["jobs", "run-periodic"])
     assert second.exit_code == 0, second.output
     assert "Started 0 due periodic jobs: none." in second.output
