@@ -17,6 +17,7 @@ from portal.extensions import db
 from portal.insights import aggregate, jobs, read
 from portal.insights.models import CURRENT, InsightFigure, InsightSnapshot
 from portal.jobs import enqueue
+from portal.orgs.models import STATUS_SUSPENDED
 from tests.insights.world import World, activity, build_world
 
 
@@ -215,3 +216,15 @@ def test_reads_cost_the_same_number_of_queries_with_10x_the_data(
     with count_queries() as large:
         read_dashboard()
     assert large.count == small.count
+
+
+@pytest.mark.usefixtures("auto_refresh")
+def test_suspending_an_organisation_takes_it_out_of_the_figures(world: World, run_jobs) -> None:
+    assert read.total("activities.count").value == 4
+    world.a.status = STATUS_SUSPENDED
+    db.session.commit()
+    run_jobs()
+    db.session.expire_all()
+    # A led a1 and a2; B's a3 and C's a4 remain.
+    assert read.total("activities.count").value == 2
+    assert read.total("activities.organisations").value == 2
