@@ -35,6 +35,7 @@ from sqlalchemy import (
     literal,
     null,
     select,
+    text,
     union_all,
     update,
 )
@@ -981,6 +982,14 @@ def _one_run_at_a_time() -> None:
         db.session.execute(select(func.pg_advisory_xact_lock(REFRESH_LOCK_KEY)))
 
 
+def _no_jit_for_this_run() -> None:
+    """Turn PostgreSQL's JIT compiler off for this transaction only. The planner over-estimates
+    these grouped statements (millions of rows expected, a few thousand returned), so JIT
+    compiled them every run: 80% of a city-scale refresh (6.2 of 7.6 s in one statement)."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL jit = off"))
+
+
 def refresh(*, fail_after: int | None = None) -> InsightSnapshot:
     """Compute a new snapshot and make it current, all in the caller's transaction.
 
@@ -989,6 +998,7 @@ def refresh(*, fail_after: int | None = None) -> InsightSnapshot:
     the new ones, whole. `fail_after` stops after that many statements (tests of a failed run).
     """
     _one_run_at_a_time()
+    _no_jit_for_this_run()
     snapshot = InsightSnapshot()
     db.session.add(snapshot)
     db.session.flush()

@@ -260,3 +260,16 @@ def test_median_days_to_match_and_to_delivery(world: World) -> None:
     }
     assert value("exchange.median_days_to_delivery") == 6
     assert read.total("exchange.median_days_to_match").org_count == 3
+
+
+@pytest.mark.postgres
+def test_a_refresh_runs_without_postgresqls_jit_and_leaves_the_setting_alone(world: World) -> None:
+    """JIT compiling cost 80% of a city-scale refresh; it is off for the refresh only."""
+    from sqlalchemy import text
+
+    before = db.session.scalar(text("SELECT current_setting('jit')"))
+    db.session.commit()
+    refresh()
+    assert db.session.scalar(text("SELECT current_setting('jit')")) == "off"
+    db.session.commit()
+    assert db.session.scalar(text("SELECT current_setting('jit')")) == before
