@@ -14,8 +14,9 @@ wards, goals, kinds and networks only.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sqlalchemy import (
@@ -25,6 +26,7 @@ from sqlalchemy import (
     Select,
     String,
     Table,
+    and_,
     bindparam,
     case,
     cast,
@@ -84,7 +86,17 @@ from ..pledges.models import (
 from ..scorecard.breakdowns import CITYWIDE
 from ..scorecard.models import Indicator, IndicatorValue, WardDeprivation
 from . import measures as m
-from .models import CURRENT, FAILED, SUPERSEDED, InsightFigure, InsightSnapshot
+from .models import (
+    CURRENT,
+    FAILED,
+    SUPERSEDED,
+    InsightChange,
+    InsightFact,
+    InsightFactLink,
+    InsightFigure,
+    InsightFigureDelta,
+    InsightSnapshot,
+)
 
 FIGURES: Table = InsightFigure.__table__  # type: ignore[assignment]
 # A running pledge is at risk when its delivered share is this many points behind time elapsed.
@@ -149,6 +161,15 @@ class Family:
     all_period: bool = True
     # The base column whose median is the family's one aggregate (not a GROUP BY aggregate).
     median: str | None = None
+    # The base's value columns, kept in the facts' v1, v2... in this order.
+    values: tuple[str, ...] = ()
+    # Its figures are sums over organisations (counts, totals, distinct organisations), so an
+    # incremental run can subtract one organisation's and add them again. Not a median or share.
+    additive: bool = True
+
+    @property
+    def measures(self) -> tuple[str, ...]:
+        return tuple(a.measure for a in self.aggregates)
 
 
 def _year(day: Any) -> ColumnElement[str]:
@@ -177,12 +198,14 @@ def _ambitions_of(family: Family) -> Any:
     parts = []
     if family.goals is not None:
         g = family.goals().subquery("gl")
-        parts.append(select(g.c.eid, Goal.ambition_id).join(Goal, Goal.id == g.c.goal_id))
+        parts.append(
+            select(g.c.eid, g.c.org_id, Goal.ambition_id).join(Goal, Goal.id == g.c.goal_id)
+        )
     if family.ambitions is not None:
         parts.append(family.ambitions())
     linked = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("al")
     return (
-        select(linked.c.eid, Ambition.code.label("ambition"))
+        select(linked.c.eid, linked.c.org_id, Ambition.code.label("ambition"))
         .join(Ambition, Ambition.id == linked.c.ambition_id)
         .distinct()
         .subquery("am")
@@ -192,7 +215,7 @@ def _ambitions_of(family: Family) -> Any:
 def _goals_with_ambition(goals: Select) -> Any:
     g = goals.subquery("gl2")
     return (
-        select(g.c.eid, g.c.goal_id, Ambition.code.label("ambition"))
+        select(g.c.eid, g.c.org_id, g.c.goal_id, Ambition.code.label("ambition"))
         .join(Goal, Goal.id == g.c.goal_id)
         .join(Ambition, Ambition.id == Goal.ambition_id)
         .distinct()
@@ -203,7 +226,7 @@ def _goals_with_ambition(goals: Select) -> Any:
 def _ward_codes(wards: Select) -> Any:
     w = wards.subquery("wl")
     return (
-        select(w.c.eid, Ward.ons_code.label("ward_code"))
+        select(w.c.eid, w.c.org_id, Ward.ons_code.label("ward_code"))
         .join(Ward, Ward.id == w.c.ward_id)
         .distinct()
         .subquery("wm")
@@ -213,7 +236,7 @@ def _ward_codes(wards: Select) -> Any:
 def _deciles(wards: Select) -> Any:
     w = wards.subquery("wl2")
     return (
-        select(w.c.eid, WardDeprivation.decile.label("decile"))
+        select(w.c.eid, w.c.org_id, WardDeprivation.decile.label("decile"))
         .join(WardDeprivation, WardDeprivation.ward_id == w.c.ward_id)
         .distinct()
         .subquery("dm")
@@ -226,6 +249,12 @@ def _networks() -> Any:
         .where(NetworkMembership.status == REQUEST_ACCEPTED)
         .subquery("nm")
     )
+
+
+def _same_thing(links: Any, e: Any) -> ColumnElement[bool]:
+    """A link row of a base row: the same thing counted for the same organisation (a thing can
+    be counted for several: an activity for its lead and each partner)."""
+    return (links.c.eid == e.c.eid) & (links.c.org_id == e.c.org_id)
 
 
 def _grouped(
@@ -248,12 +277,12 @@ def _grouped(
     ambitions = None
     if scoped:
         ambitions = _ambitions_of(family)
-        query = query.join(ambitions, ambitions.c.eid == e.c.eid)
+        query = query.join(ambitions, _same_thing(ambitions, e))
         grouped["ambition"] = ambitions.c.ambition
     if "goal" in dims:
         assert goals_query is not None
         goals = _goals_with_ambition(goals_query)
-        condition = goals.c.eid == e.c.eid
+        condition = _same_thing(goals, e)
         if ambitions is not None:
             condition = condition & (goals.c.ambition == ambitions.c.ambition)
         query = query.join(goals, condition)
@@ -261,12 +290,12 @@ def _grouped(
     if "ward" in dims:
         assert family.wards is not None
         wards = _ward_codes(family.wards())
-        query = query.join(wards, wards.c.eid == e.c.eid)
+        query = query.join(wards, _same_thing(wards, e))
         grouped["ward_code"] = wards.c.ward_code
     if "decile" in dims:
         assert family.wards is not None
         deciles = _deciles(family.wards())
-        query = query.join(deciles, deciles.c.eid == e.c.eid)
+        query = query.join(deciles, _same_thing(deciles, e))
         grouped["decile"] = deciles.c.decile
     if "org_kind" in dims:
         query = query.join(Organisation, Organisation.id == e.c.org_id)
@@ -317,8 +346,12 @@ def _median(
     ).group_by(*keys)
 
 
-def family_statements(family: Family, snapshot_id: Any) -> list[tuple[str, Executable]]:
-    """The family's INSERT ... SELECT statements, one per breakdown set."""
+def family_statements(
+    family: Family, snapshot_id: Any, *, into: Table | None = None, sign: int = 1
+) -> list[tuple[str, Executable]]:
+    """The family's INSERT ... SELECT statements, one per breakdown set, into the figures (or
+    `into`), values and organisation counts multiplied by `sign`."""
+    target = FIGURES if into is None else into
     statements: list[tuple[str, Executable]] = []
     for dims in family.grouping_sets:
         if ("ward" in dims or "decile" in dims) and family.wards is None:
@@ -348,15 +381,15 @@ def family_statements(family: Family, snapshot_id: Any) -> list[tuple[str, Execu
                 grouped.c.org_kind,
                 grouped.c.network_id,
                 grouped.c.dimension,
-                grouped.c[f"v{index}"],
-                grouped.c.org_count,
+                grouped.c[f"v{index}"] * sign if sign != 1 else grouped.c[f"v{index}"],
+                grouped.c.org_count * sign if sign != 1 else grouped.c.org_count,
             )
             if family.has_dimension and not aggregate.by_dimension:
                 row = row.where(grouped.c.dimension.is_(None))
             rows.append(row)
         body = union_all(*rows) if len(rows) > 1 else rows[0]
         name = f"{family.name}:{'+'.join(dims) or 'total'}"
-        statements.append((name, insert(FIGURES).from_select(list(OUTPUT_COLUMNS), body)))
+        statements.append((name, insert(target).from_select(list(OUTPUT_COLUMNS), body)))
     return statements
 
 
@@ -417,6 +450,7 @@ def _sum(column: str) -> Callable[[Any], ColumnElement[Any]]:
 ACTIVITIES = Family(
     name="activities",
     base=_activities_base,
+    values=("people", "hours", "spend"),
     wards=_activity_wards,
     goals=_activity_goals,
     aggregates=(
@@ -561,6 +595,7 @@ def _pledges_base() -> Select:
 PLEDGES = Family(
     name="pledges",
     base=_pledges_base,
+    values=("promised", "delivered", "at_risk", "lapsed"),
     wards=lambda: select(
         pledge_wards.c.pledge_id.label("eid"), pledge_wards.c.ward_id.label("ward_id")
     ),
@@ -639,6 +674,7 @@ OFFERS = Family(
 REQUESTS = Family(
     name="requests",
     base=lambda: _listings_base(SIDE_REQUEST),
+    values=("open", "unmet"),
     wards=_listing_wards,
     ambitions=_listing_ambitions,
     has_dimension=True,
@@ -689,6 +725,7 @@ AGREED = Family(
 DELIVERED = Family(
     name="matches_delivered",
     base=lambda: _matches_base((MATCH_DELIVERED,)),
+    values=("quantity",),
     wards=_listing_wards,
     ambitions=_listing_ambitions,
     has_dimension=True,
@@ -744,6 +781,8 @@ DAYS_TO_MATCH = Family(
     wards=_listing_wards,
     ambitions=_listing_ambitions,
     median="days",
+    values=("days",),
+    additive=False,
     aggregates=(Aggregate(m.EXCHANGE_MEDIAN_DAYS_TO_MATCH, lambda c: c.days),),
 )
 DAYS_TO_DELIVERY = Family(
@@ -752,6 +791,8 @@ DAYS_TO_DELIVERY = Family(
     wards=_listing_wards,
     ambitions=_listing_ambitions,
     median="days",
+    values=("days",),
+    additive=False,
     aggregates=(Aggregate(m.EXCHANGE_MEDIAN_DAYS_TO_DELIVERY, lambda c: c.days),),
 )
 
@@ -810,6 +851,9 @@ def _levels_base() -> Select:
 SUBMISSIONS = Family(
     name="submissions",
     base=_submission_base,
+    values=("submitted",),
+    # A share is not a sum over organisations: recomputed whole (one row per organisation).
+    additive=False,
     wards=_organisation_wards,
     yearly=True,
     all_period=False,
@@ -924,19 +968,173 @@ def scorecard_statements(snapshot_id: Any) -> list[tuple[str, Executable]]:
     return statements
 
 
+# ---------------------------------------------------------------- facts
+
+FACTS: Table = InsightFact.__table__  # type: ignore[assignment]
+LINKS: Table = InsightFactLink.__table__  # type: ignore[assignment]
+DELTAS: Table = InsightFigureDelta.__table__  # type: ignore[assignment]
+VALUE_COLUMNS = ("v1", "v2", "v3", "v4")
+LINK_KINDS = (("ward", "ward_id"), ("goal", "goal_id"), ("ambition", "ambition_id"))
+KEY_COLUMNS = OUTPUT_COLUMNS[1:-2]  # measure, period, ambition ... dimension
+
+
+def _orgs() -> BindParameter[Any]:
+    """The organisations an incremental run recounts (a list, expanded into IN (...))."""
+    return bindparam("orgs", expanding=True)
+
+
+def _link_source(family: Family, kind: str) -> Callable[[], Select] | None:
+    return {"ward": family.wards, "goal": family.goals, "ambition": family.ambitions}[kind]
+
+
+def fact_statements(family: Family, *, restricted: bool) -> list[tuple[str, Executable]]:
+    """Copy the family's base rows and links into the facts: every organisation's, or (with
+    `restricted`) those of the organisations bound as `orgs`, after deleting theirs."""
+    statements: list[tuple[str, Executable]] = []
+    if restricted:
+        for table in (FACTS, LINKS):
+            statements.append(
+                (
+                    f"{family.name}:forget {table.name}",
+                    delete(table).where(table.c.family == family.name, table.c.org_id.in_(_orgs())),
+                )
+            )
+    base = family.base().subquery("src")
+    values: list[ColumnElement[Any]] = [base.c[name] for name in family.values]
+    values += [cast(null(), Numeric(20, 4))] * (len(VALUE_COLUMNS) - len(values))
+    rows = select(
+        literal(family.name, String),
+        base.c.eid,
+        base.c.org_id,
+        cast(null(), Date) if family.yearly else base.c.day,
+        base.c.year if family.yearly else cast(null(), Integer),
+        base.c.dimension if family.has_dimension else cast(null(), String),
+        *values,
+    )
+    if restricted:
+        rows = rows.where(base.c.org_id.in_(_orgs()))
+    columns = ["family", "eid", "org_id", "day", "year", "dimension", *VALUE_COLUMNS]
+    statements.append((f"{family.name}:facts", insert(FACTS).from_select(columns, rows)))
+    for kind, label in LINK_KINDS:
+        source = _link_source(family, kind)
+        if source is None:
+            continue
+        linked = source().subquery("ls")
+        links = (
+            select(
+                literal(family.name, String),
+                literal(kind, String),
+                FACTS.c.eid,
+                FACTS.c.org_id,
+                linked.c[label],
+            )
+            .select_from(FACTS)
+            .join(linked, linked.c.eid == FACTS.c.eid)
+            .where(FACTS.c.family == family.name)
+            .distinct()
+        )
+        if restricted:
+            links = links.where(FACTS.c.org_id.in_(_orgs()))
+        statements.append(
+            (
+                f"{family.name}:{kind} links",
+                insert(LINKS).from_select(["family", "kind", "eid", "org_id", "ref_id"], links),
+            )
+        )
+    return statements
+
+
+def _facts_base(family: Family, restricted: bool) -> Select:
+    f = FACTS.c
+    day = f.year.label("year") if family.yearly else f.day.label("day")
+    values = [
+        f[column].label(name) for column, name in zip(VALUE_COLUMNS, family.values, strict=False)
+    ]
+    dimension = [f.dimension] if family.has_dimension else []
+    query = select(f.eid, f.org_id, day, *values, *dimension).where(f.family == family.name)
+    return query.where(f.org_id.in_(_orgs())) if restricted else query
+
+
+def _facts_links(family: Family, kind: str, label: str, restricted: bool) -> Select:
+    c = LINKS.c
+    query = select(c.eid, c.org_id, c.ref_id.label(label)).where(
+        c.family == family.name, c.kind == kind
+    )
+    return query.where(c.org_id.in_(_orgs())) if restricted else query
+
+
+def counted_from_facts(family: Family, *, restricted: bool = False) -> Family:
+    """The family with its base and links read from the facts (of the `orgs` only, when
+    `restricted`): what every figure is computed from."""
+
+    def links(kind: str, label: str) -> Callable[[], Select] | None:
+        if _link_source(family, kind) is None:
+            return None
+        return partial(_facts_links, family, kind, label, restricted)
+
+    return replace(
+        family,
+        base=partial(_facts_base, family, restricted),
+        wards=links("ward", "ward_id"),
+        goals=links("goal", "goal_id"),
+        ambitions=links("ambition", "ambition_id"),
+    )
+
+
+def _clear_facts() -> list[tuple[str, Executable]]:
+    if db.engine.dialect.name == "postgresql":
+        # Not MVCC-safe for readers of the facts, but only refreshes (one at a time) read them.
+        return [("facts:clear", text("TRUNCATE insight_facts, insight_fact_links"))]
+    return [("facts:clear", delete(FACTS)), ("links:clear", delete(LINKS))]
+
+
 # Built once per database dialect (building and compiling them takes longer than running them on
-# a small database); the snapshot id and today's dates are bound parameters.
+# a small database); the snapshot id, today's dates and the organisations are bound parameters.
 _STATEMENTS: dict[str, list[tuple[str, Executable]]] = {}
+_INCREMENTAL: dict[tuple[str, str], list[tuple[str, Executable]]] = {}
 
 
 def _statements() -> list[tuple[str, Executable]]:
+    """A full run: rebuild every fact, then every figure from the facts."""
     dialect = db.engine.dialect.name
     if dialect not in _STATEMENTS:
         snapshot_id = bindparam("snapshot_id", type_=Integer)
-        _STATEMENTS[dialect] = [
-            stmt for family in families() for stmt in family_statements(family, snapshot_id)
-        ] + scorecard_statements(snapshot_id)
+        statements = _clear_facts()
+        for family in families():
+            statements += fact_statements(family, restricted=False)
+        for family in families():
+            statements += family_statements(counted_from_facts(family), snapshot_id)
+        _STATEMENTS[dialect] = statements + scorecard_statements(snapshot_id)
     return _STATEMENTS[dialect]
+
+
+def _incremental_statements(family: Family) -> list[tuple[str, Executable]]:
+    """An incremental run of one family for the organisations bound as `orgs`.
+
+    Additive: their figures from the old facts into the deltas, negated; their facts rebuilt;
+    their figures from the new facts, added. Otherwise: their facts rebuilt, then the family's
+    figures computed again whole from the facts (medians, shares)."""
+    key = (db.engine.dialect.name, family.name)
+    if key not in _INCREMENTAL:
+        snapshot_id = bindparam("snapshot_id", type_=Integer)
+        facts = fact_statements(family, restricted=True)
+        if family.additive:
+            theirs = counted_from_facts(family, restricted=True)
+            _INCREMENTAL[key] = [
+                *family_statements(theirs, snapshot_id, into=DELTAS, sign=-1),
+                *facts,
+                *family_statements(theirs, snapshot_id, into=DELTAS, sign=1),
+            ]
+        else:
+            forget = delete(FIGURES).where(
+                FIGURES.c.snapshot_id == snapshot_id, FIGURES.c.measure.in_(family.measures)
+            )
+            _INCREMENTAL[key] = [
+                *facts,
+                (f"{family.name}:forget figures", forget),
+                *family_statements(counted_from_facts(family), snapshot_id),
+            ]
+    return _INCREMENTAL[key]
 
 
 def statement_parameters(snapshot_id: int, today: date | None = None) -> dict[str, Any]:
@@ -990,15 +1188,204 @@ def _no_jit_for_this_run() -> None:
         db.session.execute(text("SET LOCAL jit = off"))
 
 
-def refresh(*, fail_after: int | None = None) -> InsightSnapshot:
-    """Compute a new snapshot and make it current, all in the caller's transaction.
+# The families a change can move (an organisation's own wards: its self-assessment figures).
+FAMILIES_OF_CHANGE: dict[str, tuple[str, ...]] = {
+    "activity": ("activities", "participation"),
+    "pledge": ("pledges",),
+    "listing": (
+        "offers",
+        "requests",
+        "matches_agreed",
+        "matches_delivered",
+        "days_to_match",
+        "days_to_delivery",
+    ),
+    "assessment": ("submissions", "levels"),
+    "organisation": ("submissions", "levels"),
+}
+# More organisations than this in one run (an import, a bulk change): a full run is cheaper.
+INCREMENTAL_LIMIT = 200
 
-    The new snapshot is written while the old one stays current; one UPDATE then swaps them and
-    the superseded ones are deleted, so readers (who read only `current`) see the old figures or
-    the new ones, whole. `fail_after` stops after that many statements (tests of a failed run).
+
+@dataclass
+class Plan:
+    """What an incremental run recounts: per family, the organisations; and the scorecard."""
+
+    organisations: dict[str, set[int]] = field(default_factory=dict)
+    scorecard: bool = False
+
+
+def _counted_for(kind: str, ids: list[int]) -> set[int]:
+    """The organisations whose figures a change to these rows can move: the rows' organisations
+    now (from the data) and before (from the facts, which still hold the old rows)."""
+    families_ = FAMILIES_OF_CHANGE[kind]
+    before = select(FACTS.c.org_id).where(FACTS.c.family.in_(families_), FACTS.c.eid.in_(ids))
+    offer, request = aliased(Listing), aliased(Listing)
+    now: list[Select] = {
+        "activity": lambda: [
+            select(Activity.lead_organisation_id).where(Activity.id.in_(ids)),
+            select(activity_partners.c.organisation_id).where(
+                activity_partners.c.activity_id.in_(ids)
+            ),
+        ],
+        "pledge": lambda: [select(Pledge.organisation_id).where(Pledge.id.in_(ids))],
+        "listing": lambda: [
+            select(Listing.organisation_id).where(Listing.id.in_(ids)),
+            select(offer.organisation_id)
+            .join(ExchangeMatch, ExchangeMatch.offer_id == offer.id)
+            .where(ExchangeMatch.request_id.in_(ids)),
+            select(request.organisation_id)
+            .join(ExchangeMatch, ExchangeMatch.request_id == request.id)
+            .where(ExchangeMatch.offer_id.in_(ids)),
+        ],
+        "assessment": lambda: [select(Assessment.organisation_id).where(Assessment.id.in_(ids))],
+        "organisation": lambda: [select(Organisation.id).where(Organisation.id.in_(ids))],
+    }[kind]()
+    found = db.session.scalars(union_all(before, *now)).all()
+    return {org for org in found if org is not None}
+
+
+def _plan(changes: list[Any]) -> Plan | None:
+    """The incremental run for these changes, or None when only a full run will do."""
+    plan = Plan()
+    ids: dict[str, list[int]] = {}
+    for change in changes:
+        if change.kind == "all":
+            return None
+        if change.kind == "scorecard":
+            plan.scorecard = True
+        elif change.ref_id is not None:
+            ids.setdefault(change.kind, []).append(change.ref_id)
+    for kind, refs in ids.items():
+        organisations = _counted_for(kind, sorted(set(refs)))
+        for family in FAMILIES_OF_CHANGE[kind]:
+            plan.organisations.setdefault(family, set()).update(organisations)
+    if any(len(orgs) > INCREMENTAL_LIMIT for orgs in plan.organisations.values()):
+        return None
+    return plan
+
+
+def _key(table: Any, column: str) -> ColumnElement[Any]:
+    """A breakdown column with NULL ("all") as a value that compares equal (and hashes)."""
+    blank: Any = -1 if isinstance(table.c[column].type, Integer) else ""
+    return func.coalesce(table.c[column], blank)
+
+
+def _same_figure(one: Any, other: Any) -> ColumnElement[bool]:
+    return and_(*(_key(one, column) == _key(other, column) for column in KEY_COLUMNS))
+
+
+def _apply_deltas(snapshot_id: int, measures: set[str]) -> None:
+    """Add the summed deltas to the current figures: update those there, insert new ones and
+    delete those no organisation counts any more."""
+    d = DELTAS.c
+    keys = [d[column] for column in KEY_COLUMNS]
+    summed = (
+        select(*keys, func.sum(d.value).label("value"), func.sum(d.org_count).label("org_count"))
+        .group_by(*keys)
+        .having((func.sum(d.value) != 0) | (func.sum(d.org_count) != 0))
+        .subquery("d")
+    )
+    db.session.execute(
+        update(FIGURES)
+        .where(FIGURES.c.snapshot_id == snapshot_id, _same_figure(FIGURES, summed))
+        .values(
+            value=func.round(FIGURES.c.value + summed.c.value, 4),
+            org_count=FIGURES.c.org_count + summed.c.org_count,
+        )
+    )
+    existing = FIGURES.alias("existing")
+    there = (
+        select(existing.c.id)
+        .where(existing.c.snapshot_id == snapshot_id, _same_figure(existing, summed))
+        .exists()
+    )
+    new = select(
+        literal(snapshot_id, Integer),
+        *(summed.c[column] for column in KEY_COLUMNS),
+        summed.c.value,
+        summed.c.org_count,
+    ).where(~there)
+    db.session.execute(insert(FIGURES).from_select(list(OUTPUT_COLUMNS), new))
+    db.session.execute(
+        delete(FIGURES).where(
+            FIGURES.c.snapshot_id == snapshot_id,
+            FIGURES.c.measure.in_(measures),
+            FIGURES.c.org_count <= 0,
+        )
+    )
+
+
+def _scorecard_again(snapshot_id: int, parameters: dict[str, Any]) -> None:
+    db.session.execute(
+        delete(FIGURES).where(
+            FIGURES.c.snapshot_id == snapshot_id,
+            FIGURES.c.measure.in_((m.SCORECARD_LATEST, m.SCORECARD_DIRECTION)),
+        )
+    )
+    for _name, statement in scorecard_statements(bindparam("snapshot_id", type_=Integer)):
+        db.session.execute(statement, parameters)
+
+
+def _incremental(snapshot: InsightSnapshot, plan: Plan, fail_after: int | None) -> InsightSnapshot:
+    """Recount the planned organisations' figures in the current snapshot, in place: readers
+    see the figures before the run or after it, as the transaction commits whole."""
+    db.session.execute(delete(InsightFigureDelta))
+    parameters = statement_parameters(snapshot.id)
+    done = 0
+    moved: set[str] = set()
+    for family in families():
+        organisations = plan.organisations.get(family.name)
+        if not organisations:
+            continue
+        bound = {**parameters, "orgs": sorted(organisations)}
+        for name, statement in _incremental_statements(family):
+            if fail_after is not None and done >= fail_after:
+                raise RuntimeError(f"Refresh stopped before {name} (fail_after={fail_after})")
+            db.session.execute(statement, bound)
+            done += 1
+        if family.additive:
+            moved.update(family.measures)
+    if moved:
+        _apply_deltas(snapshot.id, moved)
+    if plan.scorecard:
+        _scorecard_again(snapshot.id, parameters)
+    snapshot.computed_at = utcnow()
+    # A run that failed before this one is made good.
+    db.session.execute(delete(InsightSnapshot).where(InsightSnapshot.status == FAILED))
+    db.session.flush()
+    return snapshot
+
+
+def refresh(*, fail_after: int | None = None, incremental: bool = False) -> InsightSnapshot:
+    """Bring the figures up to date, all in the caller's transaction, and return the current
+    snapshot. It takes every recorded change; with `incremental` (a run after edits), it
+    recounts only the organisations they concern when it can, else it runs in full.
+
+    A full run writes a new snapshot while the old one stays current; one UPDATE then swaps them
+    and the superseded ones are deleted, so readers (who read only `current`) see the old
+    figures or the new ones, whole. `fail_after` stops after that many statements (tests of a
+    failed run).
     """
     _one_run_at_a_time()
     _no_jit_for_this_run()
+    changes = db.session.execute(
+        select(InsightChange.id, InsightChange.kind, InsightChange.ref_id)
+    ).all()
+    if changes:
+        latest = max(change.id for change in changes)
+        db.session.execute(delete(InsightChange).where(InsightChange.id <= latest))
+    if incremental:
+        current = db.session.scalar(
+            select(InsightSnapshot).where(InsightSnapshot.status == CURRENT)
+        )
+        plan = _plan(list(changes)) if current is not None else None
+        if current is not None and plan is not None:
+            return _incremental(current, plan, fail_after)
+    return _full(fail_after)
+
+
+def _full(fail_after: int | None) -> InsightSnapshot:
     snapshot = InsightSnapshot()
     db.session.add(snapshot)
     db.session.flush()

@@ -18,7 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import event, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from ..activities.models import Activity, PartnerTag
@@ -31,7 +31,7 @@ from ..orgs.models import NetworkMembership, Organisation
 from ..pledges.models import Pledge, PledgeExchangeLink, PledgeRevision, ProgressUpdate, ProxyValue
 from ..scorecard.models import IndicatorValue, WardDeprivation
 from .aggregate import refresh
-from .models import FAILED, InsightSnapshot, InsightState
+from .models import FAILED, InsightChange, InsightSnapshot, InsightState
 
 log = logging.getLogger(__name__)
 _CHANGED_KEY = "insights_data_changed"
@@ -55,6 +55,42 @@ TRACKED = (
 )
 
 
+Change = tuple[str, int | None]
+
+
+def changes_of(obj: Any) -> list[Change]:
+    """What a flushed row changes for the figures: the rows an incremental run recounts the
+    organisations of (see `aggregate.FAMILIES_OF_CHANGE`), the scorecard, or everything."""
+    if isinstance(obj, Activity):
+        return [("activity", obj.id)]
+    if isinstance(obj, PartnerTag):
+        return [("activity", obj.activity_id)]
+    if isinstance(obj, Pledge):
+        return [("pledge", obj.id)]
+    if isinstance(obj, ProgressUpdate | PledgeRevision | PledgeExchangeLink):
+        return [("pledge", obj.pledge_id)]
+    if isinstance(obj, Listing):
+        return [("listing", obj.id)]
+    if isinstance(obj, ExchangeMatch):
+        return [("listing", obj.offer_id), ("listing", obj.request_id)]
+    if isinstance(obj, Assessment):
+        return [("assessment", obj.id)]
+    if isinstance(obj, Answer):
+        return [("assessment", obj.assessment_id)]
+    if isinstance(obj, IndicatorValue):
+        return [("scorecard", None)]
+    if isinstance(obj, Organisation):
+        state = inspect(obj)
+        counted_differently = state.deleted or any(
+            state.attrs[name].history.has_changes() for name in ("kind", "status")
+        )
+        if state.persistent and not counted_differently:
+            return [("organisation", obj.id)]
+    # Proxy values, ward deprivation, network memberships, an organisation's kind or status:
+    # they move every figure of many organisations, so a full run.
+    return [("all", None)]
+
+
 def _set_dirty(connection: Any, dirty: bool) -> None:
     """Set the flag; clearing it is a run starting, so that time is kept too."""
     values: dict[str, Any] = {"dirty": dirty}
@@ -70,8 +106,8 @@ def is_dirty() -> bool:
 
 def request_refresh() -> None:
     """Figures are out of date: once the current transaction commits, mark the data dirty and
-    queue a (coalesced) refresh."""
-    db.session.info[_CHANGED_KEY] = True
+    queue a (coalesced) full refresh."""
+    db.session.info.setdefault(_CHANGED_KEY, set()).add(("all", None))
 
 
 def _auto_refresh() -> bool:
@@ -79,19 +115,27 @@ def _auto_refresh() -> bool:
 
 
 def _after_flush(session: Session, flush_context: Any) -> None:
-    if session.info.get(_CHANGED_KEY):
-        return
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, TRACKED) and _auto_refresh():
-            session.info[_CHANGED_KEY] = True
-            return
+    changed = [
+        obj for obj in (*session.new, *session.dirty, *session.deleted) if isinstance(obj, TRACKED)
+    ]
+    if changed and _auto_refresh():
+        found = session.info.setdefault(_CHANGED_KEY, set())
+        for obj in changed:
+            found.update(changes_of(obj))
 
 
 def _after_commit(session: Session) -> None:
-    if not session.info.pop(_CHANGED_KEY, False):
+    changes = session.info.pop(_CHANGED_KEY, None)
+    if not changes:
         return
-    # Its own short transaction, after the change committed: no lock held with the edit's.
+    # Its own short transaction, after the change committed: no lock held with the edit's. A
+    # process that dies between the two leaves the change to the nightly run.
     with db.engine.begin() as connection:
+        if ("all", None) in changes:
+            changes = {("all", None)}
+        connection.execute(
+            insert(InsightChange), [{"kind": kind, "ref_id": ref} for kind, ref in changes]
+        )
         _set_dirty(connection, True)
         last_start = connection.scalar(select(InsightState.started_at).where(InsightState.id == 1))
     if not current_app.config.get("REDIS_URL") and last_start is not None:
@@ -117,14 +161,16 @@ def install_listeners() -> None:
 
 
 @deterministic_id("refresh-insights-{turn}")
-def refresh_insights(turn: int = 0) -> int:
-    """Compute a new snapshot and make it current; returns its id. A failure records a failed
-    snapshot (the previous one stays current), leaves the data dirty and raises, so the job is
-    retried (RQ retries, or the in-process attempts)."""
+def refresh_insights(turn: int = 0, incremental: bool = True) -> int:
+    """Bring the figures up to date (only the organisations the recorded changes concern, when
+    `incremental` and possible; see `aggregate.refresh`); returns the current snapshot's id. A
+    failure records a failed snapshot (the previous one stays current), leaves the data dirty
+    and raises, so the job is retried (RQ retries, or the in-process attempts); the changes it
+    took are still recorded, as its transaction rolled back."""
     _set_dirty(db.session.connection(), False)
     db.session.commit()
     try:
-        snapshot_id = refresh().id
+        snapshot_id = refresh(incremental=incremental).id
         db.session.commit()
     except Exception as error:
         db.session.rollback()
@@ -145,10 +191,11 @@ def refresh_if_dirty() -> int | None:
 
 
 def refresh_insights_nightly() -> int:
-    """The nightly full run, whatever changed."""
-    return refresh_insights(0)
+    """The nightly full run, whatever changed: pledge statuses move with the date, and it
+    makes good any change whose record a dying process lost."""
+    return refresh_insights(0, incremental=False)
 
 
 def refresh_for_demo() -> None:
     """The demo seeder's last step: real figures for `make run`."""
-    refresh_insights(0)
+    refresh_insights(0, incremental=False)

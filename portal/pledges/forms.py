@@ -294,34 +294,34 @@ class ProgressUpdateForm(FlaskForm):
                 return
 
 
-REASON_FIELD_ARGS: dict[str, Any] = {
-    "widget": GovTextArea(),
-    "filters": [strip_text],
-}
+def reason_field(label: str, description: str, required_message: str) -> TextAreaField:
+    """The reason every audited change to a reported figure asks for (500 characters at most)."""
+    return TextAreaField(
+        label,
+        description=description,
+        validators=[
+            InputRequired(message=required_message),
+            Length(max=500, message="Reason must be 500 characters or fewer"),
+        ],
+        widget=GovTextArea(),
+        filters=[strip_text],
+    )
 
 
 class CorrectionForm(VersionedForm, ProgressUpdateForm):
-    reason = TextAreaField(
+    reason = reason_field(
         "Why are you correcting this report?",
-        description="For example, the hours were counted twice",
-        validators=[
-            InputRequired(message="Enter why you are correcting this report"),
-            Length(max=500, message="Reason must be 500 characters or fewer"),
-        ],
-        **REASON_FIELD_ARGS,
+        "For example, the hours were counted twice",
+        "Enter why you are correcting this report",
     )
     submit = SubmitField("Save correction", widget=GovSubmitInput())
 
 
 class WithdrawReportForm(VersionedForm):
-    reason = TextAreaField(
+    reason = reason_field(
         "Why are you withdrawing this report?",
-        description="For example, it was posted twice",
-        validators=[
-            InputRequired(message="Enter why you are withdrawing this report"),
-            Length(max=500, message="Reason must be 500 characters or fewer"),
-        ],
-        **REASON_FIELD_ARGS,
+        "For example, it was posted twice",
+        "Enter why you are withdrawing this report",
     )
     submit = SubmitField("Withdraw report", widget=GovSubmitInput())
 
@@ -330,14 +330,10 @@ class RevisionForm(VersionedForm):
     """Revise the promise of a pledge that has progress reported: the same rules, and a reason."""
 
     baseline, target, start_date, end_date = promise_fields()
-    reason = TextAreaField(
+    reason = reason_field(
         "Why are you revising the promise?",
-        description="This is shown on the pledge page beside the revision",
-        validators=[
-            InputRequired(message="Enter why you are revising the promise"),
-            Length(max=500, message="Reason must be 500 characters or fewer"),
-        ],
-        **REASON_FIELD_ARGS,
+        "This is shown on the pledge page beside the revision",
+        "Enter why you are revising the promise",
     )
     submit = SubmitField("Revise the promise", widget=GovSubmitInput())
 

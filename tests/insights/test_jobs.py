@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from portal.activities.models import Activity
 from portal.extensions import db
 from portal.insights import aggregate, jobs, read
-from portal.insights.models import CURRENT, InsightFigure, InsightSnapshot
+from portal.insights.models import CURRENT, InsightChange, InsightFigure, InsightSnapshot
 from portal.jobs import enqueue
 from portal.orgs.models import STATUS_SUSPENDED
 from tests.insights.world import World, activity, build_world
@@ -149,11 +149,11 @@ def test_a_failed_run_leaves_the_old_snapshot_current_and_whole(
 ) -> None:
     old = current_snapshot()
     old_id, old_rows = old.id, figure_count(old.id)
-    activity(world.a, date(2026, 2, 1), [world.w1], ["HEALTHY-1"], people=1)
+    added = activity(world.a, date(2026, 2, 1), [world.w1], ["HEALTHY-1"], people=1)
+    db.session.add(InsightChange(kind="activity", ref_id=added.id))  # as the listener records
     db.session.commit()
-    # The run writes some of its statements, then fails half way.
-    half = len(aggregate._statements()) // 2
-    monkeypatch.setattr(jobs, "refresh", lambda: aggregate.refresh(fail_after=half))
+    # The (incremental) run writes some of its statements, then fails.
+    monkeypatch.setattr(jobs, "refresh", lambda **kwargs: aggregate.refresh(fail_after=5, **kwargs))
     with pytest.raises(RuntimeError):
         jobs.refresh_insights(0)
     db.session.expire_all()
@@ -168,7 +168,8 @@ def test_a_failed_run_leaves_the_old_snapshot_current_and_whole(
 def test_a_retry_after_a_failing_run_succeeds(
     world: World, monkeypatch: pytest.MonkeyPatch, run_jobs
 ) -> None:
-    activity(world.a, date(2026, 2, 1), [world.w1], ["HEALTHY-1"], people=1)
+    added = activity(world.a, date(2026, 2, 1), [world.w1], ["HEALTHY-1"], people=1)
+    db.session.add(InsightChange(kind="activity", ref_id=added.id))  # as the listener records
     db.session.commit()
     attempts: list[int] = []
     real = aggregate.refresh
