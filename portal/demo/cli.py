@@ -12,7 +12,18 @@ from .people import DEMO_PASSWORD, demo_logins, seed_people_and_organisations
 
 
 def run_demo_seeders() -> None:
-    """Reference data, people and organisations, then each feature's demo seeder."""
+    """Reference data, people and organisations, then each feature's demo seeder. Edits do not
+    refresh the insights one commit at a time meanwhile: their seeder computes them once, last.
+    """
+    auto_refresh = current_app.config.get("INSIGHTS_AUTO_REFRESH")
+    current_app.config["INSIGHTS_AUTO_REFRESH"] = False
+    try:
+        _seed_everything()
+    finally:
+        current_app.config["INSIGHTS_AUTO_REFRESH"] = auto_refresh
+
+
+def _seed_everything() -> None:
     load_all_reference_data()
     seed_people_and_organisations()
     db.session.commit()

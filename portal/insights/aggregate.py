@@ -595,7 +595,7 @@ def _pledges_base() -> Select:
 PLEDGES = Family(
     name="pledges",
     base=_pledges_base,
-    values=("promised", "delivered", "at_risk", "lapsed"),
+    values=("promised", "delivered"),
     wards=lambda: select(
         pledge_wards.c.pledge_id.label("eid"), pledge_wards.c.ward_id.label("ward_id")
     ),
@@ -617,9 +617,34 @@ PLEDGES = Family(
                 func.coalesce(func.sum(c.promised), 0) - func.coalesce(func.sum(c.delivered), 0)
             ),
         ),
-        Aggregate(m.PLEDGES_AT_RISK, _sum("at_risk")),
-        Aggregate(m.PLEDGES_LAPSED, _sum("lapsed")),
     ),
+)
+
+
+def _only(base: Callable[[], Select], flag: str) -> Callable[[], Select]:
+    """The base's rows with `flag` set: a family of its own, so that its figures' organisation
+    counts (what small-number suppression goes by) are of the organisations with such rows."""
+
+    def rows() -> Select:
+        sub = base().subquery(flag)
+        return select(sub).where(sub.c[flag] == 1)
+
+    return rows
+
+
+PLEDGES_AT_RISK = replace(
+    PLEDGES,
+    name="pledges_at_risk",
+    base=_only(_pledges_base, "at_risk"),
+    values=(),
+    has_dimension=False,
+    aggregates=(Aggregate(m.PLEDGES_AT_RISK, lambda c: func.count(c.eid)),),
+)
+PLEDGES_LAPSED = replace(
+    PLEDGES_AT_RISK,
+    name="pledges_lapsed",
+    base=_only(_pledges_base, "lapsed"),
+    aggregates=(Aggregate(m.PLEDGES_LAPSED, lambda c: func.count(c.eid)),),
 )
 
 
@@ -674,13 +699,19 @@ OFFERS = Family(
 REQUESTS = Family(
     name="requests",
     base=lambda: _listings_base(SIDE_REQUEST),
-    values=("open", "unmet"),
+    values=("open",),
     wards=_listing_wards,
     ambitions=_listing_ambitions,
+    aggregates=(Aggregate(m.EXCHANGE_OPEN_REQUESTS, _sum("open")),),
+)
+UNMET = replace(
+    REQUESTS,
+    name="unmet_requests",
+    base=_only(lambda: _listings_base(SIDE_REQUEST), "unmet"),
+    values=(),
     has_dimension=True,
     aggregates=(
-        Aggregate(m.EXCHANGE_OPEN_REQUESTS, _sum("open")),
-        Aggregate(m.EXCHANGE_UNMET_REQUESTS, _sum("unmet"), by_dimension=True),
+        Aggregate(m.EXCHANGE_UNMET_REQUESTS, lambda c: func.count(c.eid), by_dimension=True),
     ),
 )
 
@@ -883,8 +914,11 @@ def families() -> list[Family]:
         ACTIVITIES,
         PARTICIPATION,
         PLEDGES,
+        PLEDGES_AT_RISK,
+        PLEDGES_LAPSED,
         OFFERS,
         REQUESTS,
+        UNMET,
         AGREED,
         DELIVERED,
         DAYS_TO_MATCH,
@@ -1102,6 +1136,9 @@ def _statements() -> list[tuple[str, Executable]]:
         statements = _clear_facts()
         for family in families():
             statements += fact_statements(family, restricted=False)
+        if dialect == "postgresql":
+            # Statistics for the statements that read them (a few hundred ms at city scale).
+            statements.append(("facts:analyze", text("ANALYZE insight_facts, insight_fact_links")))
         for family in families():
             statements += family_statements(counted_from_facts(family), snapshot_id)
         _STATEMENTS[dialect] = statements + scorecard_statements(snapshot_id)
@@ -1180,21 +1217,25 @@ def _one_run_at_a_time() -> None:
         db.session.execute(select(func.pg_advisory_xact_lock(REFRESH_LOCK_KEY)))
 
 
-def _no_jit_for_this_run() -> None:
-    """Turn PostgreSQL's JIT compiler off for this transaction only. The planner over-estimates
+def _planner_settings_for_this_run() -> None:
+    """For this transaction only: PostgreSQL's JIT compiler off, as the planner over-estimates
     these grouped statements (millions of rows expected, a few thousand returned), so JIT
-    compiled them every run: 80% of a city-scale refresh (6.2 of 7.6 s in one statement)."""
+    compiled them every run (80% of a city-scale refresh, 6.2 of 7.6 s in one statement); and a
+    plan per execution, since the driver prepares statements run often and a generic plan, not
+    knowing the family or the organisations, joins the facts by nested loops (100 ms → 30 s)."""
     if db.engine.dialect.name == "postgresql":
         db.session.execute(text("SET LOCAL jit = off"))
+        db.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
 
 # The families a change can move (an organisation's own wards: its self-assessment figures).
 FAMILIES_OF_CHANGE: dict[str, tuple[str, ...]] = {
     "activity": ("activities", "participation"),
-    "pledge": ("pledges",),
+    "pledge": ("pledges", "pledges_at_risk", "pledges_lapsed"),
     "listing": (
         "offers",
         "requests",
+        "unmet_requests",
         "matches_agreed",
         "matches_delivered",
         "days_to_match",
@@ -1278,6 +1319,10 @@ def _same_figure(one: Any, other: Any) -> ColumnElement[bool]:
 def _apply_deltas(snapshot_id: int, measures: set[str]) -> None:
     """Add the summed deltas to the current figures: update those there, insert new ones and
     delete those no organisation counts any more."""
+    if db.engine.dialect.name == "postgresql":
+        # Fresh rows have no statistics: without them the planner takes the deltas for one row
+        # and matches every figure against every delta (minutes, not milliseconds).
+        db.session.execute(text("ANALYZE insight_figure_deltas"))
     d = DELTAS.c
     keys = [d[column] for column in KEY_COLUMNS]
     summed = (
@@ -1288,7 +1333,11 @@ def _apply_deltas(snapshot_id: int, measures: set[str]) -> None:
     )
     db.session.execute(
         update(FIGURES)
-        .where(FIGURES.c.snapshot_id == snapshot_id, _same_figure(FIGURES, summed))
+        .where(
+            FIGURES.c.snapshot_id == snapshot_id,
+            FIGURES.c.measure.in_(measures),
+            _same_figure(FIGURES, summed),
+        )
         .values(
             value=func.round(FIGURES.c.value + summed.c.value, 4),
             org_count=FIGURES.c.org_count + summed.c.org_count,
@@ -1297,7 +1346,11 @@ def _apply_deltas(snapshot_id: int, measures: set[str]) -> None:
     existing = FIGURES.alias("existing")
     there = (
         select(existing.c.id)
-        .where(existing.c.snapshot_id == snapshot_id, _same_figure(existing, summed))
+        .where(
+            existing.c.snapshot_id == snapshot_id,
+            existing.c.measure.in_(measures),
+            _same_figure(existing, summed),
+        )
         .exists()
     )
     new = select(
@@ -1368,7 +1421,7 @@ def refresh(*, fail_after: int | None = None, incremental: bool = False) -> Insi
     failed run).
     """
     _one_run_at_a_time()
-    _no_jit_for_this_run()
+    _planner_settings_for_this_run()
     changes = db.session.execute(
         select(InsightChange.id, InsightChange.kind, InsightChange.ref_id)
     ).all()

@@ -163,6 +163,10 @@ def test_pledge_figures(world: World) -> None:
     assert value("pledges.promised", ambition="HEALTHY") == 2200
     assert value("pledges.delivered", ambition="GROWING") == 1000
     assert read.total("pledges.count").org_count == 3
+    # At risk: p5 of A only, so one organisation behind the figure (suppression goes by it).
+    at_risk = read.total("pledges.at_risk")
+    assert (at_risk.value, at_risk.org_count) == (1, 1)
+    assert read.total("pledges.lapsed") is None  # none lapsed: no figure, a true zero
 
 
 def test_pledge_figures_agree_with_the_pledge_pages(world: World) -> None:
@@ -181,11 +185,11 @@ def test_exchange_figures(world: World) -> None:
     assert value("exchange.open_requests") == 2
     assert value("exchange.unmet_requests") == 2
     assert by("exchange.unmet_requests", "dimension") == {"skills": 1, "food": 1}
-    # W1's open request was met: a true zero there, shown as 0.
-    assert by("exchange.unmet_requests", "ward_code") == {
-        world.w1.ons_code: 0,
-        world.w3.ons_code: 1,
-    }
+    # W1's open request was met: no figure there, which the tables read as a true zero.
+    assert by("exchange.unmet_requests", "ward_code") == {world.w3.ons_code: 1}
+    # Suppression counts the organisations with unmet requests (C and B), not all requesters.
+    assert read.total("exchange.unmet_requests").org_count == 2
+    assert read.total("exchange.unmet_requests", dimension="skills").org_count == 1
     assert value("exchange.unmet_requests", ambition="GROWING") == 1
     assert value("exchange.matches_agreed") == 2
     assert value("exchange.matches_delivered") == 1
