@@ -26,6 +26,7 @@ from ..core.csv_rows import BYTES_PER_MB
 from ..core.export import csv_response
 from ..core.forms import ambition_choices, ward_choices
 from ..core.pagination import paginate
+from ..core.periods import period_choices, period_dates
 from ..core.reference import all_ambitions, all_goals
 from ..extensions import db
 from ..orgs.access import member_of_org, require_can_publish
@@ -61,6 +62,7 @@ def index() -> ResponseReturnValue:
         )
     ]
     form.period.choices = _period_choices()
+    form.started.choices = period_choices()
     form.network.choices = [("", "All networks")] + [
         (network.id, network.name)
         for network in db.session.scalars(select(Network).order_by(Network.name))
@@ -74,6 +76,7 @@ def index() -> ResponseReturnValue:
         "ward_id": form.ward.data,
         "organisation_id": form.organisation.data,
         "period": (date(year, 1, 1), date(year, 12, 31)) if year and 2000 <= year <= 2100 else None,
+        "started": period_dates(form.started.data),
         "network_id": form.network.data,
         "org_kind": form.org_kind.data if form.org_kind.data in ORGANISATION_KINDS else None,
     }

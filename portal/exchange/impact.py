@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -25,22 +24,6 @@ from .models import (
     exchange_listing_ambitions,
     exchange_listing_wards,
 )
-
-PERIOD = re.compile(r"^(?P<year>20\d\d)(?:-Q(?P<quarter>[1-4]))?$")
-
-
-def period_dates(period: str | None) -> tuple[date, date] | None:
-    """ "2026" -> the year, "2026-Q2" -> April to June 2026 (the insights periods); else None."""
-    found = PERIOD.match(period or "")
-    if not found:
-        return None
-    year = int(found["year"])
-    if not found["quarter"]:
-        return date(year, 1, 1), date(year, 12, 31)
-    quarter = int(found["quarter"])
-    start = date(year, 3 * quarter - 2, 1)
-    end = date(year, 12, 31) if quarter == 4 else date(year, 3 * quarter + 1, 1) - timedelta(days=1)
-    return start, end
 
 
 @dataclass(frozen=True)

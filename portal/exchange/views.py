@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import (
@@ -24,6 +23,7 @@ from ..accounts.access import convenor_of, platform_admin
 from ..core.access import can_see, party_to, public, signed_in
 from ..core.forms import ambition_choices, ward_choices
 from ..core.pagination import paginate
+from ..core.periods import period_choices, period_dates
 from ..core.reference import all_ambitions
 from ..core.templating import format_date
 from ..extensions import db, limiter
@@ -55,7 +55,7 @@ from .forms import (
     MessageForm,
     ReportForm,
 )
-from .impact import ImpactFilters, ambition_impact, delivered_totals, period_dates
+from .impact import ImpactFilters, ambition_impact, delivered_totals
 from .listings import (
     SORTS,
     browse_query,
@@ -491,7 +491,7 @@ def impact() -> ResponseReturnValue:
         all_ambitions() if current_user.is_platform_admin else current_user.convenor_ambitions
     )
     form = ImpactFilterForm(request.args)
-    form.period.choices = _impact_period_choices()
+    form.period.choices = period_choices()
     form.ward.choices = [("", "All wards")] + ward_choices()
     form.network.choices = [("", "All networks")] + [
         (network.id, network.name)
@@ -511,15 +511,6 @@ def impact() -> ResponseReturnValue:
         overall=delivered_totals(filters=filters),
         type_labels=RESOURCE_TYPES,
     )
-
-
-def _impact_period_choices() -> list[tuple[str, str]]:
-    """Each year back to 2020 and its quarters, as the insights dashboards name periods."""
-    choices = [("", "Any time")]
-    for year in range(date.today().year, 2019, -1):
-        choices.append((str(year), str(year)))
-        choices.extend((f"{year}-Q{q}", f"{year} Q{q}") for q in range(1, 5))
-    return choices
 
 
 # ---------------------------------------------------------------------------------------------

@@ -89,7 +89,7 @@ def _drill_down(scope: tables.Scope, wards: list[Ward]) -> Callable[[str], str |
     """Where each headline figure's rows are listed, with the page's filters, so the list
     behind a figure counts what the figure counts (as far as the list's filters go)."""
     ward_id = next((w.id for w in wards if w.ons_code == scope.ward), None)
-    year = int(scope.period) if scope.period.isdigit() else None
+    period = None if scope.period == tables.ALL else scope.period
     ambition_id = scope.ambition.id if scope.ambition else None
     by_organisation: dict[str, Any] = {"network": scope.network_id, "org_kind": scope.org_kind}
 
@@ -99,7 +99,7 @@ def _drill_down(scope: tables.Scope, wards: list[Ward]) -> Callable[[str], str |
                 "activities.index",
                 ambition=ambition_id,
                 ward=ward_id,
-                period=year,
+                started=period,  # the figures date an activity by its start
                 **by_organisation,
             )
         if measure.startswith("pledges."):
@@ -110,7 +110,7 @@ def _drill_down(scope: tables.Scope, wards: list[Ward]) -> Callable[[str], str |
             # For convenors and admins only; the Ambition's own section of the page.
             return url_for(
                 "exchange.impact",
-                period=None if scope.period == tables.ALL else scope.period,
+                period=period,
                 ward=ward_id,
                 **by_organisation,
                 _anchor=f"ambition-{scope.ambition.code}" if scope.ambition else None,

@@ -4,6 +4,7 @@ links to the list behind it with the same filters, and that list counts the same
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from html import unescape
 
 import pytest
@@ -27,10 +28,12 @@ from tests.insights.world import listing, match
 @pytest.fixture
 def network() -> Network:
     """In the network: five VCSE groups and one public anchor; outside it: five VCSE groups
-    and two public anchors. Each leads one HEALTHY activity in 2026 (13 in all; 6 by the
-    network's members; 10 by VCSE groups). The network's five VCSE groups and one VCSE group
-    outside it each deliver an offer against the outside anchor's HEALTHY request (6
-    delivered; 5 offered by the network's members; 6 by VCSE groups)."""
+    and two public anchors. Each leads one HEALTHY activity starting in April 2026, and one
+    VCSE group outside another from December 2025 into 2026 (14 in all, 13 started in 2026;
+    6 by the network's members; 11 by VCSE groups, 10 started in 2026). The network's five
+    VCSE groups and one VCSE group outside it each deliver an offer against the outside
+    anchor's HEALTHY request in May 2026 (6 delivered; 5 offered by the network's members;
+    6 by VCSE groups)."""
     chosen = Network(code="drill-down", name="Drill-down network")
     db.session.add(chosen)
     db.session.flush()
@@ -46,9 +49,13 @@ def network() -> Network:
         )
     for lead in members + outside:
         ActivityFactory(lead_organisation=lead)
+    ActivityFactory(
+        lead_organisation=outside[0], start_date=date(2025, 12, 1), end_date=date(2026, 2, 1)
+    )
     needing = listing(outside[-1], SIDE_REQUEST, "food", ambitions=["HEALTHY"])
     for giver in [*members[:5], outside[0]]:
-        match(listing(giver, SIDE_OFFER, "food", LISTING_MATCHED), needing, MATCH_DELIVERED, 2)
+        offer = listing(giver, SIDE_OFFER, "food", LISTING_MATCHED)
+        match(offer, needing, MATCH_DELIVERED, 2).delivered_at = datetime(2026, 5, 10, 12)
     db.session.commit()
     refresh_insights()
     return chosen
@@ -80,10 +87,12 @@ def page_text_of(html: str) -> str:
 @pytest.mark.parametrize(
     ("filters", "activities", "delivered"),
     [
-        ("", "13", "6"),
+        ("", "14", "6"),
         ("network={network}", "6", "5"),
-        ("org_kind=vcse", "10", "6"),
-        ("period=2026&network={network}", "6", "5"),
+        ("org_kind=vcse", "11", "6"),
+        # A period counts activities by their start: the one from 2025 is not in 2026.
+        ("period=2026&org_kind=vcse", "10", "6"),
+        ("period=2026-Q2&network={network}", "6", "5"),
     ],
 )
 def test_a_filtered_figure_drills_down_to_a_list_with_the_same_total(
@@ -97,7 +106,8 @@ def test_a_filtered_figure_drills_down_to_a_list_with_the_same_total(
     assert headline["Exchanges delivered"] == delivered
     links = _links(dashboard)
     for name, value in (pair.split("=") for pair in query.split("&") if pair):
-        assert f"{name}={value}" in links["Activities"]
+        listed_as = "started" if name == "period" else name
+        assert f"{listed_as}={value}" in links["Activities"]
         assert f"{name}={value}" in links["Exchanges delivered"]
     listed = client.get(links["Activities"])
     assert f"{activities} activities" in page_text(listed)
