@@ -231,6 +231,14 @@ class ActivityFilterForm(FlaskForm):
     period = SelectField(
         "Running during", widget=GovSelect(), coerce=int_or_none, validate_choice=False
     )
+    started = SelectField("Started in", widget=GovSelect(), validate_choice=False)
+    network = SelectField(
+        "Lead organisation's network",
+        widget=GovSelect(),
+        coerce=int_or_none,
+        validate_choice=False,
+    )
+    org_kind = SelectField("Lead organisation's kind", widget=GovSelect(), validate_choice=False)
     submit = SubmitField("Filter", widget=GovSubmitInput())
 
 

@@ -17,7 +17,7 @@ from ..core.locking import check_version
 from ..core.models import Ambition, Goal, Ward, utcnow
 from ..extensions import db
 from ..mail.services import email_link, send_email
-from ..orgs.models import STATUS_APPROVED, Organisation
+from ..orgs.models import REQUEST_ACCEPTED, STATUS_APPROVED, NetworkMembership, Organisation
 from ..orgs.services import counted_organisations, recipients
 from . import csv_import, rules
 from .models import (
@@ -71,6 +71,9 @@ def activities_query(
     ward_id: int | None = None,
     organisation_id: int | None = None,
     period: tuple[date, date] | None = None,
+    started: tuple[date, date] | None = None,
+    network_id: int | None = None,
+    org_kind: str | None = None,
     public_only: bool = False,
     include_suspended: bool = False,
 ) -> Select:
@@ -125,6 +128,25 @@ def activities_query(
     if period:
         start, end = period
         statement = statement.where(Activity.start_date <= end, Activity.end_date >= start)
+    if started:
+        # The insights figures date an activity by its start: their drill-down filters so.
+        statement = statement.where(Activity.start_date.between(*started))
+    # Network and kind are the lead organisation's, as the insights figures count them.
+    if network_id:
+        statement = statement.where(
+            Activity.lead_organisation_id.in_(
+                select(NetworkMembership.organisation_id).where(
+                    NetworkMembership.network_id == network_id,
+                    NetworkMembership.status == REQUEST_ACCEPTED,
+                )
+            )
+        )
+    if org_kind:
+        statement = statement.where(
+            Activity.lead_organisation_id.in_(
+                select(Organisation.id).where(Organisation.kind == org_kind)
+            )
+        )
     return _with_list_details(statement.order_by(Activity.start_date.desc(), Activity.id.desc()))
 
 

@@ -26,10 +26,11 @@ from ..core.csv_rows import BYTES_PER_MB
 from ..core.export import csv_response
 from ..core.forms import ambition_choices, ward_choices
 from ..core.pagination import paginate
+from ..core.periods import period_choices, period_dates
 from ..core.reference import all_ambitions, all_goals
 from ..extensions import db
 from ..orgs.access import member_of_org, require_can_publish
-from ..orgs.models import STATUS_APPROVED, Organisation
+from ..orgs.models import ORGANISATION_KINDS, STATUS_APPROVED, Network, Organisation
 from . import csv_import, links, rules, services
 from .access import visible_activity
 from .forms import ActivityFilterForm, ActivityForm, ImportForm
@@ -61,6 +62,12 @@ def index() -> ResponseReturnValue:
         )
     ]
     form.period.choices = _period_choices()
+    form.started.choices = period_choices()
+    form.network.choices = [("", "All networks")] + [
+        (network.id, network.name)
+        for network in db.session.scalars(select(Network).order_by(Network.name))
+    ]
+    form.org_kind.choices = [("", "All kinds"), *ORGANISATION_KINDS.items()]
     form.validate()
     year = form.period.data
     filters = {
@@ -69,6 +76,9 @@ def index() -> ResponseReturnValue:
         "ward_id": form.ward.data,
         "organisation_id": form.organisation.data,
         "period": (date(year, 1, 1), date(year, 12, 31)) if year and 2000 <= year <= 2100 else None,
+        "started": period_dates(form.started.data),
+        "network_id": form.network.data,
+        "org_kind": form.org_kind.data if form.org_kind.data in ORGANISATION_KINDS else None,
     }
     page = paginate(services.activities_query(viewer=current_user, **filters), per_page=20)
     return render_template(

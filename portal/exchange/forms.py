@@ -271,3 +271,26 @@ class HideForm(FlaskForm):
         ],
     )
     submit = SubmitField("Hide listing", widget=GovSubmitInput())
+
+
+class ImpactFilterForm(FlaskForm):
+    """The impact page's GET filters; the insights dashboards link here with theirs."""
+
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    period = SelectField("Period", widget=GovSelect(), validate_choice=False)
+    ward = SelectField("Ward", widget=GovSelect(), coerce=int_or_none, validate_choice=False)
+    network = SelectField(
+        "Offering organisation's network",
+        widget=GovSelect(),
+        coerce=int_or_none,
+        validate_choice=False,
+    )
+    org_kind = SelectField(
+        "Offering organisation's kind",
+        widget=GovSelect(),
+        choices=[("", "All kinds"), *ORGANISATION_KINDS.items()],
+        validate_choice=False,
+    )
+    submit = SubmitField("Filter", widget=GovSubmitInput())

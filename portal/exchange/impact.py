@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import aliased
 
 from ..core.models import Ambition
 from ..extensions import db
+from ..orgs.models import REQUEST_ACCEPTED, NetworkMembership, Organisation
 from ..orgs.services import counted_organisations
 from .models import (
     LISTING_OPEN,
@@ -20,7 +22,65 @@ from .models import (
     ExchangeMatch,
     Listing,
     exchange_listing_ambitions,
+    exchange_listing_wards,
 )
+
+
+@dataclass(frozen=True)
+class ImpactFilters:
+    """What the impact page is narrowed to, counted as the insights figures count: a delivered
+    exchange by its delivery date, the request's wards and the offering organisation's network
+    and kind; an open listing by the date it was listed, its wards and its organisation."""
+
+    period: tuple[date, date] | None = None
+    ward_id: int | None = None
+    network_id: int | None = None
+    org_kind: str | None = None
+
+
+NO_FILTERS = ImpactFilters()
+
+
+def _organisation_filters(organisation_id: Any, filters: ImpactFilters) -> list[Any]:
+    clauses = []
+    if filters.network_id:
+        clauses.append(
+            organisation_id.in_(
+                select(NetworkMembership.organisation_id).where(
+                    NetworkMembership.network_id == filters.network_id,
+                    NetworkMembership.status == REQUEST_ACCEPTED,
+                )
+            )
+        )
+    if filters.org_kind:
+        clauses.append(
+            organisation_id.in_(
+                select(Organisation.id).where(Organisation.kind == filters.org_kind)
+            )
+        )
+    return clauses
+
+
+def _dated_between(on: Any, filters: ImpactFilters) -> list[Any]:
+    if filters.period is None:
+        return []
+    start, end = filters.period
+    return [
+        on >= datetime.combine(start, time()),
+        on < datetime.combine(end + timedelta(1), time()),
+    ]
+
+
+def _in_ward(listing_id: Any, filters: ImpactFilters) -> list[Any]:
+    if not filters.ward_id:
+        return []
+    return [
+        listing_id.in_(
+            select(exchange_listing_wards.c.listing_id).where(
+                exchange_listing_wards.c.ward_id == filters.ward_id
+            )
+        )
+    ]
 
 
 def delivered_matches_for_organisation(organisation_id: int) -> list[ExchangeMatch]:
@@ -38,10 +98,15 @@ def delivered_matches_for_organisation(organisation_id: int) -> list[ExchangeMat
     )
 
 
-def _delivered_between_counted(statement: Select, offer: Any) -> Select:
+def _delivered_between_counted(
+    statement: Select, offer: Any, filters: ImpactFilters = NO_FILTERS
+) -> Select:
     """Only delivered matches, and only between organisations that count: a suspended one
     counts nowhere, on either side of an exchange. `offer` is the caller's alias of the offer."""
     request = aliased(Listing)
+    delivered_on = func.coalesce(
+        ExchangeMatch.delivered_at, ExchangeMatch.responded_at, ExchangeMatch.created_at
+    )
     return (
         statement.join(offer, ExchangeMatch.offer_id == offer.id)
         .join(request, ExchangeMatch.request_id == request.id)
@@ -49,12 +114,18 @@ def _delivered_between_counted(statement: Select, offer: Any) -> Select:
             ExchangeMatch.status == MATCH_DELIVERED,
             offer.organisation_id.in_(counted_organisations()),
             request.organisation_id.in_(counted_organisations()),
+            *_dated_between(delivered_on, filters),
+            *_in_ward(ExchangeMatch.request_id, filters),
+            *_organisation_filters(offer.organisation_id, filters),
         )
     )
 
 
 def delivered_totals(
-    *, organisation_id: int | None = None, ambition_id: int | None = None
+    *,
+    organisation_id: int | None = None,
+    ambition_id: int | None = None,
+    filters: ImpactFilters = NO_FILTERS,
 ) -> list[tuple[str, str, Decimal]]:
     """Delivered quantities as (resource type, unit, total), for social value and convenors.
 
@@ -71,6 +142,7 @@ def delivered_totals(
             func.sum(ExchangeMatch.delivered_quantity),
         ),
         offer,
+        filters,
     )
     statement = statement.group_by(resource_type, ExchangeMatch.delivered_unit).order_by(
         resource_type, ExchangeMatch.delivered_unit
@@ -97,7 +169,9 @@ class AmbitionImpact:
     totals: list[tuple[str, str, Decimal]]
 
 
-def ambition_impact(ambitions: list[Ambition]) -> list[AmbitionImpact]:
+def ambition_impact(
+    ambitions: list[Ambition], filters: ImpactFilters = NO_FILTERS
+) -> list[AmbitionImpact]:
     """What the exchange did for each Ambition: open listings, delivered matches and amounts."""
     tags = exchange_listing_ambitions
     listing_counts = {
@@ -109,6 +183,9 @@ def ambition_impact(ambitions: list[Ambition]) -> list[AmbitionImpact]:
                 Listing.status == LISTING_OPEN,
                 Listing.hidden_at.is_(None),
                 Listing.organisation_id.in_(counted_organisations()),
+                *_dated_between(Listing.created_at, filters),
+                *_in_ward(Listing.id, filters),
+                *_organisation_filters(Listing.organisation_id, filters),
             )
             .group_by(tags.c.ambition_id, Listing.side)
         )
@@ -120,6 +197,7 @@ def ambition_impact(ambitions: list[Ambition]) -> list[AmbitionImpact]:
                     ExchangeMatch, ExchangeMatch.request_id == tags.c.listing_id
                 ),
                 aliased(Listing),
+                filters,
             ).group_by(tags.c.ambition_id)
         ).all()
     )
@@ -129,7 +207,7 @@ def ambition_impact(ambitions: list[Ambition]) -> list[AmbitionImpact]:
             open_requests=listing_counts.get((ambition.id, SIDE_REQUEST), 0),
             open_offers=listing_counts.get((ambition.id, SIDE_OFFER), 0),
             delivered_matches=delivered_counts.get(ambition.id, 0),
-            totals=delivered_totals(ambition_id=ambition.id),
+            totals=delivered_totals(ambition_id=ambition.id, filters=filters),
         )
         for ambition in ambitions
     ]

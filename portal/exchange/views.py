@@ -23,6 +23,7 @@ from ..accounts.access import convenor_of, platform_admin
 from ..core.access import can_see, party_to, public, signed_in
 from ..core.forms import ambition_choices, ward_choices
 from ..core.pagination import paginate
+from ..core.periods import period_choices, period_dates
 from ..core.reference import all_ambitions
 from ..core.templating import format_date
 from ..extensions import db, limiter
@@ -32,6 +33,7 @@ from ..orgs.access import (
     member_of_org,
     require_can_publish,
 )
+from ..orgs.models import ORGANISATION_KINDS, Network
 from . import matches, overview
 from .access import (
     MatchAccess,
@@ -47,12 +49,13 @@ from .forms import (
     BrowseForm,
     DeliverForm,
     HideForm,
+    ImpactFilterForm,
     InterestForm,
     ListingForm,
     MessageForm,
     ReportForm,
 )
-from .impact import ambition_impact, delivered_totals
+from .impact import ImpactFilters, ambition_impact, delivered_totals
 from .listings import (
     SORTS,
     browse_query,
@@ -487,10 +490,25 @@ def impact() -> ResponseReturnValue:
     ambitions = (
         all_ambitions() if current_user.is_platform_admin else current_user.convenor_ambitions
     )
+    form = ImpactFilterForm(request.args)
+    form.period.choices = period_choices()
+    form.ward.choices = [("", "All wards")] + ward_choices()
+    form.network.choices = [("", "All networks")] + [
+        (network.id, network.name)
+        for network in db.session.scalars(select(Network).order_by(Network.name))
+    ]
+    filters = ImpactFilters(
+        period=period_dates(form.period.data),
+        ward_id=form.ward.data,
+        network_id=form.network.data,
+        org_kind=form.org_kind.data if form.org_kind.data in ORGANISATION_KINDS else None,
+    )
     return render_template(
         "exchange/impact.html",
-        impacts=ambition_impact(list(ambitions)),
-        overall=delivered_totals(),
+        form=form,
+        filtered=filters != ImpactFilters(),
+        impacts=ambition_impact(list(ambitions), filters),
+        overall=delivered_totals(filters=filters),
         type_labels=RESOURCE_TYPES,
     )
 

@@ -13,13 +13,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..assessment.models import LEVELS, Criterion
+from ..assessment.models import LEVELS, Criterion, Dimension
 from ..core.models import Ambition, Goal, Ward
 from ..core.reference import all_ambitions
 from ..extensions import db
 from ..scorecard.models import Indicator, WardDeprivation
 from . import read
-from .suppression import Cell, SuppressedTable, suppress
+from .suppression import TOTAL, Cell, SuppressedTable, suppress
 
 FEWER = "fewer than 5"
 ALL = "all"
@@ -100,9 +100,10 @@ def _number(value: Any) -> Any:
     return value if isinstance(value, int | Decimal) else None
 
 
-def published(rows: dict[Any, dict[Any, Cell]]) -> SuppressedTable:
-    """The one place a breakdown is suppressed before it is shown or exported."""
-    return suppress(rows)
+def published(rows: dict[Any, dict[Any, Cell]], **totals: Any) -> SuppressedTable:
+    """The one place a breakdown is suppressed before it is shown or exported (`totals`: the
+    true totals, where the caller has them; see `suppress`)."""
+    return suppress(rows, **totals)
 
 
 def _cell(figure: read.FigureRow | None) -> Cell:
@@ -203,27 +204,51 @@ def _criterion_titles() -> dict[str, str]:
     }
 
 
-def _maturity_cells(scope: Scope) -> dict[str, dict[int, Cell]]:
-    """{criterion code: {level: Cell}} from the network's self-assessments (every Ambition)."""
-    filters = {**scope.filters(), "ambition": None}
-    cells: dict[str, dict[int, Cell]] = {}
-    for figure in read.figures(LEVEL_COUNT, by=("dimension",), **filters):
+LevelCells = dict[str, dict[int, Cell]]  # {criterion code: {level: Cell}}
+
+
+def _levels_by_year(scope: Scope) -> dict[str, LevelCells]:
+    """{year: {criterion code: {level: Cell}}} from the network's submitted self-assessments
+    (every Ambition: an assessment belongs to no one Ambition), one query for every year."""
+    filters = {**scope.filters(period=False), "ambition": None}
+    years: dict[str, LevelCells] = {}
+    for figure in read.figures(LEVEL_COUNT, by=("period", "dimension"), **filters):
+        period = str(figure.key["period"])
         code, _, level_text = str(figure.key["dimension"]).rpartition(":")
-        if code and level_text.isdigit() and int(level_text) in LEVELS:
-            cells.setdefault(code, {})[int(level_text)] = _cell(figure)
-    for row in cells.values():
-        for level in LEVELS:
-            row.setdefault(level, Cell(Decimal(0), 0))
-    return cells
+        if period.isdigit() and code and level_text.isdigit() and int(level_text) in LEVELS:
+            years.setdefault(period, {}).setdefault(code, {})[int(level_text)] = _cell(figure)
+    for cells in years.values():
+        for row in cells.values():
+            for level in LEVELS:
+                row.setdefault(level, Cell(Decimal(0), 0))
+    return years
+
+
+def _assessment_year(scope: Scope, years: Iterable[str]) -> str | None:
+    """The year a page's self-assessment tables show: the period's year (assessments are
+    yearly, so a quarter shows its year), or for "all time" the latest year assessed."""
+    if scope.period != ALL:
+        return scope.period.split("-")[0]
+    return max(years, default=None)
+
+
+def _maturity_cells(scope: Scope) -> tuple[str | None, LevelCells]:
+    years = _levels_by_year(scope)
+    year = _assessment_year(scope, years)
+    return year, years.get(year, {}) if year else {}
+
+
+def _in_year(title: str, year: str | None) -> str:
+    return f"{title}, {year}" if year else title
 
 
 def maturity(scope: Scope) -> Table:
-    cells = _maturity_cells(scope)
+    year, cells = _maturity_cells(scope)
     table_cells = published(cells) if cells else None
     titles = _criterion_titles()
     table = Table(
         "maturity",
-        "Self-assessment levels by criterion (organisations at each level)",
+        _in_year("Self-assessment levels by criterion", year) + " (organisations at each level)",
         ["Criterion", *(f"{level}. {name}" for level, name in LEVELS.items())],
         chart=None,
     )
@@ -236,7 +261,7 @@ def maturity(scope: Scope) -> Table:
 def weakest(scope: Scope) -> Table:
     """Criteria by average level, lowest first; withheld where a level count is suppressed
     (the average would let a hidden count be worked out)."""
-    cells = _maturity_cells(scope)
+    _year, cells = _maturity_cells(scope)
     table_cells = published(cells) if cells else None
     titles = _criterion_titles()
     ranked: list[tuple[Decimal | None, str]] = []
@@ -256,6 +281,202 @@ def weakest(scope: Scope) -> Table:
     )
     for mean, code in ranked:
         table.rows.append(Row(f"{code} {titles.get(code, '')}".strip(), [mean]))
+    return table
+
+
+# --- self-assessment by framework dimension ------------------------------------------------
+#
+# The snapshot counts organisations per criterion and level. A dimension's figure here is the
+# number of *answers* at each level: the sum over the dimension's criteria, so an organisation
+# counts once per criterion it answered (it is not a count of organisations). The dimension
+# table is published beside the criterion table, and its figures are sums of that table's
+# cells, so it may only publish what the criterion table already lets anyone add up: a
+# dimension figure with a hidden criterion figure in it is hidden too, and then protected
+# within the dimension table by the usual secondary suppression.
+
+ANSWERS_NOTE = (
+    "Answers at each level: every criterion an organisation answered counts once, so an "
+    "organisation counts as many times as the dimension has criteria it answered."
+)
+HIGH_LEVELS = (3, 4)  # Embedding and Leading
+
+
+@dataclass(frozen=True)
+class FrameworkDimension:
+    code: str
+    title: str
+
+
+def _dimensions_of_criteria() -> dict[str, FrameworkDimension]:
+    """{criterion code: its dimension}. Frameworks share dimension codes ("employment" in the
+    anchor and business variants), so a dimension is its code; where variants title it
+    differently, the titles are joined."""
+    rows = db.session.execute(
+        select(Criterion.code, Dimension.code.label("dimension"), Dimension.title)
+        .join(Dimension, Dimension.id == Criterion.dimension_id)
+        .order_by(Dimension.framework_id, Dimension.position, Criterion.position)
+    ).all()
+    titles: dict[str, list[str]] = {}
+    for row in rows:
+        names = titles.setdefault(row.dimension, [])
+        if row.title not in names:
+            names.append(row.title)
+    return {
+        row.code: FrameworkDimension(row.dimension, " / ".join(titles[row.dimension]))
+        for row in rows
+    }
+
+
+def _dimension_table(
+    cells: LevelCells, dimensions: dict[str, FrameworkDimension]
+) -> tuple[list[FrameworkDimension], SuppressedTable | None]:
+    """The answers per dimension and level, suppressed so that it reveals nothing the suppressed
+    criterion table (built from the same `cells`) does not."""
+    if not cells:
+        return [], None
+    criteria = published(cells)
+    # A criterion no framework has any more stands as its own dimension.
+    dimension_of = {
+        code: dimensions.get(code) or FrameworkDimension(code, code) for code in sorted(cells)
+    }
+    order = list(dict.fromkeys(sorted(dimension_of.values(), key=_first_seen(dimensions))))
+    members = {d: [c for c, of in dimension_of.items() if of == d] for d in order}
+    forced = 1  # an organisation count that hides the figure: it sums a hidden one
+
+    def summed(parts: list[tuple[Any, Any]]) -> Cell:
+        value = sum((criteria.true_cell(c, col).value for c, col in parts), Decimal(0))
+        if any(criteria.shown(c, col) is None for c, col in parts):
+            return Cell(value, forced)
+        return Cell(value, max((criteria.true_cell(c, col).org_count for c, col in parts)))
+
+    rows = {d: {level: summed([(c, level) for c in members[d]]) for level in LEVELS} for d in order}
+    row_totals = {d: summed([(c, TOTAL) for c in members[d]]) for d in order}
+    col_totals = {level: summed([(TOTAL, level)]) for level in LEVELS}
+    return order, published(
+        rows, row_totals=row_totals, col_totals=col_totals, grand_total=summed([(TOTAL, TOTAL)])
+    )
+
+
+def _first_seen(dimensions: dict[str, FrameworkDimension]) -> Callable[[FrameworkDimension], Any]:
+    """Dimensions in framework order (as `_dimensions_of_criteria` found them), unknown last."""
+    position = {d: i for i, d in enumerate(dict.fromkeys(dimensions.values()))}
+    return lambda d: (d not in position, position.get(d, 0), d.code)
+
+
+def _share_high(table: SuppressedTable, dimension: FrameworkDimension) -> Any:
+    """The share (%) of a dimension's answers at level 3 or 4, from published figures only:
+    None where a figure it needs is hidden, NO_ANSWERS where there were no answers."""
+    shown = {level: table.shown(dimension, level) for level in LEVELS}
+    total: Decimal | None = table.shown(dimension, TOTAL)
+    if total is None and None not in shown.values():
+        total = sum((v or Decimal(0) for v in shown.values()), Decimal(0))
+    high_levels = [shown[level] for level in HIGH_LEVELS]
+    low_levels = [v for level, v in shown.items() if level not in HIGH_LEVELS]
+    if None not in high_levels:
+        high = sum(v or 0 for v in high_levels)
+    elif total is not None and None not in low_levels:
+        high = total - sum(v or 0 for v in low_levels)  # what the published total implies
+    else:
+        return None
+    if total is None:
+        return None
+    if not total:
+        return NO_ANSWERS
+    return _plain(Decimal(high) * 100 / Decimal(total))
+
+
+def dimensions(scope: Scope) -> Table:
+    """Self-assessment answers at each level per framework dimension, for the page's year."""
+    year, cells = _maturity_cells(scope)
+    order, table_cells = _dimension_table(cells, _dimensions_of_criteria())
+    table = Table(
+        "dimensions",
+        _in_year("Self-assessment levels by framework dimension", year)
+        + " (answers at each level)",
+        ["Dimension", *(f"{level}. {name}" for level, name in LEVELS.items())],
+        chart=None,
+        note=ANSWERS_NOTE,
+    )
+    for dimension in order:
+        assert table_cells is not None
+        values = [_shown(table_cells, dimension, level) for level in LEVELS]
+        table.rows.append(Row(dimension.title, values))
+    return table
+
+
+NO_ANSWERS = "No answers"
+
+
+def dimension_change(scope: Scope) -> Table:
+    """Per framework dimension: the share of answers at level 3 or 4 last year and this year
+    (the page's year), and the change in percentage points."""
+    years = _levels_by_year(scope)
+    year = _assessment_year(scope, years)
+    last = str(int(year) - 1) if year else None
+    known = _dimensions_of_criteria()
+    this_order, this_table = _dimension_table(years.get(year, {}) if year else {}, known)
+    last_order, last_table = _dimension_table(years.get(last, {}) if last else {}, known)
+    table = Table(
+        "change",
+        "Change since last year by framework dimension (share of answers at level 3 or 4)",
+        [
+            "Dimension",
+            f"{last or 'Last year'}: share at level 3 or 4 (%)",
+            f"{year or 'This year'}: share at level 3 or 4 (%)",
+            "Change (percentage points)",
+        ],
+        chart=2,
+        note="Level 3 is Embedding and level 4 is Leading. " + ANSWERS_NOTE,
+    )
+    order = list(dict.fromkeys([*this_order, *last_order]))
+    order.sort(key=_first_seen(known))
+    for dimension in order:
+        before = (
+            _share_high(last_table, dimension)
+            if last_table and dimension in last_order
+            else NO_ANSWERS
+        )
+        now = (
+            _share_high(this_table, dimension)
+            if this_table and dimension in this_order
+            else NO_ANSWERS
+        )
+        if before is None or now is None:
+            change: Any = None
+        elif isinstance(before, Decimal | int) and isinstance(now, Decimal | int):
+            change = _plain(Decimal(now) - Decimal(before))
+        else:
+            change = NO_FIGURE
+        table.rows.append(Row(dimension.title, [before, now, change]))
+    return table
+
+
+def weakest_dimensions(scope: Scope) -> Table:
+    """Framework dimensions by the average level of their answers, lowest first; withheld
+    where a level figure is hidden (the average would let it be worked out)."""
+    year, cells = _maturity_cells(scope)
+    order, table_cells = _dimension_table(cells, _dimensions_of_criteria())
+    ranked: list[tuple[Decimal | None, FrameworkDimension]] = []
+    for dimension in order:
+        assert table_cells is not None
+        shown = {level: table_cells.shown(dimension, level) for level in LEVELS}
+        count = sum(v or 0 for v in shown.values())
+        if None in shown.values():
+            ranked.append((None, dimension))
+            continue
+        if not count:
+            continue  # no answers: nothing to rank
+        total = sum(level * (v or 0) for level, v in shown.items())
+        ranked.append(((Decimal(total) / count).quantize(Decimal("0.01")), dimension))
+    ranked.sort(key=lambda item: (item[0] is None, item[0] or 0, item[1].title))
+    table = Table(
+        "weakest_dimensions",
+        _in_year("Framework dimensions where the network is weakest", year)
+        + " (average level of the answers, 1 to 4)",
+        ["Dimension", "Average level"],
+    )
+    for mean, dimension in ranked:
+        table.rows.append(Row(dimension.title, [mean]))
     return table
 
 

@@ -44,6 +44,8 @@ def _dashboard_tables(scope: tables.Scope, wards: list[Ward]) -> list[tables.Tab
         tables.wards(scope, wards),
         tables.deciles(scope),
         tables.maturity(scope),
+        tables.dimensions(scope),
+        tables.dimension_change(scope),
         tables.scorecard(scope),
     ]
 
@@ -52,6 +54,7 @@ def _gap_tables(scope: tables.Scope, wards: list[Ward]) -> list[tables.Table]:
     return [
         tables.unmet_by_ward(scope, wards),
         tables.pledges_at_risk(scope, _pledge_lists(scope, wards)),
+        tables.weakest_dimensions(scope),
         tables.weakest(scope),
         tables.quiet_goals(scope),
     ]
@@ -83,20 +86,35 @@ def _pledge_lists(scope: tables.Scope, wards: list[Ward]) -> Callable[[str], str
 
 
 def _drill_down(scope: tables.Scope, wards: list[Ward]) -> Callable[[str], str | None]:
-    """Where each headline figure's rows are listed, with the filters those lists have."""
+    """Where each headline figure's rows are listed, with the page's filters, so the list
+    behind a figure counts what the figure counts (as far as the list's filters go)."""
     ward_id = next((w.id for w in wards if w.ons_code == scope.ward), None)
-    year = int(scope.period) if scope.period.isdigit() else None
+    period = None if scope.period == tables.ALL else scope.period
     ambition_id = scope.ambition.id if scope.ambition else None
+    by_organisation: dict[str, Any] = {"network": scope.network_id, "org_kind": scope.org_kind}
 
     def link(measure: str) -> str | None:
         if measure.startswith("activities."):
-            return url_for("activities.index", ambition=ambition_id, ward=ward_id, period=year)
+            return url_for(
+                "activities.index",
+                ambition=ambition_id,
+                ward=ward_id,
+                started=period,  # the figures date an activity by its start
+                **by_organisation,
+            )
         if measure.startswith("pledges."):
             return url_for("pledges.wall", ambition=ambition_id, kind=scope.org_kind, ward=ward_id)
         if measure.startswith("exchange.") and (
             current_user.is_convenor or current_user.is_platform_admin
         ):
-            return url_for("exchange.impact")  # for convenors and admins only
+            # For convenors and admins only; the Ambition's own section of the page.
+            return url_for(
+                "exchange.impact",
+                period=period,
+                ward=ward_id,
+                **by_organisation,
+                _anchor=f"ambition-{scope.ambition.code}" if scope.ambition else None,
+            )
         return None
 
     return link

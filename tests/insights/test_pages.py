@@ -87,11 +87,12 @@ def healthy_fixture() -> list[dict[str, Any]]:
         fig("pledges.promised", 9000, 9),
         fig("pledges.delivered", 4000, 9),
         fig("exchange.matches_delivered", 11, 8),
-        # Self-assessments (every Ambition): C2 at level 2 has 2 organisations.
-        fig("assessment.level_count", 6, 6, dimension="C1:1"),
-        fig("assessment.level_count", 5, 5, dimension="C1:3"),
-        fig("assessment.level_count", 2, 2, dimension="C2:2"),
-        fig("assessment.level_count", 7, 7, dimension="C2:4"),
+        # Self-assessments (every Ambition, yearly): C2 at level 2 has 2 organisations.
+        fig("assessment.level_count", 6, 6, dimension="C1:1", period="2026"),
+        fig("assessment.level_count", 5, 5, dimension="C1:3", period="2026"),
+        fig("assessment.level_count", 2, 2, dimension="C2:2", period="2026"),
+        fig("assessment.level_count", 7, 7, dimension="C2:4", period="2026"),
+        fig("assessment.level_count", 5, 5, dimension="C1:1", period="2025"),
         fig("exchange.unmet_requests", 9, 6, ward_code=first, **h),
         fig("exchange.unmet_requests", 3, 3, ward_code=second, **h),
         fig("exchange.unmet_requests", 4, 5, ward_code=third, **h),
@@ -285,8 +286,14 @@ def test_a_pending_run_and_a_failed_run_are_shown(client, login) -> None:
 @pytest.mark.parametrize(
     ("path", "slugs"),
     [
-        ("/insights/HEALTHY", ("headline", "trend", "wards", "deciles", "maturity", "scorecard")),
-        ("/insights/HEALTHY/gaps", ("unmet", "pledges", "weakest", "goals")),
+        (
+            "/insights/HEALTHY",
+            (
+                *("headline", "trend", "wards", "deciles", "maturity", "dimensions", "change"),
+                "scorecard",
+            ),
+        ),
+        ("/insights/HEALTHY/gaps", ("unmet", "pledges", "weakest_dimensions", "weakest", "goals")),
         ("/insights/", ("headline", "ambitions", "wards", "deciles")),
         ("/insights/HEALTHY/need", ("need",)),
         ("/insights/need", ("need",)),
@@ -339,7 +346,7 @@ def test_headline_figures_drill_down_to_the_lists_behind_them(client, login) -> 
     healthy = db.session.scalar(select(Ambition.id).where(Ambition.code == "HEALTHY"))
     assert links["Activities"] == f"/activities?ambition={healthy}"
     assert links["Social value promised (£)"] == f"/pledges?ambition={healthy}"
-    assert links["Exchanges delivered"] == "/exchange/impact"
+    assert links["Exchanges delivered"] == "/exchange/impact#ambition-HEALTHY"
     for href in links.values():
         assert client.get(href).status_code == 200, href
     assert "6 activities" in page_text(client.get(links["Activities"]))
@@ -352,8 +359,8 @@ def test_no_hidden_figure_on_any_page_can_be_worked_out(client, login, monkeypat
     published: list[Any] = []
     real = tables.published
 
-    def recording(rows: Any) -> Any:
-        table = real(rows)
+    def recording(rows: Any, **totals: Any) -> Any:
+        table = real(rows, **totals)
         published.append(table)
         return table
 
