@@ -9,13 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from flask import request
-from flask_sqlalchemy.pagination import Pagination
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import Select
+from sqlalchemy.orm import lazyload
 
 from ..extensions import db
 
 MAX_PAGE = 100_000
+# Lists count at most this many rows (then "more than 10,000"): an exact count(*) over a
+# city-scale table costs more than the page it belongs to.
+COUNT_CAP = 10_000
 
 
 def requested_page() -> int:
@@ -25,9 +30,41 @@ def requested_page() -> int:
         return 1
 
 
-def paginate(statement: Select[Any], *, per_page: int = 20) -> Pagination:
-    """Run `statement` for the requested page, plus one count query."""
-    return db.paginate(statement, page=requested_page(), per_page=per_page, error_out=False)
+class CappedPagination(SelectPagination):
+    """`db.paginate`, but the count stops at `count_cap` + 1 rows: `capped` is then true and
+    templates say "more than 10,000", so a long list costs what its page costs."""
+
+    def __init__(self, count_cap: int, **kwargs: Any) -> None:
+        self.count_cap = count_cap
+        super().__init__(**kwargs)
+
+    @property
+    def capped(self) -> bool:
+        return self.total is not None and self.total > self.count_cap
+
+    def _query_count(self) -> int:
+        select = self._query_args["select"]
+        first = select.options(lazyload("*")).order_by(None).limit(self.count_cap + 1)
+        count = sa.select(sa.func.count()).select_from(first.subquery())
+        return int(self._query_args["session"].execute(count).scalar_one())
+
+
+def paginate(
+    statement: Select[Any], *, per_page: int = 20, count_cap: int | None = COUNT_CAP
+) -> Pagination:
+    """Run `statement` for the requested page, plus one count query, capped at `count_cap`
+    rows (None: an exact count)."""
+    if count_cap is None:
+        return db.paginate(statement, page=requested_page(), per_page=per_page, error_out=False)
+    return CappedPagination(
+        count_cap,
+        select=statement,
+        session=db.session(),
+        page=requested_page(),
+        per_page=per_page,
+        max_per_page=None,
+        error_out=False,
+    )
 
 
 class ListPagination(Pagination):

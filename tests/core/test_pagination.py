@@ -56,3 +56,35 @@ def test_directory_pages_through_the_client(client, organisations):
     body = client.get("/organisations?page=2").get_data(as_text=True)
     assert "Page 2 of 2 (25 in all)" in body
     assert client.get("/organisations?page=99999999999999999999").status_code == 200
+
+
+def test_a_long_list_counts_only_up_to_the_cap(app, organisations, count_queries):
+    with app.test_request_context("/organisations?page=2"):
+        statement = select(Organisation).order_by(Organisation.name)
+        with count_queries() as counter:
+            page = paginate(statement, per_page=5, count_cap=10)
+        exact = paginate(statement, per_page=5, count_cap=None)
+    assert page.capped and not getattr(exact, "capped", False)
+    counts = [s for s in counter.statements if s.lstrip().lower().startswith("select count(")]
+    assert (page.total, exact.total, len(page.items), len(counts)) == (11, 25, 5, 1)
+    assert "LIMIT" in counts[0].upper()
+
+
+def test_a_list_under_the_cap_is_counted_exactly(app, organisations):
+    with app.test_request_context("/organisations"):
+        page = paginate(select(Organisation).order_by(Organisation.name), count_cap=100)
+    assert (page.capped, page.total, page.pages) == (False, 25, 2)
+
+
+def test_a_capped_count_reads_more_than_on_the_page(app, organisations):
+    from flask import render_template_string
+
+    with app.test_request_context("/organisations?page=1"):
+        page = paginate(select(Organisation).order_by(Organisation.name), per_page=5, count_cap=10)
+        html = render_template_string(
+            '{% import "_macros.html" as ui %}{{ ui.list_count(page, "organisation", '
+            '"organisations") }} {{ ui.pagination(page) }}',
+            page=page,
+        )
+    assert "more than 10 organisations" in html
+    assert "more than 10 in all" in html
