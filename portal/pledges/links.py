@@ -9,9 +9,11 @@ measure the same thing (hours with hours, £ with gbp).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, select
 
 from ..exchange.impact import delivered_matches_for_organisation
 from ..exchange.models import MATCH_DELIVERED, ExchangeMatch
@@ -50,6 +52,21 @@ def countable_quantity(
     return delivered * known[1]
 
 
+def countable_quantity_sql(delivered: Any, delivered_unit: Any, measure_unit: Any) -> Any:
+    """`countable_quantity` in SQL: null when the units do not match (or nothing was given)."""
+    by_unit: dict[tuple[str, Decimal], list[str]] = {}
+    for word, known in EXCHANGE_UNITS.items():
+        by_unit.setdefault(known, []).append(word)
+    typed = func.lower(func.trim(delivered_unit))
+    return case(
+        *(
+            (and_(typed.in_(words), measure_unit == unit), delivered * factor)
+            for (unit, factor), words in by_unit.items()
+        ),
+        else_=None,
+    )
+
+
 def _amount(quantity: Decimal, measure: SocialValueMeasure) -> str:
     amount = f"{float(quantity):,.3f}".rstrip("0").rstrip(".")
     return f"£{amount}" if measure.unit == "gbp" else f"{amount} {measure.unit_label}"
@@ -83,13 +100,27 @@ def linked_deliveries(pledge_ids: Sequence[int]) -> dict[int, list]:
     )
     for pledge_id, quantity, linked_at, delivered_at, delivered, unit, measure_unit in rows:
         assert delivered_at is not None  # the query keeps only delivered matches
-        # A link made before links were checked never counts more than was delivered.
-        most = countable_quantity(delivered, unit or "", measure_unit)
-        quantity = min(quantity, most) if most is not None else quantity
         result.setdefault(pledge_id, []).append(
-            Delivery(delivered_at.date(), quantity, linked_at.date(), EXCHANGE_NOTE)
+            link_delivery(quantity, linked_at, delivered_at, delivered, unit, measure_unit)
         )
     return result
+
+
+def link_delivery(
+    quantity: Decimal,
+    linked_at: datetime,
+    delivered_at: datetime,
+    delivered: Decimal | None,
+    delivered_unit: str | None,
+    measure_unit: str,
+) -> Any:
+    """A linked delivered exchange as a `services.Delivery`, on the day it was delivered."""
+    from .services import Delivery
+
+    # A link made before links were checked never counts more than was delivered.
+    most = countable_quantity(delivered, delivered_unit or "", measure_unit)
+    quantity = min(quantity, most) if most is not None else quantity
+    return Delivery(delivered_at.date(), quantity, linked_at.date(), EXCHANGE_NOTE)
 
 
 def links_for_pledge(pledge_id: int) -> list[PledgeExchangeLink]:

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -73,18 +74,24 @@ pledge_principles = Table(
     db.metadata,
     Column("pledge_id", ForeignKey("pledges.id"), primary_key=True),
     Column("principle_id", ForeignKey("charter_principles.id"), primary_key=True),
+    # The wall's filter: the pledges with this principle.
+    Index("ix_pledge_principles_principle_id", "principle_id", "pledge_id"),
 )
 pledge_wards = Table(
     "pledge_wards",
     db.metadata,
     Column("pledge_id", ForeignKey("pledges.id"), primary_key=True),
     Column("ward_id", ForeignKey("wards.id"), primary_key=True),
+    # The wall's filter: the pledges with this ward.
+    Index("ix_pledge_wards_ward_id", "ward_id", "pledge_id"),
 )
 pledge_ambitions = Table(
     "pledge_ambitions",
     db.metadata,
     Column("pledge_id", ForeignKey("pledges.id"), primary_key=True),
     Column("ambition_id", ForeignKey("ambitions.id"), primary_key=True),
+    # The wall's filter: the pledges with this ambition.
+    Index("ix_pledge_ambitions_ambition_id", "ambition_id", "pledge_id"),
 )
 pledge_goals = Table(
     "pledge_goals",
@@ -164,6 +171,8 @@ class ProxyValue(Model):
 
 class Pledge(VersionedMixin, AreaMixin, Model):
     __tablename__ = "pledges"
+    # The wall and its export list newest first.
+    __table_args__ = (Index("ix_pledges_created_at_id", "created_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)

@@ -7,11 +7,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import Select, exists, extract, func, or_, select
+from sqlalchemy import (
+    Integer,
+    Numeric,
+    Select,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    or_,
+    select,
+    union_all,
+)
 
 from ..core import audit
 from ..core.locking import check_version
@@ -19,6 +31,7 @@ from ..core.models import Ambition, Goal, Ward, utcnow
 from ..exchange.models import MATCH_DELIVERED, ExchangeMatch
 from ..extensions import db
 from ..orgs.models import STATUS_APPROVED, Organisation
+from . import rules_sql as sql
 from . import status as rules
 from .models import (
     REPORT_CURRENT,
@@ -183,6 +196,65 @@ def exchange_deliveries(pledge_ids: Sequence[int]) -> dict[int, list[Delivery]]:
     return linked_deliveries(pledge_ids)
 
 
+class Promise(Protocol):
+    """What a progress summary reads from a pledge: an ORM `Pledge`, or an export row."""
+
+    measure_id: int
+    baseline: Decimal
+    target: Decimal
+    start_date: date
+    end_date: date
+
+    def original(self, name: str) -> Any: ...
+
+
+def assess(
+    promise: Promise, deliveries: list[Delivery], book: ProxyBook, today: date
+) -> dict[str, Any]:
+    """Status, units and £ for one promise and its deliveries (the `Progress` fields but the
+    pledge): the one place these rules are applied, for pages and the streamed export alike."""
+    deliveries = sorted(deliveries, key=lambda d: (d.on, d.reported_on))
+    promised = rules.promised_units(promise.baseline, promise.target)
+    original = rules.promised_units(promise.original("baseline"), promise.original("target"))
+    delivered = sum((d.units for d in deliveries), Decimal(0))
+    last_reported = max((d.reported_on for d in deliveries), default=None)
+    last_period_end = max((d.on for d in deliveries), default=None)
+    state = rules.pledge_status(
+        start=promise.start_date,
+        end=promise.end_date,
+        promised=promised,
+        delivered=delivered,
+        last_reported_on=last_reported,
+        last_period_end=last_period_end,
+        today=today,
+    )
+    due_on = rules.report_due_on(promise.start_date, last_reported)
+    as_at = min(today, last_period_end) if last_period_end else today
+    measure_id = promise.measure_id
+    return {
+        "promised_units": promised,
+        "delivered_units": delivered,
+        "promised_value": book.promised_value(measure_id, promised, promise.start_date),
+        "original_units": original,
+        "original_value": book.promised_value(measure_id, original, promise.original("start_date")),
+        "delivered_value": book.delivered_value(measure_id, [(d.on, d.units) for d in deliveries]),
+        "expected_units": rules.expected_units(
+            promise.start_date, promise.end_date, promised, as_at
+        ),
+        "status": state,
+        "due_on": due_on,
+        "overdue": rules.is_overdue(state, due_on, today),
+        "deliveries": deliveries,
+    }
+
+
+def report_delivery(
+    period_end: date, value: Decimal, created_at: datetime, note: str, evidence_url: str | None
+) -> Delivery:
+    """A current progress report as a delivery."""
+    return Delivery(period_end, value, created_at.date(), note, evidence_url)
+
+
 def summarise(
     pledge: Pledge,
     book: ProxyBook,
@@ -191,44 +263,10 @@ def summarise(
 ) -> Progress:
     """Status, units and £ for one pledge: its own updates plus any linked deliveries."""
     deliveries = [
-        Delivery(u.period_end, u.value, u.created_at.date(), u.note, u.evidence_url)
+        report_delivery(u.period_end, u.value, u.created_at, u.note, u.evidence_url)
         for u in pledge.current_updates
     ] + list(extra)
-    deliveries.sort(key=lambda d: (d.on, d.reported_on))
-    promised = rules.promised_units(pledge.baseline, pledge.target)
-    original = rules.promised_units(pledge.original("baseline"), pledge.original("target"))
-    delivered = sum((d.units for d in deliveries), Decimal(0))
-    last_reported = max((d.reported_on for d in deliveries), default=None)
-    last_period_end = max((d.on for d in deliveries), default=None)
-    state = rules.pledge_status(
-        start=pledge.start_date,
-        end=pledge.end_date,
-        promised=promised,
-        delivered=delivered,
-        last_reported_on=last_reported,
-        last_period_end=last_period_end,
-        today=today,
-    )
-    due_on = rules.report_due_on(pledge.start_date, last_reported)
-    as_at = min(today, last_period_end) if last_period_end else today
-    return Progress(
-        pledge=pledge,
-        promised_units=promised,
-        delivered_units=delivered,
-        promised_value=book.promised_value(pledge.measure_id, promised, pledge.start_date),
-        original_units=original,
-        original_value=book.promised_value(
-            pledge.measure_id, original, pledge.original("start_date")
-        ),
-        delivered_value=book.delivered_value(
-            pledge.measure_id, [(d.on, d.units) for d in deliveries]
-        ),
-        expected_units=rules.expected_units(pledge.start_date, pledge.end_date, promised, as_at),
-        status=state,
-        due_on=due_on,
-        overdue=rules.is_overdue(state, due_on, today),
-        deliveries=deliveries,
-    )
+    return Progress(pledge=pledge, **assess(pledge, deliveries, book, today))
 
 
 def progress_for(pledges: Sequence[Pledge], today: date | None = None) -> list[Progress]:
@@ -278,81 +316,181 @@ def totals(progresses: Iterable[Progress]) -> Totals:
     return result
 
 
-def public_totals(statement: Select) -> Totals:
-    """Promised and delivered £ over every pledge a query matches (not just one page).
-
-    Sums in SQL by measure and year, so the cost stays a few queries however many pledges match.
-    """
-    ids = statement.order_by(None).with_only_columns(Pledge.id).scalar_subquery()
-    book = proxy_book()
-    result = Totals()
-    originals: dict[tuple[int, str], str] = {}
-    for pledge_id, name, old in db.session.execute(
-        select(PledgeRevision.pledge_id, PledgeRevision.field, PledgeRevision.old_value)
-        .where(PledgeRevision.pledge_id.in_(ids))
-        .order_by(PledgeRevision.created_at.desc(), PledgeRevision.id.desc())
-    ):
-        originals[(pledge_id, name)] = old  # the earliest revision's old value wins
-    for pledge_id, measure_id, baseline, target, start in db.session.execute(
+def _first_revisions(pledge_ids: Any) -> Any:
+    """Per revised pledge, the value each revisable field had before its first revision
+    (`Pledge.original`), as text; null for a field never revised."""
+    first = (
         select(
-            Pledge.id, Pledge.measure_id, Pledge.baseline, Pledge.target, Pledge.start_date
-        ).where(Pledge.id.in_(ids))
-    ):
-        result.count += 1
-        result.promised_value += book.promised_value(
-            measure_id, rules.promised_units(baseline, target), start
+            PledgeRevision.pledge_id,
+            PledgeRevision.field,
+            PledgeRevision.old_value,
+            func.row_number()
+            .over(
+                partition_by=(PledgeRevision.pledge_id, PledgeRevision.field),
+                order_by=(PledgeRevision.created_at, PledgeRevision.id),
+            )
+            .label("nth"),
         )
-        first_baseline = originals.get((pledge_id, "baseline"))
-        first_target = originals.get((pledge_id, "target"))
-        first_start = originals.get((pledge_id, "start_date"))
-        result.original_value += book.promised_value(
-            measure_id,
-            rules.promised_units(
-                Decimal(first_baseline) if first_baseline is not None else baseline,
-                Decimal(first_target) if first_target is not None else target,
+        .where(PledgeRevision.pledge_id.in_(pledge_ids))
+        .subquery("revisions")
+    )
+    return (
+        select(
+            first.c.pledge_id,
+            *(
+                func.max(case((first.c.field == name, first.c.old_value))).label(name)
+                for name in ("baseline", "target", "start_date")
             ),
-            date.fromisoformat(first_start) if first_start is not None else start,
         )
-    delivered = [
+        .where(first.c.nth == 1)
+        .group_by(first.c.pledge_id)
+        .subquery("originals")
+    )
+
+
+def public_totals(statement: Select) -> Totals:
+    """Promised and delivered £ over every pledge a query matches (not just one page), in one
+    aggregate statement, by the same rules as `progress_for` and `totals`: promised £ per pledge
+    at its start year's proxy, the original promise from before the first revision, delivered £
+    by measure and year of current reports and of linked delivered exchanges.
+    """
+    matched = (
+        statement.order_by(None)
+        .with_only_columns(
+            Pledge.id, Pledge.measure_id, Pledge.baseline, Pledge.target, Pledge.start_date
+        )
+        .cte("matched")
+    )
+    ids = select(matched.c.id)
+    periods = sql.proxy_periods()
+    promised = select(
+        matched.c.measure_id,
+        sql.year_of(matched.c.start_date).label("year"),
+        func.abs(matched.c.target - matched.c.baseline).label("units"),
+    ).subquery("promised")
+    first = _first_revisions(ids)
+    amount = Numeric(14, 2)
+    first_baseline = func.coalesce(cast(first.c.baseline, amount), matched.c.baseline)
+    first_target = func.coalesce(cast(first.c.target, amount), matched.c.target)
+    first_year = func.coalesce(
+        cast(func.substr(first.c.start_date, 1, 4), Integer), sql.year_of(matched.c.start_date)
+    )
+    original = (
         select(
-            Pledge.measure_id,
-            extract("year", ProgressUpdate.period_end),
-            func.sum(ProgressUpdate.value),
+            matched.c.measure_id,
+            first_year.label("year"),
+            func.abs(first_target - first_baseline).label("units"),
         )
-        .join(ProgressUpdate.pledge)
-        .where(Pledge.id.in_(ids), ProgressUpdate.status == REPORT_CURRENT)
-        .group_by(Pledge.measure_id, extract("year", ProgressUpdate.period_end)),
+        .select_from(matched.outerjoin(first, first.c.pledge_id == matched.c.id))
+        .subquery("original")
+    )
+    reported_year = sql.year_of(ProgressUpdate.period_end)
+    reported = (
         select(
-            Pledge.measure_id,
-            extract("year", ExchangeMatch.delivered_at),
-            func.sum(PledgeExchangeLink.quantity),
+            matched.c.measure_id,
+            reported_year.label("year"),
+            func.sum(ProgressUpdate.value).label("units"),
         )
-        .join(PledgeExchangeLink, PledgeExchangeLink.pledge_id == Pledge.id)
+        .join(matched, matched.c.id == ProgressUpdate.pledge_id)
+        .where(ProgressUpdate.status == REPORT_CURRENT)
+        .group_by(matched.c.measure_id, reported_year)
+        .subquery("reported")
+    )
+    exchanged_year = sql.year_of(ExchangeMatch.delivered_at)
+    exchanged = (
+        select(
+            matched.c.measure_id,
+            exchanged_year.label("year"),
+            func.sum(PledgeExchangeLink.quantity).label("units"),
+        )
+        .join(matched, matched.c.id == PledgeExchangeLink.pledge_id)
         .join(ExchangeMatch, PledgeExchangeLink.match_id == ExchangeMatch.id)
-        .where(Pledge.id.in_(ids), ExchangeMatch.status == MATCH_DELIVERED)
-        .group_by(Pledge.measure_id, extract("year", ExchangeMatch.delivered_at)),
-    ]
-    for query in delivered:
-        for measure_id, year, units in db.session.execute(query):
-            if year is not None and units is not None:
-                result.delivered_value += money(Decimal(units) * book.value(measure_id, int(year)))
-    return result
+        .where(ExchangeMatch.status == MATCH_DELIVERED)
+        .group_by(matched.c.measure_id, exchanged_year)
+        .subquery("exchanged")
+    )
+    row = db.session.execute(
+        select(
+            select(func.count()).select_from(matched).scalar_subquery(),
+            sql.valued(promised, periods).scalar_subquery(),
+            sql.valued(original, periods).scalar_subquery(),
+            sql.valued(reported, periods).scalar_subquery(),
+            sql.valued(exchanged, periods).scalar_subquery(),
+        )
+    ).one()
+    count, promised_value, original_value, reported_value, exchanged_value = row
+    return Totals(
+        count=int(count),
+        promised_value=money(Decimal(promised_value)),
+        original_value=money(Decimal(original_value)),
+        delivered_value=money(Decimal(reported_value) + Decimal(exchanged_value)),
+    )
+
+
+def overdue_pledges_query(today: date) -> Select:
+    """Running pledges across the network whose progress report is overdue, oldest due first,
+    worked out in SQL by `status.pledge_status`'s and `status.is_overdue`'s rules: not achieved,
+    started, not missed unless lapsed, and the report due 3 months after the last one (or the
+    start) has passed."""
+    from .links import countable_quantity_sql
+
+    reports = select(
+        ProgressUpdate.pledge_id.label("pledge_id"),
+        ProgressUpdate.value.label("units"),
+        func.date(ProgressUpdate.created_at).label("reported_on"),
+    ).where(ProgressUpdate.status == REPORT_CURRENT)
+    most = countable_quantity_sql(
+        ExchangeMatch.delivered_quantity, ExchangeMatch.delivered_unit, SocialValueMeasure.unit
+    )
+    exchanges = (
+        select(
+            PledgeExchangeLink.pledge_id.label("pledge_id"),
+            case(
+                (most < PledgeExchangeLink.quantity, most), else_=PledgeExchangeLink.quantity
+            ).label("units"),
+            func.date(PledgeExchangeLink.linked_at).label("reported_on"),
+        )
+        .join(ExchangeMatch, PledgeExchangeLink.match_id == ExchangeMatch.id)
+        .join(Pledge, PledgeExchangeLink.pledge_id == Pledge.id)
+        .join(SocialValueMeasure, Pledge.measure_id == SocialValueMeasure.id)
+        .where(ExchangeMatch.status == MATCH_DELIVERED, ExchangeMatch.delivered_at.is_not(None))
+    )
+    deliveries = union_all(reports, exchanges).subquery("deliveries")
+    delivered = (
+        select(
+            deliveries.c.pledge_id,
+            func.sum(deliveries.c.units).label("units"),
+            func.max(deliveries.c.reported_on).label("last_reported_on"),
+        )
+        .group_by(deliveries.c.pledge_id)
+        .subquery("delivered")
+    )
+    promised = func.abs(Pledge.target - Pledge.baseline)
+    units = func.coalesce(delivered.c.units, 0)
+    achieved = and_(promised > 0, units >= promised)
+    last_activity = sql.later_of(delivered.c.last_reported_on, Pledge.start_date)
+    due_on = sql.months_after(last_activity, rules.REPORT_EVERY_MONTHS)
+    lapsed = sql.months_after(last_activity, rules.LAPSE_AFTER_MONTHS) <= today
+    return (
+        select(Pledge)
+        .join(Pledge.organisation)
+        .outerjoin(delivered, delivered.c.pledge_id == Pledge.id)
+        .where(
+            Organisation.status == STATUS_APPROVED,
+            Pledge.start_date <= today,
+            ~achieved,
+            or_(lapsed, Pledge.end_date >= today),
+            due_on < today,
+        )
+        .order_by(due_on, Pledge.id)
+    )
 
 
 def overdue_pledges(today: date | None = None) -> list[Progress]:
-    """Running pledges across the network whose progress report is overdue, oldest due first."""
+    """Every overdue pledge with its progress (for the reminder job: a page uses the query)."""
     today = today or utcnow().date()
-    pledges = list(
-        db.session.scalars(
-            select(Pledge)
-            .join(Pledge.organisation)
-            .where(Pledge.start_date <= today, Organisation.status == STATUS_APPROVED)
-            .order_by(Pledge.id)
-        )
-    )
-    overdue = [p for p in progress_for(pledges, today) if p.overdue]
-    overdue.sort(key=lambda p: (p.due_on, p.pledge.id))
-    return overdue
+    pledges = list(db.session.scalars(overdue_pledges_query(today)))
+    return [p for p in progress_for(pledges, today) if p.overdue]
 
 
 # ---------------------------------------------------------------- changing

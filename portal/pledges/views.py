@@ -28,11 +28,12 @@ from ..core.export import csv_response
 from ..core.forms import ambition_choices, goal_choices, ward_choices
 from ..core.goals import GoalInfo
 from ..core.models import utcnow
-from ..core.pagination import paginate, paginate_list
+from ..core.pagination import paginate
 from ..core.reference import all_ambitions, all_goals
 from ..core.templating import format_date
 from ..extensions import db
 from ..orgs.access import is_org_member, member_of_org
+from . import export as pledge_export
 from . import links, services
 from . import status as rules
 from .access import visible_pledge
@@ -106,61 +107,15 @@ def wall() -> ResponseReturnValue:
 @bp.get("/pledges/export.csv")
 @public
 def export() -> ResponseReturnValue:
-    """The public wall as CSV, with the same filters. Private pledges are never included."""
+    """The public wall as CSV, with the same filters. Private pledges are never included.
+
+    Streamed from server-side cursors: the first rows leave before the last are read."""
     _form, filters = _wall_filters()
-    pledges = list(db.session.scalars(services.public_pledges_query(**filters)).unique())
     return csv_response(
         "leeds-pledges.csv",
-        [
-            "pledge_id",
-            "organisation",
-            "organisation_kind",
-            "title",
-            "measure_code",
-            "measure",
-            "unit",
-            "baseline",
-            "target",
-            "start_date",
-            "end_date",
-            "area",
-            "ambitions",
-            "principles",
-            "status",
-            "promised_units",
-            "delivered_units",
-            "promised_value_gbp",
-            "delivered_value_gbp",
-            "original_promised_units",
-            "original_promised_value_gbp",
-            "revisions",
-        ],
-        (
-            [
-                item.pledge.id,
-                item.pledge.organisation.name,
-                item.pledge.organisation.kind_label,
-                item.pledge.title,
-                item.pledge.measure.code,
-                item.pledge.measure.name,
-                item.pledge.measure.unit_label,
-                item.pledge.baseline,
-                item.pledge.target,
-                item.pledge.start_date.isoformat(),
-                item.pledge.end_date.isoformat(),
-                item.pledge.area_label,
-                "; ".join(a.name for a in item.pledge.ambitions),
-                "; ".join(p.name for p in item.pledge.principles),
-                item.status_label,
-                item.promised_units,
-                item.delivered_units,
-                item.promised_value,
-                item.delivered_value,
-                item.original_units,
-                item.original_value,
-                "; ".join(revision_sentence(r) for r in item.pledge.revisions),
-            ]
-            for item in services.progress_for(pledges)
+        pledge_export.HEADER,
+        pledge_export.export_rows(
+            services.public_pledges_query(**filters), revision_text=revision_sentence
         ),
     )
 
@@ -551,8 +506,13 @@ def unlink_exchange(org_id: int, pledge_id: int, link_id: int) -> ResponseReturn
 @platform_admin
 def admin_overdue() -> ResponseReturnValue:
     today = utcnow().date()
-    page = paginate_list(services.overdue_pledges(today))
-    return render_template("pledges/admin_overdue.html", page=page, today=today)
+    page = paginate(services.overdue_pledges_query(today))
+    return render_template(
+        "pledges/admin_overdue.html",
+        page=page,
+        progresses=services.progress_for(page.items, today),
+        today=today,
+    )
 
 
 @bp.get("/pledges/admin/measures")
