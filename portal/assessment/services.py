@@ -571,7 +571,7 @@ def _overdue(organisation_id: int, today: date | None) -> Select:
 def overdue_actions(
     organisation_id: int, today: date | None = None, *, limit: int | None = None
 ) -> list[Action]:
-    """Undone actions past their due date, soonest due first (the first `limit` of them)."""
+    """Undone actions past their due date, longest overdue first (the first `limit` of them)."""
     return list(
         db.session.scalars(
             _overdue(organisation_id, today)
