@@ -59,9 +59,25 @@ def upgrade() -> None:
         )
     for name, table, columns in INDEXES:
         op.create_index(name, table, columns)
+    # The people search (a substring match) on PostgreSQL: trigram indexes of the lower-cased
+    # name and email (portal.accounts.models). SQLite cannot build them; indexes of the same
+    # names keep the two schemas comparable (Alembic compares them by name there).
+    for column in ("name", "email"):
+        if bind.dialect.name == "postgresql":
+            op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            op.create_index(
+                f"ix_users_{column}_trigram",
+                "users",
+                [sa.text(f"lower({column}) gin_trgm_ops")],
+                postgresql_using="gin",
+            )
+        else:
+            op.create_index(f"ix_users_{column}_trigram", "users", [column])
 
 
 def downgrade() -> None:
+    for column in ("name", "email"):
+        op.drop_index(f"ix_users_{column}_trigram", table_name="users")
     for name, table, _columns in reversed(INDEXES):
         op.drop_index(name, table_name=table)
     with op.batch_alter_table("organisations") as batch:
