@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, Select, func, select, update
 from sqlalchemy.orm import joinedload, lazyload
 from werkzeug.utils import secure_filename
 
@@ -556,18 +556,33 @@ def _apply_action(action: Action, data: dict[str, Any]) -> None:
     action.updated_at = utcnow()
 
 
-def overdue_actions(organisation_id: int, today: date | None = None) -> list[Action]:
-    today = today or utcnow().date()
+def _overdue(organisation_id: int, today: date | None) -> Select:
+    return (
+        select(Action)
+        .join(Assessment, Assessment.id == Action.assessment_id)
+        .where(
+            Assessment.organisation_id == organisation_id,
+            Action.due_date < (today or utcnow().date()),
+            Action.status != ACTION_DONE,
+        )
+    )
+
+
+def overdue_actions(
+    organisation_id: int, today: date | None = None, *, limit: int | None = None
+) -> list[Action]:
+    """Undone actions past their due date, longest overdue first (the first `limit` of them)."""
     return list(
         db.session.scalars(
-            select(Action)
-            .join(Assessment, Assessment.id == Action.assessment_id)
-            .where(
-                Assessment.organisation_id == organisation_id,
-                Action.due_date < today,
-                Action.status != ACTION_DONE,
-            )
-            .order_by(Action.due_date)
+            _overdue(organisation_id, today)
+            .order_by(Action.due_date, Action.id)
+            .limit(limit)
             .options(joinedload(Action.assessment).lazyload(Assessment.answers))
         )
     )
+
+
+def count_overdue_actions(organisation_id: int, today: date | None = None) -> int:
+    """How many actions `overdue_actions` would list, counted in the database."""
+    statement = _overdue(organisation_id, today).with_only_columns(func.count(Action.id))
+    return db.session.scalar(statement) or 0

@@ -46,6 +46,8 @@ from .models import LEVELS, Assessment, Criterion, Dimension, EvidenceFile
 from .scoring import progress
 
 bp = Blueprint("assessment", __name__)
+# The organisation home panel lists this many overdue actions and counts the others.
+OVERDUE_SHOWN = 5
 
 
 @bp.cli.command("load-frameworks")
@@ -68,7 +70,9 @@ def assessment_home_summary(organisation_id: int) -> dict[str, Any]:
     return {
         "latest": services.latest_assessment(organisation_id),
         "current_year": services.current_year(),
-        "overdue": services.overdue_actions(organisation_id),
+        # The panel names the first few and counts the rest.
+        "overdue": services.overdue_actions(organisation_id, limit=OVERDUE_SHOWN),
+        "overdue_count": services.count_overdue_actions(organisation_id),
     }
 
 

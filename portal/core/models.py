@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
@@ -65,6 +65,11 @@ class AuditLog(Model):
     """Who changed what and when. Written by `core.audit.record` inside the same transaction."""
 
     __tablename__ = "audit_log"
+    __table_args__ = (
+        # The admin audit log pages newest first, over everything or one action.
+        Index("ix_audit_log_at_id", "at", "id"),
+        Index("ix_audit_log_action_at_id", "action", "at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

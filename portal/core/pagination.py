@@ -49,11 +49,43 @@ class CappedPagination(SelectPagination):
         return int(self._query_args["session"].execute(count).scalar_one())
 
 
+class KeyFirstPagination(CappedPagination):
+    """Finds the page's keys first (an index-only scan when an index covers the filter and order),
+    then loads only those rows: a deep page skips index entries, not whole rows and their joins."""
+
+    def _query_items(self) -> list[Any]:
+        select = self._query_args["select"]
+        key = self._query_args["key"]
+        keys = (
+            select.with_only_columns(key, maintain_column_froms=True)
+            .limit(self.per_page)
+            .offset(self._query_offset)
+        )
+        rows = select.where(key.in_(keys.scalar_subquery()))
+        return list(self._query_args["session"].execute(rows).unique().scalars())
+
+
 def paginate(
-    statement: Select[Any], *, per_page: int = 20, count_cap: int | None = COUNT_CAP
+    statement: Select[Any],
+    *,
+    per_page: int = 20,
+    count_cap: int | None = COUNT_CAP,
+    key: Any = None,
 ) -> Pagination:
     """Run `statement` for the requested page, plus one count query, capped at `count_cap`
-    rows (None: an exact count)."""
+    rows (None: an exact count). With `key` (a unique column, such as the primary key), the page
+    is found by key first (`KeyFirstPagination`), for long tables paged deep."""
+    if key is not None:
+        return KeyFirstPagination(
+            count_cap if count_cap is not None else MAX_PAGE * per_page,
+            select=statement,
+            key=key,
+            session=db.session(),
+            page=requested_page(),
+            per_page=per_page,
+            max_per_page=None,
+            error_out=False,
+        )
     if count_cap is None:
         return db.paginate(statement, page=requested_page(), per_page=per_page, error_out=False)
     return CappedPagination(

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..core.areas import AreaMixin
 from ..core.choices import one_of
 from ..core.locking import VersionedMixin
 from ..core.models import Ward, utcnow
 from ..extensions import Model, db
+from .names import normalised_name
 
 KIND_PUBLIC_ANCHOR = "public_anchor"
 KIND_BUSINESS_ANCHOR = "business_anchor"
@@ -50,6 +51,8 @@ organisation_wards = Table(
     db.metadata,
     Column("organisation_id", ForeignKey("organisations.id"), primary_key=True),
     Column("ward_id", ForeignKey("wards.id"), primary_key=True),
+    # The directory's ward filter looks organisations up by ward.
+    Index("ix_organisation_wards_ward_id", "ward_id"),
 )
 
 
@@ -74,19 +77,24 @@ class Organisation(VersionedMixin, AreaMixin, Model):
         one_of("kind", ORGANISATION_KINDS),
         one_of("size_band", SIZE_BANDS, nullable=True),
         one_of("status", ORGANISATION_STATUSES),
+        # The admin list (newest first per status) and the directory (by name, approved only).
+        Index("ix_organisations_status_created_at", "status", "created_at", "id"),
+        Index("ix_organisations_status_name", "status", "name"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(160), index=True)
     kind: Mapped[str] = mapped_column(String(32))
-    charity_number: Mapped[str | None] = mapped_column(String(12))
-    company_number: Mapped[str | None] = mapped_column(String(8))
+    charity_number: Mapped[str | None] = mapped_column(String(12), index=True)
+    company_number: Mapped[str | None] = mapped_column(String(8), index=True)
     website: Mapped[str | None] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     size_band: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default=STATUS_PENDING, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # normalised_name(name), kept with the name so duplicates are found by an index lookup.
+    name_key: Mapped[str] = mapped_column(String(160), default="", server_default="", index=True)
 
     wards: Mapped[list[Ward]] = relationship(
         secondary=organisation_wards, order_by="Ward.name", lazy="selectin"
@@ -97,6 +105,11 @@ class Organisation(VersionedMixin, AreaMixin, Model):
     memberships = relationship(
         "Membership", back_populates="organisation", cascade="all, delete-orphan"
     )
+
+    @validates("name")
+    def _keep_name_key(self, _key: str, name: str) -> str:
+        self.name_key = normalised_name(name)
+        return name
 
     @property
     def kind_label(self) -> str:
@@ -138,6 +151,8 @@ class NetworkMembership(Model):
     __table_args__ = (
         UniqueConstraint("organisation_id", "network_id"),
         one_of("status", REQUEST_STATUSES),
+        # The admin's queue of pending requests, oldest first.
+        Index("ix_network_memberships_status_requested_at", "status", "requested_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
