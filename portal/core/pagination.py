@@ -23,9 +23,9 @@ MAX_PAGE = 100_000
 COUNT_CAP = 10_000
 
 
-def requested_page() -> int:
+def requested_page(arg: str = "page") -> int:
     try:
-        return max(1, min(int(request.args.get("page", 1)), MAX_PAGE))
+        return max(1, min(int(request.args.get(arg, 1)), MAX_PAGE))
     except (TypeError, ValueError):
         return 1
 
@@ -50,17 +50,24 @@ class CappedPagination(SelectPagination):
 
 
 def paginate(
-    statement: Select[Any], *, per_page: int = 20, count_cap: int | None = COUNT_CAP
+    statement: Select[Any],
+    *,
+    per_page: int = 20,
+    count_cap: int | None = COUNT_CAP,
+    page_arg: str = "page",
 ) -> Pagination:
     """Run `statement` for the requested page, plus one count query, capped at `count_cap`
-    rows (None: an exact count)."""
+    rows (None: an exact count). `page_arg` names the query argument, for a second list on
+    one page (render it with `ui.pagination(page, page_arg)`)."""
     if count_cap is None:
-        return db.paginate(statement, page=requested_page(), per_page=per_page, error_out=False)
+        return db.paginate(
+            statement, page=requested_page(page_arg), per_page=per_page, error_out=False
+        )
     return CappedPagination(
         count_cap,
         select=statement,
         session=db.session(),
-        page=requested_page(),
+        page=requested_page(page_arg),
         per_page=per_page,
         max_per_page=None,
         error_out=False,
