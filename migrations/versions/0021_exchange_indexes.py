@@ -28,6 +28,20 @@ def upgrade() -> None:
         sqlite_where=sa.text(LISTED_SQL),
     )
     op.create_index(
+        "ix_exchange_listings_listed_title",
+        "exchange_listings",
+        ["title", "id"],
+        postgresql_where=sa.text(LISTED_SQL),
+        sqlite_where=sa.text(LISTED_SQL),
+    )
+    op.create_index(
+        "ix_exchange_listings_listed_needed_by",
+        "exchange_listings",
+        ["needed_by"],
+        postgresql_where=sa.text(LISTED_SQL),
+        sqlite_where=sa.text(LISTED_SQL),
+    )
+    op.create_index(
         "ix_exchange_listings_hidden_at",
         "exchange_listings",
         ["hidden_at"],
@@ -60,4 +74,6 @@ def downgrade() -> None:
     )
     op.drop_index("ix_exchange_listing_wards_ward_listing", table_name="exchange_listing_wards")
     op.drop_index("ix_exchange_listings_hidden_at", table_name="exchange_listings")
+    op.drop_index("ix_exchange_listings_listed_needed_by", table_name="exchange_listings")
+    op.drop_index("ix_exchange_listings_listed_title", table_name="exchange_listings")
     op.drop_index("ix_exchange_listings_listed_newest", table_name="exchange_listings")

@@ -211,9 +211,8 @@ def browse_query(
         if condition is not None:
             statement = statement.where(condition)
     if sort == "needed_by":
-        statement = statement.order_by(
-            Listing.needed_by.is_(None), Listing.needed_by, Listing.id.desc()
-        )
+        # Requests with no date (and every offer) last; the partial index gives the order.
+        statement = statement.order_by(Listing.needed_by.asc().nulls_last(), Listing.id.desc())
     elif sort == "closing":
         statement = statement.order_by(Listing.expires_on, Listing.id.desc())
     elif sort == "title":

@@ -173,6 +173,20 @@ class Listing(VersionedMixin, AreaMixin, Model):
             postgresql_where=text(LISTED_SQL),
             sqlite_where=text(LISTED_SQL),
         ),
+        # Browse's other two sorts over listed listings (the closing sort uses expires_on's).
+        Index(
+            "ix_exchange_listings_listed_title",
+            "title",
+            "id",
+            postgresql_where=text(LISTED_SQL),
+            sqlite_where=text(LISTED_SQL),
+        ),
+        Index(
+            "ix_exchange_listings_listed_needed_by",
+            "needed_by",
+            postgresql_where=text(LISTED_SQL),
+            sqlite_where=text(LISTED_SQL),
+        ),
         # Moderation's hidden listings, most recently hidden first.
         Index(
             "ix_exchange_listings_hidden_at",
