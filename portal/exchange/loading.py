@@ -25,7 +25,9 @@ def _organisation_name() -> _AbstractLoad:
 def listing_rows() -> list[_AbstractLoad]:
     """Options for a select of `Listing` shown as rows (`_listing_summary.html`): organisation
     name and wards (the area); no Ambitions, no organisation wards or networks."""
-    return [_organisation_name(), selectinload(Listing.wards), lazyload(Listing.ambitions)]
+    # Wards load by their mapper default (selectin); naming them again here made SQLAlchemy
+    # rebuild a cache key per row batch (a tenth of a second a page at city scale).
+    return [_organisation_name(), lazyload(Listing.ambitions)]
 
 
 def match_rows() -> list[_AbstractLoad]:
