@@ -23,9 +23,9 @@ MAX_PAGE = 100_000
 COUNT_CAP = 10_000
 
 
-def requested_page() -> int:
+def requested_page(arg: str = "page") -> int:
     try:
-        return max(1, min(int(request.args.get("page", 1)), MAX_PAGE))
+        return max(1, min(int(request.args.get(arg, 1)), MAX_PAGE))
     except (TypeError, ValueError):
         return 1
 
@@ -71,28 +71,32 @@ def paginate(
     per_page: int = 20,
     count_cap: int | None = COUNT_CAP,
     key: Any = None,
+    page_arg: str = "page",
 ) -> Pagination:
     """Run `statement` for the requested page, plus one count query, capped at `count_cap`
     rows (None: an exact count). With `key` (a unique column, such as the primary key), the page
-    is found by key first (`KeyFirstPagination`), for long tables paged deep."""
+    is found by key first (`KeyFirstPagination`), for long tables paged deep. `page_arg` names
+    the query argument, for a second list on one page (`ui.pagination(page, page_arg)`)."""
     if key is not None:
         return KeyFirstPagination(
             count_cap if count_cap is not None else MAX_PAGE * per_page,
             select=statement,
             key=key,
             session=db.session(),
-            page=requested_page(),
+            page=requested_page(page_arg),
             per_page=per_page,
             max_per_page=None,
             error_out=False,
         )
     if count_cap is None:
-        return db.paginate(statement, page=requested_page(), per_page=per_page, error_out=False)
+        return db.paginate(
+            statement, page=requested_page(page_arg), per_page=per_page, error_out=False
+        )
     return CappedPagination(
         count_cap,
         select=statement,
         session=db.session(),
-        page=requested_page(),
+        page=requested_page(page_arg),
         per_page=per_page,
         max_per_page=None,
         error_out=False,

@@ -46,10 +46,10 @@ def count_of(count: int, singular: str, plural: str | None = None) -> str:
     return f"{format_number(count)} {noun}"
 
 
-def page_url(page: int) -> str:
-    """The current URL with `page` replaced, keeping every filter."""
+def page_url(page: int, arg: str = "page") -> str:
+    """The current URL with `page` (or another list's `arg`) replaced, keeping every filter."""
     args: dict[str, Any] = request.args.to_dict(flat=False)
-    args["page"] = [str(page)]
+    args[arg] = [str(page)]
     return url_for(request.endpoint or "core.home", **(request.view_args or {}), **args)
 
 

@@ -10,13 +10,14 @@ from flask_login import current_user
 from ..extensions import db
 from ..orgs.access import current_organisation, is_org_member
 from ..orgs.models import Organisation
+from .loading import listing_page
 from .models import LISTING_MATCHED, LISTING_OPEN, ExchangeMatch, Listing
 
 
 def visible_listing(listing_id: int) -> Listing:
     """Anyone sees open or matched listings; hidden, paused or closed ones, and those of a
     suspended (or unapproved) organisation, only their owners and platform admins."""
-    listing = db.get_or_404(Listing, listing_id)
+    listing = db.get_or_404(Listing, listing_id, options=listing_page())
     shown = listing.status in (LISTING_OPEN, LISTING_MATCHED) and not listing.is_hidden
     if shown and listing.organisation.can_publish:
         return listing

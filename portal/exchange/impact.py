@@ -172,14 +172,22 @@ class AmbitionImpact:
 def ambition_impact(
     ambitions: list[Ambition], filters: ImpactFilters = NO_FILTERS
 ) -> list[AmbitionImpact]:
-    """What the exchange did for each Ambition: open listings, delivered matches and amounts."""
+    """What the exchange did for each Ambition: open listings, delivered matches and amounts.
+
+    Two aggregate queries whatever the number of Ambitions: open listings by Ambition and side,
+    and delivered matches by Ambition, type and unit (whose counts add up to each Ambition's
+    delivered exchanges, since a match falls in exactly one type and unit)."""
+    if not ambitions:
+        return []
     tags = exchange_listing_ambitions
+    ambition_ids = [ambition.id for ambition in ambitions]
     listing_counts = {
         (row[0], row[1]): row[2]
         for row in db.session.execute(
             select(tags.c.ambition_id, Listing.side, func.count(Listing.id))
             .join(Listing, Listing.id == tags.c.listing_id)
             .where(
+                tags.c.ambition_id.in_(ambition_ids),
                 Listing.status == LISTING_OPEN,
                 Listing.hidden_at.is_(None),
                 Listing.organisation_id.in_(counted_organisations()),
@@ -190,24 +198,37 @@ def ambition_impact(
             .group_by(tags.c.ambition_id, Listing.side)
         )
     }
-    delivered_counts: dict[int, int] = dict(
-        db.session.execute(
-            _delivered_between_counted(
-                select(tags.c.ambition_id, func.count(ExchangeMatch.id)).join(
-                    ExchangeMatch, ExchangeMatch.request_id == tags.c.listing_id
-                ),
-                aliased(Listing),
-                filters,
-            ).group_by(tags.c.ambition_id)
-        ).all()
-    )
+    offer = aliased(Listing)
+    # The type as it was at delivery; a listing edited since does not move the figures.
+    resource_type = func.coalesce(ExchangeMatch.delivered_resource_type, offer.resource_type)
+    delivered = db.session.execute(
+        _delivered_between_counted(
+            select(
+                tags.c.ambition_id,
+                resource_type,
+                ExchangeMatch.delivered_unit,
+                func.count(ExchangeMatch.id),
+                func.sum(ExchangeMatch.delivered_quantity),
+            ).join(ExchangeMatch, ExchangeMatch.request_id == tags.c.listing_id),
+            offer,
+            filters,
+        )
+        .where(tags.c.ambition_id.in_(ambition_ids))
+        .group_by(tags.c.ambition_id, resource_type, ExchangeMatch.delivered_unit)
+        .order_by(tags.c.ambition_id, resource_type, ExchangeMatch.delivered_unit)
+    ).all()
+    delivered_counts: dict[int, int] = {}
+    totals: dict[int, list[tuple[str, str, Decimal]]] = {}
+    for ambition_id, kind, unit, count, amount in delivered:
+        delivered_counts[ambition_id] = delivered_counts.get(ambition_id, 0) + count
+        totals.setdefault(ambition_id, []).append((kind, unit, Decimal(amount or 0)))
     return [
         AmbitionImpact(
             ambition=ambition,
             open_requests=listing_counts.get((ambition.id, SIDE_REQUEST), 0),
             open_offers=listing_counts.get((ambition.id, SIDE_OFFER), 0),
             delivered_matches=delivered_counts.get(ambition.id, 0),
-            totals=delivered_totals(ambition_id=ambition.id, filters=filters),
+            totals=totals.get(ambition.id, []),
         )
         for ambition in ambitions
     ]

@@ -12,6 +12,7 @@ from ..core.locking import check_version
 from ..core.models import Ambition, Ward, utcnow
 from ..extensions import db
 from ..orgs.models import Organisation
+from .loading import listing_rows
 from .models import (
     CLOSED_BY_OWNER,
     CLOSED_EXPIRED,
@@ -176,7 +177,7 @@ def browse_query(
     sort: str = "newest",
 ) -> Select:
     """Listed offers and requests matching the filters, as one select."""
-    statement = select(Listing).where(listed())
+    statement = select(Listing).where(listed()).options(*listing_rows())
     if side:
         statement = statement.where(Listing.side == side)
     if resource_type:
@@ -210,9 +211,8 @@ def browse_query(
         if condition is not None:
             statement = statement.where(condition)
     if sort == "needed_by":
-        statement = statement.order_by(
-            Listing.needed_by.is_(None), Listing.needed_by, Listing.id.desc()
-        )
+        # Requests with no date (and every offer) last; the partial index gives the order.
+        statement = statement.order_by(Listing.needed_by.asc().nulls_last(), Listing.id.desc())
     elif sort == "closing":
         statement = statement.order_by(Listing.expires_on, Listing.id.desc())
     elif sort == "title":
@@ -227,6 +227,7 @@ def organisation_listings_query(organisation_id: int) -> Select:
     return (
         select(Listing)
         .where(Listing.organisation_id == organisation_id)
+        .options(*listing_rows())
         .order_by(Listing.status == LISTING_CLOSED, Listing.created_at.desc(), Listing.id.desc())
     )
 
@@ -248,6 +249,7 @@ def public_listings_of(organisation_id: int, limit: int = 10) -> list[Listing]:
         db.session.scalars(
             select(Listing)
             .where(Listing.organisation_id == organisation_id, listed())
+            .options(*listing_rows())
             .order_by(Listing.side, Listing.created_at.desc())
             .limit(limit)
         ).unique()

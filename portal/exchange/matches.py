@@ -11,6 +11,7 @@ from ..accounts.models import User
 from ..core import audit
 from ..core.models import utcnow
 from ..extensions import db
+from .loading import match_rows
 from .models import (
     MATCH_ACCEPTED,
     MATCH_ACTIVE_STATUSES,
@@ -276,6 +277,7 @@ def matches_for_listing(listing_id: int) -> list[ExchangeMatch]:
             .where(
                 or_(ExchangeMatch.offer_id == listing_id, ExchangeMatch.request_id == listing_id)
             )
+            .options(*match_rows())
             .order_by(ExchangeMatch.created_at.desc())
         ).unique()
     )

@@ -131,11 +131,14 @@ def quantity_label(quantity: Decimal | None, unit: str) -> str:
     return f"{amount} {unit_for(quantity, unit)}".strip()
 
 
+# The primary keys lead with the listing; the reverse indexes serve the ward and Ambition filters
+# and the per-Ambition impact figures ("which listings are tagged with this one").
 exchange_listing_wards = Table(
     "exchange_listing_wards",
     db.metadata,
     Column("listing_id", ForeignKey("exchange_listings.id"), primary_key=True),
     Column("ward_id", ForeignKey("wards.id"), primary_key=True),
+    Index("ix_exchange_listing_wards_ward_listing", "ward_id", "listing_id"),
 )
 
 exchange_listing_ambitions = Table(
@@ -143,7 +146,12 @@ exchange_listing_ambitions = Table(
     db.metadata,
     Column("listing_id", ForeignKey("exchange_listings.id"), primary_key=True),
     Column("ambition_id", ForeignKey("ambitions.id"), primary_key=True),
+    Index("ix_exchange_listing_ambitions_ambition_listing", "ambition_id", "listing_id"),
 )
+
+# What the exchange lists (search.listed): open and not hidden. The same condition written once
+# for the partial indexes below, on both databases.
+LISTED_SQL = "status = 'open' AND hidden_at IS NULL"
 
 
 class Listing(VersionedMixin, AreaMixin, Model):
@@ -155,6 +163,37 @@ class Listing(VersionedMixin, AreaMixin, Model):
         one_of("resource_type", RESOURCE_TYPES),
         one_of("urgency", URGENCIES, nullable=True),
         one_of("status", LISTING_STATUSES),
+        # Browse's default order over listed listings only, carrying the columns its count and
+        # commonest filters read, so the page and its capped count scan the index alone.
+        Index(
+            "ix_exchange_listings_listed_newest",
+            "created_at",
+            "id",
+            postgresql_include=["organisation_id", "side", "resource_type"],
+            postgresql_where=text(LISTED_SQL),
+            sqlite_where=text(LISTED_SQL),
+        ),
+        # Browse's other two sorts over listed listings (the closing sort uses expires_on's).
+        Index(
+            "ix_exchange_listings_listed_title",
+            "title",
+            "id",
+            postgresql_where=text(LISTED_SQL),
+            sqlite_where=text(LISTED_SQL),
+        ),
+        Index(
+            "ix_exchange_listings_listed_needed_by",
+            "needed_by",
+            postgresql_where=text(LISTED_SQL),
+            sqlite_where=text(LISTED_SQL),
+        ),
+        # Moderation's hidden listings, most recently hidden first.
+        Index(
+            "ix_exchange_listings_hidden_at",
+            "hidden_at",
+            postgresql_where=text("hidden_at IS NOT NULL"),
+            sqlite_where=text("hidden_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -438,6 +477,15 @@ class ListingReport(Model):
     """Someone's report that a listing is inappropriate, for a platform admin to review."""
 
     __tablename__ = "exchange_listing_reports"
+    __table_args__ = (
+        # Moderation's open reports, oldest first.
+        Index(
+            "ix_exchange_listing_reports_open",
+            "created_at",
+            postgresql_where=text("resolved_at IS NULL"),
+            sqlite_where=text("resolved_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     listing_id: Mapped[int] = mapped_column(ForeignKey("exchange_listings.id"), index=True)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload, lazyload
 
 from ..accounts.models import User
 from ..core import audit
 from ..core.models import utcnow
 from ..extensions import db
 from .listings import record_and_rerank
+from .loading import listing_rows
 from .models import (
     Listing,
     ListingReport,
@@ -31,21 +33,27 @@ def report_listing(listing: Listing, user: User, reason: str) -> ListingReport:
     return report
 
 
-def open_reports() -> list[ListingReport]:
-    return list(
-        db.session.scalars(
-            select(ListingReport)
-            .where(ListingReport.resolved_at.is_(None))
-            .order_by(ListingReport.created_at)
-        ).unique()
+def open_reports_query() -> Select:
+    """Reports nobody has dealt with, oldest first (for pagination; a partial index serves it),
+    with the listing and its organisation's name."""
+    return (
+        select(ListingReport)
+        .where(ListingReport.resolved_at.is_(None))
+        .options(
+            joinedload(ListingReport.listing).options(*listing_rows()),
+            lazyload(ListingReport.reporter),
+        )
+        .order_by(ListingReport.created_at, ListingReport.id)
     )
 
 
-def hidden_listings() -> list[Listing]:
-    return list(
-        db.session.scalars(
-            select(Listing).where(Listing.hidden_at.is_not(None)).order_by(Listing.hidden_at.desc())
-        ).unique()
+def hidden_listings_query() -> Select:
+    """Hidden listings, most recently hidden first (for pagination; a partial index serves it)."""
+    return (
+        select(Listing)
+        .where(Listing.hidden_at.is_not(None))
+        .options(*listing_rows())
+        .order_by(Listing.hidden_at.desc(), Listing.id.desc())
     )
 
 

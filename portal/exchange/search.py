@@ -11,6 +11,9 @@ from sqlalchemy.sql.elements import ColumnElement
 from ..orgs.services import counted_organisations
 from .models import LISTING_OPEN, Listing, search_document
 
+# Longer searches are cut here (the browse form already refuses more than 100 characters).
+MAX_QUERY = 200
+
 
 def listed() -> ColumnElement[bool]:
     """What the exchange shows others: open, not hidden by a moderator, and its organisation
@@ -29,16 +32,18 @@ def _escape_like(word: str) -> str:
 def keyword_condition(query: str, dialect: str) -> ColumnElement[bool] | None:
     """Keyword search over title and description, the same question on both databases.
 
-    PostgreSQL: full-text search (stemmed English words, the GIN index). SQLite: every word
-    must appear in the title or the description (case-insensitive), which finds the same
-    listings for plain words, without stemming.
+    PostgreSQL: full-text search with the GIN index, stemmed English words, and the search-box
+    syntax of `websearch_to_tsquery` ("exact phrase", -without, this or that; it never raises
+    on odd input). SQLite: every word must appear in the title or the description
+    (case-insensitive), which finds the same listings for plain words, without stemming.
+    A query with no words at all (only punctuation) does not filter.
     """
     words = re.findall(r"\w+", query.lower())[:10]
     if not words:
         return None
     if dialect == "postgresql":
         return search_document(Listing.title, Listing.description).op("@@")(
-            func.plainto_tsquery(text("'english'::regconfig"), " ".join(words))
+            func.websearch_to_tsquery(text("'english'::regconfig"), query[:MAX_QUERY])
         )
     return and_(
         *[

@@ -12,6 +12,7 @@ from ..core.models import utcnow
 from ..extensions import db
 from ..jobs import enqueue_after_commit
 from . import matching
+from .loading import counterpart_rows
 from .models import (
     LISTING_OPEN,
     SIDE_OFFER,
@@ -128,7 +129,7 @@ def suggestions_for(listing: Listing, limit: int = 10) -> list[ExchangeSuggestio
             select(ExchangeSuggestion)
             .join(Listing, other_column == Listing.id)
             .where(own == listing.id, listed())
-            .options(selectinload(other))
+            .options(selectinload(other).options(*counterpart_rows()))
             .order_by(ExchangeSuggestion.score.desc(), other_column)
             .limit(limit)
         )

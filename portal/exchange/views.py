@@ -89,9 +89,9 @@ from .models import (
 )
 from .moderation import (
     dismiss_reports,
-    hidden_listings,
+    hidden_listings_query,
     hide_listing,
-    open_reports,
+    open_reports_query,
     report_listing,
     restore_listing,
 )
@@ -130,7 +130,7 @@ def exchange_template_helpers() -> dict[str, object]:
 def _home_summary(organisation_id: int) -> dict[str, object]:
     return {
         "open_listings": open_listing_count(organisation_id),
-        "mine": overview.my_exchange(organisation_id),
+        "waiting": overview.waiting_counts(organisation_id),
     }
 
 
@@ -534,10 +534,12 @@ def report(item: Listing) -> ResponseReturnValue:
 @bp.get("/exchange/admin/moderation")
 @platform_admin
 def moderation() -> ResponseReturnValue:
+    """Open reports (`?page=`) and hidden listings (`?hidden_page=`), each paginated: the two
+    lists grow with the exchange and used to load whole."""
     return render_template(
         "exchange/moderation.html",
-        reports=open_reports(),
-        hidden=hidden_listings(),
+        reports=paginate(open_reports_query(), per_page=20),
+        hidden=paginate(hidden_listings_query(), per_page=20, page_arg="hidden_page"),
     )
 
 

@@ -98,3 +98,21 @@ def test_postgres_full_text_search_stems_words_and_uses_the_gin_index():
     )
     plan = "\n".join(row[0] for row in db.session.execute(text(f"EXPLAIN {sql}")))
     assert "ix_exchange_listings_search" in plan, plan
+
+
+@pytest.mark.postgres
+def test_postgres_search_understands_the_search_box_syntax():
+    offer(title="Meeting room in Harehills", description="Seats twenty people")
+    offer(title="Room for a meeting", description="Small, in Armley")
+    offer(title="Spare laptops", description="Ten refurbished laptops")
+    # "Quoted words" are a phrase, -word excludes, "or" widens; odd syntax never raises.
+    assert search(q='"meeting room"') == ["Meeting room in Harehills"]
+    assert search(q="room -armley") == ["Meeting room in Harehills"]
+    assert sorted(search(q="laptops or armley")) == ["Room for a meeting", "Spare laptops"]
+    assert len(search(q='room & ! ( "')) == 2
+
+
+def test_browse_count_uses_the_capped_count(client):
+    for n in range(3):
+        offer(title=f"Offer {n}")
+    assert "3 open listings" in client.get("/exchange").get_data(as_text=True)
