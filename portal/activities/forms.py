@@ -220,13 +220,24 @@ class ActivityFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
+    q = StringField(
+        "Search",
+        widget=GovTextInput(),
+        description="Words in the title or description",
+        filters=[strip_text],
+    )
     ambition = SelectField(
         "Ambition", widget=GovSelect(), coerce=int_or_none, validate_choice=False
     )
     goal = SelectField("Goal", widget=GovSelect(), coerce=int_or_none, validate_choice=False)
     ward = SelectField("Ward", widget=GovSelect(), coerce=int_or_none, validate_choice=False)
-    organisation = SelectField(
-        "Organisation", widget=GovSelect(), coerce=int_or_none, validate_choice=False
+    # A name typed (or part of one), not a list of every organisation: the city has thousands.
+    # Links may pass an organisation's id instead (its public profile does).
+    organisation = StringField(
+        "Organisation",
+        widget=GovTextInput(),
+        description="Its name, or part of it",
+        filters=[strip_text],
     )
     period = SelectField(
         "Running during", widget=GovSelect(), coerce=int_or_none, validate_choice=False

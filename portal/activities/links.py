@@ -6,14 +6,22 @@ side, once accepted or delivered), can be linked: anything else is refused, even
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask_login import current_user
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import aliased
 
-from ..exchange.models import MATCH_COMMITTED_STATUSES, ExchangeMatch, Listing
+from ..exchange.models import (
+    MATCH_COMMITTED_STATUSES,
+    MATCH_DELIVERED,
+    MATCH_STATUSES,
+    ExchangeMatch,
+    Listing,
+)
 from ..extensions import db
+from ..orgs.models import Organisation
 from ..pledges.models import Pledge
 from .models import Activity, activity_exchange_matches, activity_pledges
 from .rules import ActivityValues
@@ -48,12 +56,19 @@ def lead_matches(lead_organisation_id: int) -> list[ExchangeMatch]:
     )
 
 
+def _label(title: str, offer_by: str, request_title: str, request_by: str, status: str) -> str:
+    return f"{title} ({offer_by}) for {request_title} ({request_by}), {status.lower()}"
+
+
 def match_label(match: ExchangeMatch) -> str:
     """What the match was: once delivered, as the offer stood then (a later edit to the
     listing does not rewrite the activity's history)."""
-    return (
-        f"{match.title} ({match.offer.organisation.name}) for "
-        f"{match.request.title} ({match.request.organisation.name}), {match.status_label.lower()}"
+    return _label(
+        match.title,
+        match.offer.organisation.name,
+        match.request.title,
+        match.request.organisation.name,
+        match.status_label,
     )
 
 
@@ -119,8 +134,17 @@ def clear_links(activity: Activity) -> None:
     )
 
 
+@dataclass(frozen=True)
+class Related:
+    """A linked pledge or match as the activity's page shows it: a link and its text."""
+
+    id: int
+    title: str
+
+
 def related_for(activity: Activity) -> dict[str, list[Any]]:
-    """The linked pledges and matches the signed-in person may see.
+    """The linked pledges and matches the signed-in person may see, as plain rows (two
+    queries: the page needs titles, not pledges' or listings' whole graphs).
 
     Public pledges show to everyone, private ones to the lead's members. Matches are private
     arrangements between two organisations, so they show only to the lead's and the other
@@ -130,24 +154,52 @@ def related_for(activity: Activity) -> dict[str, list[Any]]:
     signed_in = getattr(user, "is_authenticated", False)
     admin = signed_in and user.is_platform_admin
     member_ids = {m.organisation_id for m in user.memberships} if signed_in else set()
-    pledges = list(
-        db.session.scalars(
-            select(Pledge)
+    pledges = [
+        Related(row.id, row.title)
+        for row in db.session.execute(
+            select(Pledge.id, Pledge.title, Pledge.is_public, Pledge.organisation_id)
             .join(activity_pledges, activity_pledges.c.pledge_id == Pledge.id)
             .where(activity_pledges.c.activity_id == activity.id)
             .order_by(Pledge.title)
-        ).unique()
+        )
+        if row.is_public or admin or row.organisation_id in member_ids
+    ]
+    offer, request = aliased(Listing), aliased(Listing)
+    offer_by, request_by = aliased(Organisation), aliased(Organisation)
+    rows = db.session.execute(
+        select(
+            ExchangeMatch.id,
+            ExchangeMatch.status,
+            ExchangeMatch.delivered_title,
+            offer.title.label("offer_title"),
+            offer.organisation_id.label("offer_organisation_id"),
+            offer_by.name.label("offer_by"),
+            request.title.label("request_title"),
+            request.organisation_id.label("request_organisation_id"),
+            request_by.name.label("request_by"),
+        )
+        .join(activity_exchange_matches, activity_exchange_matches.c.match_id == ExchangeMatch.id)
+        .join(offer, offer.id == ExchangeMatch.offer_id)
+        .join(offer_by, offer_by.id == offer.organisation_id)
+        .join(request, request.id == ExchangeMatch.request_id)
+        .join(request_by, request_by.id == request.organisation_id)
+        .where(activity_exchange_matches.c.activity_id == activity.id)
+        .order_by(ExchangeMatch.id)
     )
-    pledges = [p for p in pledges if p.is_public or admin or p.organisation_id in member_ids]
-    matches = list(
-        db.session.scalars(
-            select(ExchangeMatch)
-            .join(
-                activity_exchange_matches, activity_exchange_matches.c.match_id == ExchangeMatch.id
-            )
-            .where(activity_exchange_matches.c.activity_id == activity.id)
-            .order_by(ExchangeMatch.id)
-        ).unique()
-    )
-    matches = [m for m in matches if admin or member_ids & set(m.party_organisation_ids)]
-    return {"pledges": pledges, "matches": [(m, match_label(m)) for m in matches]}
+    matches = [
+        Related(
+            row.id,
+            _label(
+                row.delivered_title
+                if row.status == MATCH_DELIVERED and row.delivered_title
+                else row.offer_title,
+                row.offer_by,
+                row.request_title,
+                row.request_by,
+                MATCH_STATUSES.get(row.status, row.status),
+            ),
+        )
+        for row in rows
+        if admin or member_ids & {row.offer_organisation_id, row.request_organisation_id}
+    ]
+    return {"pledges": pledges, "matches": matches}

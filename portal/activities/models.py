@@ -4,9 +4,25 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, Numeric, String, Table, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+    func,
+    literal,
+    text,
+)
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement, Grouping
 
 from ..core.areas import AreaMixin
 from ..core.choices import one_of
@@ -27,14 +43,16 @@ class PartnerTag(Model):
     Declining or removing a tag deletes it (the audit log keeps the history)."""
 
     __tablename__ = "activity_partners"
-    __table_args__ = (one_of("status", PARTNER_STATUSES),)
+    __table_args__ = (
+        # An organisation's accepted (or pending) tags: its activities page and the list filter.
+        Index("ix_activity_partners_organisation_status", "organisation_id", "status"),
+        one_of("status", PARTNER_STATUSES),
+    )
 
     activity_id: Mapped[int] = mapped_column(
         ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True
     )
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id"), primary_key=True, index=True
-    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
     status: Mapped[str] = mapped_column(String(16), default=PARTNER_PENDING, index=True)
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[datetime | None]
@@ -56,17 +74,21 @@ class PartnerTag(Model):
 
 
 activity_partners: Table = PartnerTag.__table__  # type: ignore[assignment]
+# (goal_id, activity_id) and (ward_id, activity_id): a goal's or a ward's activities straight
+# from the index (index-only), for the list's filters.
 activity_goals = Table(
     "activity_goals",
     db.metadata,
     Column("activity_id", ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True),
-    Column("goal_id", ForeignKey("goals.id"), primary_key=True, index=True),
+    Column("goal_id", ForeignKey("goals.id"), primary_key=True),
+    Index("ix_activity_goals_goal_activity", "goal_id", "activity_id"),
 )
 activity_wards = Table(
     "activity_wards",
     db.metadata,
     Column("activity_id", ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True),
-    Column("ward_id", ForeignKey("wards.id"), primary_key=True, index=True),
+    Column("ward_id", ForeignKey("wards.id"), primary_key=True),
+    Index("ix_activity_wards_ward_activity", "ward_id", "activity_id"),
 )
 
 # Links to the lead organisation's own pledges and to exchange matches it took part in.
@@ -93,12 +115,23 @@ class Activity(VersionedMixin, AreaMixin, Model):
     """One piece of work led by an organisation, with partners, tagged to goals and wards."""
 
     __tablename__ = "activities"
+    __table_args__ = (
+        # The lists' order (newest first, id to break ties), read backwards with no sort.
+        Index("ix_activities_start_date_id", "start_date", "id"),
+        # The few citywide activities, which every ward's list includes.
+        Index(
+            "ix_activities_citywide",
+            "citywide",
+            postgresql_where=text("citywide"),
+            sqlite_where=text("citywide"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     title: Mapped[str] = mapped_column(String(160))
     description: Mapped[str] = mapped_column(Text, default="")
-    start_date: Mapped[date] = mapped_column(Date, index=True)
+    start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date, index=True)
     people_reached: Mapped[int] = mapped_column(Integer, default=0)
     volunteer_hours: Mapped[Decimal] = mapped_column(Numeric(12, 1), default=0)
@@ -156,6 +189,29 @@ class Activity(VersionedMixin, AreaMixin, Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+def search_document(
+    title: ColumnElement[str] | InstrumentedAttribute[str],
+    description: ColumnElement[str] | InstrumentedAttribute[str],
+) -> ColumnElement[Any]:
+    """The tsvector the list's search matches: title, a space, description (English stemming).
+
+    The GIN index below and every search use this one expression, so the planner can use the
+    index. The parentheses match how PostgreSQL prints the index back, so Alembic sees no change.
+    """
+    return func.to_tsvector(
+        text("'english'::regconfig"),
+        Grouping(title.op("||")(literal(" ", Text))).op("||")(description),
+    )
+
+
+# PostgreSQL only; SQLite searches with LIKE (see search.py).
+Index(
+    "ix_activities_search",
+    search_document(Activity.__table__.c.title, Activity.__table__.c.description),
+    postgresql_using="gin",
+).ddl_if(dialect="postgresql")
 
 
 class ActivityImport(CsvImportMixin, Model):

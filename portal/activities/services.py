@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, exists, insert, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import CompoundSelect, Select, exists, func, insert, or_, select, union_all
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from ..accounts.models import Membership, User
 from ..core.audit import changes_since, record, values_of
@@ -15,11 +15,12 @@ from ..core.csv_import import ImportKind, register
 from ..core.csv_import import start_import as start_csv_import
 from ..core.locking import check_version
 from ..core.models import Ambition, Goal, Ward, utcnow
+from ..core.pagination import COUNT_CAP
 from ..extensions import db
 from ..mail.services import email_link, send_email
 from ..orgs.models import REQUEST_ACCEPTED, STATUS_APPROVED, NetworkMembership, Organisation
 from ..orgs.services import counted_organisations, recipients
-from . import csv_import, rules
+from . import csv_import, rules, search
 from .models import (
     PARTNER_ACCEPTED,
     PARTNER_PENDING,
@@ -32,10 +33,17 @@ from .models import (
 )
 
 
+def _organisation_only() -> tuple[Any, ...]:
+    """An organisation as an activity shows it (name, status): not its wards or networks,
+    which it would otherwise load eagerly (two more queries each time)."""
+    return (lazyload(Organisation.wards), lazyload(Organisation.network_memberships))
+
+
 def _with_list_details(statement: Select) -> Select:
     """Load everything a list row shows in a fixed number of queries, however many rows."""
     return statement.options(
-        selectinload(Activity.partners),
+        joinedload(Activity.lead_organisation).options(*_organisation_only()),
+        selectinload(Activity.partners).options(*_organisation_only()),
         selectinload(Activity.goals).joinedload(Goal.ambition),
         selectinload(Activity.wards),
     )
@@ -74,57 +82,56 @@ def activities_query(
     started: tuple[date, date] | None = None,
     network_id: int | None = None,
     org_kind: str | None = None,
+    keywords: str = "",
     public_only: bool = False,
-    include_suspended: bool = False,
 ) -> Select:
     """Activities `viewer` may see, filtered; newest first. One select, ready to paginate.
 
-    Activities led by a suspended (or pending) organisation are left out, except on that
-    organisation's own page (`include_suspended`).
+    Activities led by a suspended (or pending) organisation are left out.
+
+    Each filter is an `id IN (ids from one indexed table)`, so PostgreSQL can start from the
+    link table's index (a goal's or a ward's activities) or walk the newest-first index,
+    whichever is cheaper, and a capped count stays cheap enough not to trigger its JIT.
     """
     statement = select(Activity)
-    if not include_suspended:
-        statement = statement.where(Activity.lead_organisation_id.in_(counted_organisations()))
-    clause = shown_publicly() if public_only else visibility_clause(viewer)
+    publicly = public_only or not getattr(viewer, "is_authenticated", False)
+    clause = shown_publicly() if publicly else visibility_clause(viewer)
     if clause is not None:
         statement = statement.where(clause)
+    if not publicly:
+        # `shown_publicly` already leaves out suspended leads; a member's or an admin's view
+        # does not.
+        statement = statement.where(Activity.lead_organisation_id.in_(counted_organisations()))
     if goal_id:
         statement = statement.where(
-            exists().where(
-                activity_goals.c.activity_id == Activity.id, activity_goals.c.goal_id == goal_id
+            Activity.id.in_(
+                select(activity_goals.c.activity_id).where(activity_goals.c.goal_id == goal_id)
             )
         )
     if ambition_id:
         statement = statement.where(
-            exists().where(
-                activity_goals.c.activity_id == Activity.id,
-                activity_goals.c.goal_id == Goal.id,
-                Goal.ambition_id == ambition_id,
+            Activity.id.in_(
+                select(activity_goals.c.activity_id).where(
+                    activity_goals.c.goal_id.in_(
+                        select(Goal.id).where(Goal.ambition_id == ambition_id)
+                    )
+                )
             )
         )
     if ward_id:
-        # A citywide activity reaches every ward, so it belongs in every ward's list.
+        # A citywide activity reaches every ward, so it belongs in every ward's list. (An OR,
+        # not a UNION of ids: PostgreSQL then walks the newest-first index for a page, checking
+        # each row against the ward's ids hashed from ix_activity_wards_ward_activity.)
         statement = statement.where(
             or_(
                 Activity.citywide.is_(True),
-                exists().where(
-                    activity_wards.c.activity_id == Activity.id,
-                    activity_wards.c.ward_id == ward_id,
+                Activity.id.in_(
+                    select(activity_wards.c.activity_id).where(activity_wards.c.ward_id == ward_id)
                 ),
             )
         )
     if organisation_id:
-        # A partner's list holds only the tags it accepted: a pending one is not its activity yet.
-        statement = statement.where(
-            or_(
-                Activity.lead_organisation_id == organisation_id,
-                exists().where(
-                    activity_partners.c.activity_id == Activity.id,
-                    activity_partners.c.organisation_id == organisation_id,
-                    activity_partners.c.status == PARTNER_ACCEPTED,
-                ),
-            )
-        )
+        statement = statement.where(Activity.id.in_(_ids_of_organisation(organisation_id)))
     if period:
         start, end = period
         statement = statement.where(Activity.start_date <= end, Activity.end_date >= start)
@@ -147,11 +154,96 @@ def activities_query(
                 select(Organisation.id).where(Organisation.kind == org_kind)
             )
         )
+    if keywords:
+        matching = search.matching_ids(keywords, db.session.get_bind().dialect.name)
+        if matching is not None:
+            statement = statement.where(Activity.id.in_(matching))
     return _with_list_details(statement.order_by(Activity.start_date.desc(), Activity.id.desc()))
 
 
+def _ids_of_organisation(organisation_id: int) -> CompoundSelect:
+    """Ids of the activities the organisation leads or is an accepted partner in (a pending tag
+    is not its activity yet): two index lookups."""
+    led = Activity.__table__.alias("led_activities")
+    return union_all(
+        select(led.c.id).where(led.c.lead_organisation_id == organisation_id),
+        select(activity_partners.c.activity_id).where(
+            activity_partners.c.organisation_id == organisation_id,
+            activity_partners.c.status == PARTNER_ACCEPTED,
+        ),
+    )
+
+
+def organisation_activities_query(organisation_id: int) -> Select:
+    """Every activity the organisation leads or is a partner in, public or private, newest
+    first: its own page, which only its members and platform admins reach (they may see them
+    all, and a suspended organisation's members still see its work)."""
+    return _with_list_details(
+        select(Activity)
+        .where(Activity.id.in_(_ids_of_organisation(organisation_id)))
+        .order_by(Activity.start_date.desc(), Activity.id.desc())
+    )
+
+
+# How many organisations a name that matches several lists, for the person to choose from.
+ORGANISATION_SUGGESTIONS = 10
+
+
+@dataclass(frozen=True)
+class OrganisationLookup:
+    """What a name typed into the list's organisation filter refers to: one approved
+    organisation (`id`, `name`), or a `problem` to show at the field, with the organisations
+    that match when there are several."""
+
+    id: int | None = None
+    name: str = ""
+    problem: str = ""
+    suggestions: tuple[tuple[int, str], ...] = ()
+    more_suggestions: bool = False
+
+
+def find_organisation(typed: str) -> OrganisationLookup:
+    """The approved organisation `typed` names: its id (as links pass it), its exact name (any
+    case), or the only name containing it. One query, two for an id that is not one."""
+    typed = typed.strip()[:200]
+    approved = Organisation.status == STATUS_APPROVED
+    if typed.isdigit() and len(typed) <= 9:
+        name = db.session.scalar(
+            select(Organisation.name).where(approved, Organisation.id == int(typed))
+        )
+        if name is not None:
+            return OrganisationLookup(int(typed), name)
+    exact = func.lower(Organisation.name) == typed.lower()
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.name, exact.label("exact"))
+        .where(approved, Organisation.name.ilike(f"%{search.escape_like(typed)}%", escape="\\"))
+        .order_by(exact.desc(), Organisation.name, Organisation.id)
+        .limit(ORGANISATION_SUGGESTIONS + 1)
+    ).all()
+    if rows and (rows[0].exact or len(rows) == 1):
+        return OrganisationLookup(rows[0].id, rows[0].name)
+    if not rows:
+        return OrganisationLookup(
+            problem=f"No organisation’s name contains ‘{typed}’: check the spelling, "
+            "or type part of the name"
+        )
+    return OrganisationLookup(
+        problem=f"More than one organisation’s name contains ‘{typed}’: choose one below, "
+        "or type more of the name",
+        suggestions=tuple((row.id, row.name) for row in rows[:ORGANISATION_SUGGESTIONS]),
+        more_suggestions=len(rows) > ORGANISATION_SUGGESTIONS,
+    )
+
+
 def get_activity(activity_id: int) -> Activity | None:
-    return db.session.scalar(_with_list_details(select(Activity).where(Activity.id == activity_id)))
+    """An activity with what its page shows, partner tags too (who may see and edit it)."""
+    return db.session.scalar(
+        _with_list_details(select(Activity).where(Activity.id == activity_id)).options(
+            selectinload(Activity.partner_tags)
+            .joinedload(PartnerTag.organisation)
+            .options(*_organisation_only())
+        )
+    )
 
 
 def partner_candidates(lead_organisation_id: int) -> list[Organisation]:
@@ -302,17 +394,43 @@ def decide_partner_tag(tag: PartnerTag, action: str, user: User) -> str:
     return done
 
 
-def partner_tags_of(organisation_id: int, status: str) -> list[PartnerTag]:
-    """Tags naming the organisation with `status`, newest activity first (its activities page)."""
-    return list(
+# The organisation's page lists this many of its partner requests and tags (newest first),
+# with a count of the rest: a busy partner may be named on hundreds of activities.
+PARTNER_TAGS_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class PartnerTagList:
+    tags: list[PartnerTag]
+    total: int  # counted to at most COUNT_CAP + 1
+    capped: bool
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.tags)
+
+
+def partner_tags_of(
+    organisation_id: int, status: str, limit: int = PARTNER_TAGS_SHOWN
+) -> PartnerTagList:
+    """The newest `limit` tags naming the organisation with `status` (its activities page),
+    and how many there are in all (capped like the lists' counts)."""
+    where = (PartnerTag.organisation_id == organisation_id, PartnerTag.status == status)
+    tags = list(
         db.session.scalars(
             select(PartnerTag)
             .join(Activity, Activity.id == PartnerTag.activity_id)
-            .where(PartnerTag.organisation_id == organisation_id, PartnerTag.status == status)
+            .where(*where)
             .options(selectinload(PartnerTag.activity))
             .order_by(Activity.start_date.desc(), Activity.id.desc())
+            .limit(limit)
         )
     )
+    if len(tags) < limit:
+        return PartnerTagList(tags, len(tags), capped=False)
+    first = select(PartnerTag.activity_id).where(*where).limit(COUNT_CAP + 1).subquery()
+    total = db.session.scalar(select(func.count()).select_from(first)) or 0
+    return PartnerTagList(tags, total, capped=total > COUNT_CAP)
 
 
 def create_activity(

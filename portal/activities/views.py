@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -18,7 +19,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import false, select
 
 from ..core import csv_rows
 from ..core.access import can_see, public
@@ -30,7 +31,7 @@ from ..core.periods import period_choices, period_dates
 from ..core.reference import all_ambitions, all_goals
 from ..extensions import db
 from ..orgs.access import member_of_org, require_can_publish
-from ..orgs.models import ORGANISATION_KINDS, STATUS_APPROVED, Network, Organisation
+from ..orgs.models import ORGANISATION_KINDS, Network
 from . import csv_import, links, rules, services
 from .access import visible_activity
 from .forms import ActivityFilterForm, ActivityForm, ImportForm
@@ -53,14 +54,6 @@ def index() -> ResponseReturnValue:
         (goal.id, f"{goal.code}: {goal.title}") for goal in all_goals()
     ]
     form.ward.choices = [("", "All wards")] + ward_choices()
-    form.organisation.choices = [("", "All organisations")] + [
-        (organisation_id, name)
-        for organisation_id, name in db.session.execute(
-            select(Organisation.id, Organisation.name)
-            .where(Organisation.status == STATUS_APPROVED)
-            .order_by(Organisation.name)
-        )
-    ]
     form.period.choices = _period_choices()
     form.started.choices = period_choices()
     form.network.choices = [("", "All networks")] + [
@@ -70,19 +63,39 @@ def index() -> ResponseReturnValue:
     form.org_kind.choices = [("", "All kinds"), *ORGANISATION_KINDS.items()]
     form.validate()
     year = form.period.data
+    organisation = services.OrganisationLookup()
+    if form.organisation.data:
+        organisation = services.find_organisation(form.organisation.data)
+        if organisation.problem:
+            form.organisation.errors = [organisation.problem]
+        else:
+            form.organisation.data = organisation.name
     filters = {
         "ambition_id": form.ambition.data,
         "goal_id": form.goal.data,
         "ward_id": form.ward.data,
-        "organisation_id": form.organisation.data,
+        "organisation_id": organisation.id,
         "period": (date(year, 1, 1), date(year, 12, 31)) if year and 2000 <= year <= 2100 else None,
         "started": period_dates(form.started.data),
         "network_id": form.network.data,
         "org_kind": form.org_kind.data if form.org_kind.data in ORGANISATION_KINDS else None,
+        "keywords": form.q.data or "",
     }
-    page = paginate(services.activities_query(viewer=current_user, **filters), per_page=20)
+    statement = services.activities_query(viewer=current_user, **filters)
+    if organisation.problem:
+        # An organisation that is not there matches nothing (the field says why).
+        statement = statement.where(false())
+    kept: dict[str, Any] = {key: value for key, value in request.args.items() if key != "page"}
     return render_template(
-        "activities/index.html", form=form, page=page, filtered=any(filters.values())
+        "activities/index.html",
+        form=form,
+        page=paginate(statement, per_page=20),
+        organisation=organisation,
+        suggestions=[
+            (name, url_for("activities.index", **{**kept, "organisation": str(organisation_id)}))
+            for organisation_id, name in organisation.suggestions
+        ],
+        filtered=any(filters.values()) or bool(organisation.problem),
     )
 
 
@@ -104,12 +117,7 @@ def detail(activity: Activity) -> ResponseReturnValue:
 @bp.get("/orgs/<int:org_id>/activities")
 @member_of_org()
 def organisation_activities(org_id: int) -> ResponseReturnValue:
-    page = paginate(
-        services.activities_query(
-            viewer=current_user, organisation_id=org_id, include_suspended=True
-        ),
-        per_page=20,
-    )
+    page = paginate(services.organisation_activities_query(org_id), per_page=20)
     return render_template(
         "activities/organisation.html",
         organisation=g.org,
