@@ -1,13 +1,13 @@
 """pledges: indexes for the wall's order and filters at city scale
 
-Revision ID: 0021_pledges_indexes
-Revises: 0020_ward_population
+Revision ID: 0022_pledges_indexes
+Revises: 0021_insight_facts
 """
 
 from alembic import op
 
-revision = "0021_pledges_indexes"
-down_revision = "0020_ward_population"
+revision = "0022_pledges_indexes"
+down_revision = "0021_insight_facts"
 branch_labels = None
 depends_on = None
 

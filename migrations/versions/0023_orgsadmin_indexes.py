@@ -4,8 +4,8 @@ The audit log, the organisation and user lists, the network-request queue and th
 through their indexes at city scale; `organisations.name_key` (the normalised name) lets the
 approval page find likely duplicates by lookup instead of reading every organisation.
 
-Revision ID: 0021_orgsadmin_indexes
-Revises: 0020_ward_population
+Revision ID: 0023_orgsadmin_indexes
+Revises: 0022_pledges_indexes
 """
 
 import re
@@ -13,8 +13,8 @@ import re
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021_orgsadmin_indexes"
-down_revision = "0020_ward_population"
+revision = "0023_orgsadmin_indexes"
+down_revision = "0022_pledges_indexes"
 branch_labels = None
 depends_on = None
 

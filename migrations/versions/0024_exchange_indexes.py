@@ -1,14 +1,14 @@
 """exchange: indexes for browse, its filters and counts, moderation and impact (issue 13)
 
-Revision ID: 0021_exchange_indexes
-Revises: 0020_ward_population
+Revision ID: 0024_exchange_indexes
+Revises: 0023_orgsadmin_indexes
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021_exchange_indexes"
-down_revision = "0020_ward_population"
+revision = "0024_exchange_indexes"
+down_revision = "0023_orgsadmin_indexes"
 branch_labels = None
 depends_on = None
 

@@ -12,15 +12,15 @@
   so the two schemas compare alike (Alembic cannot reflect expression indexes on SQLite), and
   searches there with LIKE.
 
-Revision ID: 0021_activities_indexes
-Revises: 0020_ward_population
+Revision ID: 0025_activities_indexes
+Revises: 0024_exchange_indexes
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021_activities_indexes"
-down_revision = "0020_ward_population"
+revision = "0025_activities_indexes"
+down_revision = "0024_exchange_indexes"
 branch_labels = None
 depends_on = None
 
