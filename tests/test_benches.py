@@ -46,7 +46,7 @@ def _run(script: str) -> subprocess.CompletedProcess[str]:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=900 if script == "city.py" else 600,  # the city seeds two databases
+        timeout=1200 if script == "city.py" else 600,  # the city seeds two databases
         check=False,
     )
 
