@@ -578,7 +578,7 @@ def measure(url: str, cookie: str, seconds: int) -> Sample:
 
     headers = {"Cookie": cookie} if cookie else {}
     try:
-        status = requests.get(url, headers=headers, allow_redirects=False, timeout=120).status_code
+        status = requests.get(url, headers=headers, allow_redirects=False, timeout=300).status_code
     except requests.RequestException:
         status = 0
     command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
@@ -589,10 +589,25 @@ def measure(url: str, cookie: str, seconds: int) -> Sample:
     )
     sample = parse_wrk(result.stdout)
     sample.status = status
+    wait_until_idle(url.split("/", 3)[:3])
     if result.returncode:
         sample.errors += 1
         print(f"wrk failed on {url}: {(result.stderr or result.stdout)[-500:]}", file=sys.stderr)
     return sample
+
+
+def wait_until_idle(site: list[str], limit: float = 900) -> None:
+    """gunicorn's workers go on answering the requests wrk left queued when it stopped (a slow
+    page leaves minutes of them): wait until /healthz answers quickly three times in a row, so
+    the next page starts on an idle server."""
+    import requests
+
+    healthz, quick, deadline = "/".join(site) + "/healthz", 0, time.monotonic() + limit
+    while quick < 3 and time.monotonic() < deadline:
+        started = time.perf_counter()
+        with contextlib.suppress(requests.RequestException):
+            requests.get(healthz, timeout=limit)
+        quick = quick + 1 if time.perf_counter() - started < 1.0 else 0
 
 
 def sign_in(url: str, email: str, password: str) -> str:
