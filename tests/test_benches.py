@@ -39,12 +39,14 @@ def _tools_or_skip() -> None:
 
 def _run(script: str) -> subprocess.CompletedProcess[str]:
     _tools_or_skip()
+    if script == "city.py" and not shutil.which("wrk"):
+        needs("the page bench needs wrk: apt-get install -y wrk")
     return subprocess.run(
         [sys.executable, str(ROOT / "bench" / script), "--short"],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=1200 if script == "city.py" else 600,  # the city seeds two databases
         check=False,
     )
 
@@ -60,3 +62,17 @@ def test_fault_bench_loses_and_duplicates_nothing():
     result = _run("faults.py")
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     assert "fault bench: passed" in result.stdout
+
+
+def test_city_page_bench_serves_every_page_of_every_role():
+    from bench.city import PAGES
+
+    result = _run("city.py")
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    rows = {tuple(line.split("|")[0].split()): line for line in result.stdout.splitlines()}
+    for role, page in [("public", "/healthz"), *PAGES]:
+        line = rows.get((page, role))
+        assert line is not None, f"{page} ({role}) missing from the table:\n{result.stdout}"
+        _ratio, _share, status, errors, *verdict = line.split("|")[-1].split()
+        assert (status, errors) == ("200/200", "0"), line
+        assert verdict and verdict[0] != "ERROR", line

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from functools import cache
 from importlib import resources
 
 import yaml
@@ -16,7 +17,10 @@ def _data_text(name: str) -> str:
     return resources.files("portal.core").joinpath("data", name).read_text(encoding="utf-8")
 
 
+@cache
 def load_ambitions_data() -> dict:
+    """The shipped ambitions.yaml, parsed once per process: it changes only with a release (an
+    admin's corrections live in the database), and the home page shows its mission."""
     return yaml.safe_load(_data_text("ambitions.yaml"))
 
 
