@@ -18,8 +18,9 @@ def _load_catalogue() -> str:
 
 
 def feature() -> Feature:
-    from . import demo, jobs, models, views
+    from . import demo, jobs, models, standing, views
 
+    standing.install_listeners()
     return Feature(
         name="pledges",
         blueprints=(views.bp,),

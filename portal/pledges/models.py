@@ -313,3 +313,37 @@ class PledgeExchangeLink(Model):
 
     pledge: Mapped[Pledge] = relationship()
     match = relationship("ExchangeMatch", lazy="joined")
+
+
+class PledgeStanding(Model):
+    """Where a pledge stands, derived from its reports, revisions, linked deliveries and the
+    proxies: a cache the wall's totals and the overdue list read instead of every report.
+
+    Never the source of truth: `standing.refresh_standing` recomputes a row from those facts in
+    the flush that changes them, and `flask pledges refresh-standing` rebuilds every row. A table
+    of its own, not columns on `pledges`, so refreshing it never bumps the pledge's edit version
+    (an edit form open elsewhere would otherwise be refused) nor shows up in its audit trail.
+    """
+
+    __tablename__ = "pledge_standing"
+    # The overdue list: next report due before today, oldest first.
+    __table_args__ = (Index("ix_pledge_standing_next_due", "next_due", "pledge_id"),)
+
+    pledge_id: Mapped[int] = mapped_column(
+        ForeignKey("pledges.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Current reports plus linked deliveries, each link counting at most what was delivered.
+    delivered_units: Mapped[Decimal] = mapped_column(Numeric(20, 4))
+    achieved: Mapped[bool] = mapped_column(Boolean)
+    last_reported_on: Mapped[date | None] = mapped_column(Date)
+    last_period_end: Mapped[date | None] = mapped_column(Date)
+    # 3 and 12 months after the last report (or the start): report due, and lapsed.
+    next_due: Mapped[date] = mapped_column(Date)
+    lapses_on: Mapped[date] = mapped_column(Date)
+    promised_value: Mapped[Decimal] = mapped_column(Numeric(20, 2))
+    # The promise as first made, before any revision.
+    original_units: Mapped[Decimal] = mapped_column(Numeric(20, 2))
+    original_year: Mapped[int] = mapped_column(Integer)
+    original_value: Mapped[Decimal] = mapped_column(Numeric(20, 2))
+    # £ the wall's totals count: current reports, and linked deliveries at their linked quantity.
+    counted_value: Mapped[Decimal] = mapped_column(Numeric(20, 2))

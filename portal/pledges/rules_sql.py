@@ -53,15 +53,20 @@ def proxy_periods() -> Any:
     ).subquery("proxy_periods")
 
 
+def proxy_in_force(periods: Any, measure_id: Any, year: Any) -> ColumnElement[bool]:
+    """The `proxy_periods` row in force for a measure in a year (`valuation.proxy_for_year`)."""
+    return and_(
+        periods.c.measure_id == measure_id,
+        or_(periods.c.from_year.is_(None), year >= periods.c.from_year),
+        or_(periods.c.until_year.is_(None), year < periods.c.until_year),
+    )
+
+
 def valued(rows: Any, periods: Any) -> Select:
     """£ of `rows` (measure_id, year, units): each row's units × the proxy in force in its year,
     rounded to the penny (`valuation.money`) row by row, then summed. A measure with no proxy
     is worth £0, as in `ProxyBook`."""
-    in_force = and_(
-        periods.c.measure_id == rows.c.measure_id,
-        or_(periods.c.from_year.is_(None), rows.c.year >= periods.c.from_year),
-        or_(periods.c.until_year.is_(None), rows.c.year < periods.c.until_year),
-    )
+    in_force = proxy_in_force(periods, rows.c.measure_id, rows.c.year)
     pounds = func.round(rows.c.units * periods.c.value, 2)
     return select(type_coerce(func.coalesce(func.sum(pounds), 0), MONEY_SUM)).select_from(
         rows.join(periods, in_force)

@@ -12,26 +12,19 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from sqlalchemy import (
-    Integer,
-    Numeric,
     Select,
-    and_,
     case,
-    cast,
     exists,
     func,
     or_,
     select,
-    union_all,
 )
 
 from ..core import audit
 from ..core.locking import check_version
 from ..core.models import Ambition, Goal, Ward, utcnow
-from ..exchange.models import MATCH_DELIVERED, ExchangeMatch
 from ..extensions import db
 from ..orgs.models import STATUS_APPROVED, Organisation
-from . import rules_sql as sql
 from . import status as rules
 from .models import (
     REPORT_CURRENT,
@@ -40,8 +33,8 @@ from .models import (
     REVISABLE_FIELDS,
     CharterPrinciple,
     Pledge,
-    PledgeExchangeLink,
     PledgeRevision,
+    PledgeStanding,
     ProgressUpdate,
     ProxyValue,
     SocialValueMeasure,
@@ -350,139 +343,46 @@ def _first_revisions(pledge_ids: Any) -> Any:
 
 def public_totals(statement: Select) -> Totals:
     """Promised and delivered £ over every pledge a query matches (not just one page), in one
-    aggregate statement, by the same rules as `progress_for` and `totals`: promised £ per pledge
-    at its start year's proxy, the original promise from before the first revision, delivered £
-    by measure and year of current reports and of linked delivered exchanges.
+    aggregate over the pledges' stored standing (`standing.py`), which holds each pledge's
+    figures by the rules of `progress_for`: promised £ at its start year's proxy, the original
+    promise from before the first revision, delivered £ of current reports and of linked
+    delivered exchanges (at their linked quantity). No progress report is read.
     """
-    matched = (
-        statement.order_by(None)
-        .with_only_columns(
-            Pledge.id, Pledge.measure_id, Pledge.baseline, Pledge.target, Pledge.start_date
-        )
-        .cte("matched")
-    )
-    ids = select(matched.c.id)
-    periods = sql.proxy_periods()
-    promised = select(
-        matched.c.measure_id,
-        sql.year_of(matched.c.start_date).label("year"),
-        func.abs(matched.c.target - matched.c.baseline).label("units"),
-    ).subquery("promised")
-    first = _first_revisions(ids)
-    amount = Numeric(14, 2)
-    first_baseline = func.coalesce(cast(first.c.baseline, amount), matched.c.baseline)
-    first_target = func.coalesce(cast(first.c.target, amount), matched.c.target)
-    first_year = func.coalesce(
-        cast(func.substr(first.c.start_date, 1, 4), Integer), sql.year_of(matched.c.start_date)
-    )
-    original = (
-        select(
-            matched.c.measure_id,
-            first_year.label("year"),
-            func.abs(first_target - first_baseline).label("units"),
-        )
-        .select_from(matched.outerjoin(first, first.c.pledge_id == matched.c.id))
-        .subquery("original")
-    )
-    reported_year = sql.year_of(ProgressUpdate.period_end)
-    reported = (
-        select(
-            matched.c.measure_id,
-            reported_year.label("year"),
-            func.sum(ProgressUpdate.value).label("units"),
-        )
-        .join(matched, matched.c.id == ProgressUpdate.pledge_id)
-        .where(ProgressUpdate.status == REPORT_CURRENT)
-        .group_by(matched.c.measure_id, reported_year)
-        .subquery("reported")
-    )
-    exchanged_year = sql.year_of(ExchangeMatch.delivered_at)
-    exchanged = (
-        select(
-            matched.c.measure_id,
-            exchanged_year.label("year"),
-            func.sum(PledgeExchangeLink.quantity).label("units"),
-        )
-        .join(matched, matched.c.id == PledgeExchangeLink.pledge_id)
-        .join(ExchangeMatch, PledgeExchangeLink.match_id == ExchangeMatch.id)
-        .where(ExchangeMatch.status == MATCH_DELIVERED)
-        .group_by(matched.c.measure_id, exchanged_year)
-        .subquery("exchanged")
-    )
+    matched = statement.order_by(None).with_only_columns(Pledge.id).subquery("matched")
     row = db.session.execute(
         select(
-            select(func.count()).select_from(matched).scalar_subquery(),
-            sql.valued(promised, periods).scalar_subquery(),
-            sql.valued(original, periods).scalar_subquery(),
-            sql.valued(reported, periods).scalar_subquery(),
-            sql.valued(exchanged, periods).scalar_subquery(),
-        )
+            func.count(),
+            func.coalesce(func.sum(PledgeStanding.promised_value), 0),
+            func.coalesce(func.sum(PledgeStanding.original_value), 0),
+            func.coalesce(func.sum(PledgeStanding.counted_value), 0),
+        ).select_from(matched.join(PledgeStanding, PledgeStanding.pledge_id == matched.c.id))
     ).one()
-    count, promised_value, original_value, reported_value, exchanged_value = row
+    count, promised_value, original_value, counted_value = row
     return Totals(
         count=int(count),
         promised_value=money(Decimal(promised_value)),
         original_value=money(Decimal(original_value)),
-        delivered_value=money(Decimal(reported_value) + Decimal(exchanged_value)),
+        delivered_value=money(Decimal(counted_value)),
     )
 
 
 def overdue_pledges_query(today: date) -> Select:
     """Running pledges across the network whose progress report is overdue, oldest due first,
-    worked out in SQL by `status.pledge_status`'s and `status.is_overdue`'s rules: not achieved,
-    started, not missed unless lapsed, and the report due 3 months after the last one (or the
-    start) has passed."""
-    from .links import countable_quantity_sql
-
-    reports = select(
-        ProgressUpdate.pledge_id.label("pledge_id"),
-        ProgressUpdate.value.label("units"),
-        func.date(ProgressUpdate.created_at).label("reported_on"),
-    ).where(ProgressUpdate.status == REPORT_CURRENT)
-    most = countable_quantity_sql(
-        ExchangeMatch.delivered_quantity, ExchangeMatch.delivered_unit, SocialValueMeasure.unit
-    )
-    exchanges = (
-        select(
-            PledgeExchangeLink.pledge_id.label("pledge_id"),
-            case(
-                (most < PledgeExchangeLink.quantity, most), else_=PledgeExchangeLink.quantity
-            ).label("units"),
-            func.date(PledgeExchangeLink.linked_at).label("reported_on"),
-        )
-        .join(ExchangeMatch, PledgeExchangeLink.match_id == ExchangeMatch.id)
-        .join(Pledge, PledgeExchangeLink.pledge_id == Pledge.id)
-        .join(SocialValueMeasure, Pledge.measure_id == SocialValueMeasure.id)
-        .where(ExchangeMatch.status == MATCH_DELIVERED, ExchangeMatch.delivered_at.is_not(None))
-    )
-    deliveries = union_all(reports, exchanges).subquery("deliveries")
-    delivered = (
-        select(
-            deliveries.c.pledge_id,
-            func.sum(deliveries.c.units).label("units"),
-            func.max(deliveries.c.reported_on).label("last_reported_on"),
-        )
-        .group_by(deliveries.c.pledge_id)
-        .subquery("delivered")
-    )
-    promised = func.abs(Pledge.target - Pledge.baseline)
-    units = func.coalesce(delivered.c.units, 0)
-    achieved = and_(promised > 0, units >= promised)
-    last_activity = sql.later_of(delivered.c.last_reported_on, Pledge.start_date)
-    due_on = sql.months_after(last_activity, rules.REPORT_EVERY_MONTHS)
-    lapsed = sql.months_after(last_activity, rules.LAPSE_AFTER_MONTHS) <= today
+    by `status.pledge_status`'s and `status.is_overdue`'s rules over the stored standing: not
+    achieved, started, not missed unless lapsed, and the report due 3 months after the last one
+    (or the start) has passed. Reads the next-due index, not every report."""
     return (
         select(Pledge)
+        .join(PledgeStanding, PledgeStanding.pledge_id == Pledge.id)
         .join(Pledge.organisation)
-        .outerjoin(delivered, delivered.c.pledge_id == Pledge.id)
         .where(
+            PledgeStanding.next_due < today,
+            PledgeStanding.achieved.is_(False),
             Organisation.status == STATUS_APPROVED,
             Pledge.start_date <= today,
-            ~achieved,
-            or_(lapsed, Pledge.end_date >= today),
-            due_on < today,
+            or_(PledgeStanding.lapses_on <= today, Pledge.end_date >= today),
         )
-        .order_by(due_on, Pledge.id)
+        .order_by(PledgeStanding.next_due, Pledge.id)
     )
 
 

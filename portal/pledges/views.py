@@ -18,7 +18,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.access import platform_admin
@@ -34,7 +34,7 @@ from ..core.templating import format_date
 from ..extensions import db
 from ..orgs.access import is_org_member, member_of_org
 from . import export as pledge_export
-from . import links, services
+from . import links, services, standing
 from . import status as rules
 from .access import visible_pledge
 from .catalogue import ensure_catalogue, load_catalogue
@@ -48,7 +48,14 @@ from .forms import (
     WallFilterForm,
     WithdrawReportForm,
 )
-from .models import REVISABLE_FIELDS, Pledge, PledgeExchangeLink, ProgressUpdate, SocialValueMeasure
+from .models import (
+    REVISABLE_FIELDS,
+    Pledge,
+    PledgeExchangeLink,
+    PledgeStanding,
+    ProgressUpdate,
+    SocialValueMeasure,
+)
 from .valuation import money
 
 bp = Blueprint("pledges", __name__)
@@ -63,6 +70,15 @@ def load_catalogue_command() -> None:
         f"Catalogue loaded: {added['principles']} principles, {added['measures']} measures and "
         f"{added['proxies']} proxy values added."
     )
+
+
+@bp.cli.command("refresh-standing")
+def refresh_standing_command() -> None:
+    """Recompute every pledge's stored standing from its reports, revisions and links."""
+    standing.refresh_standing()
+    db.session.commit()
+    count = db.session.scalar(select(func.count()).select_from(PledgeStanding))
+    click.echo(f"Standing refreshed for {count} pledge{'s' if count != 1 else ''}.")
 
 
 # ---------------------------------------------------------------- public pages
