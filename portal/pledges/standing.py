@@ -18,6 +18,7 @@ from sqlalchemy import (
     Connection,
     Integer,
     Numeric,
+    Table,
     and_,
     case,
     cast,
@@ -151,9 +152,7 @@ def standing_query(chosen: ColumnElement[bool]) -> Any:
             delivered.c.last_period_end,
             sql.months_after(last_activity, rules.REPORT_EVERY_MONTHS).label("next_due"),
             sql.months_after(last_activity, rules.LAPSE_AFTER_MONTHS).label("lapses_on"),
-            func.round(promised * proxy(sql.year_of(Pledge.start_date)), 2).label(
-                "promised_value"
-            ),
+            func.round(promised * proxy(sql.year_of(Pledge.start_date)), 2).label("promised_value"),
             original.label("original_units"),
             original_year.label("original_year"),
             func.round(original * proxy(original_year), 2).label("original_value"),
@@ -185,6 +184,7 @@ def refresh_standing(pledge_ids: Iterable[int] | None = None, *, connection: Any
     the current transaction; rows of pledges that no longer exist go."""
     connection = connection or db.session.connection()
     standing = PledgeStanding.__table__
+    assert isinstance(standing, Table)
     if pledge_ids is None:
         _refresh(connection, true())
         gone = ~exists().where(Pledge.id == standing.c.pledge_id)
@@ -236,7 +236,6 @@ def _after_flush(session: Session, flush_context: Any) -> None:
                 )
             )
         )
-    pledge_ids.discard(None)  # type: ignore[arg-type]
     refresh_standing(pledge_ids, connection=connection)
     refresh_measures(measure_ids, connection=connection)
 

@@ -131,7 +131,12 @@ def test_standing_follows_every_kind_of_change():
 
     # A new proxy for a year changes the £ of every pledge of that measure.
     services.set_proxy_value(
-        measure("SOC-1"), year=today.year, value=Decimal("99.99"), source="t", method="", user_id=None
+        measure("SOC-1"),
+        year=today.year,
+        value=Decimal("99.99"),
+        source="t",
+        method="",
+        user_id=None,
     )
     assert_standing_is_the_facts()
 
