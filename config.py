@@ -85,6 +85,9 @@ class Config:
     REDIS_URL: str | None = None
     RQ_QUEUE = "default"
     JOB_RETRY_INTERVALS = [10, 60, 300]  # seconds between RQ retries of a failed job
+    # The wall's CSV streams at once up to this many pledges; a larger one is prepared by a job.
+    PLEDGE_EXPORT_STREAM_MAX = 5000
+    PLEDGE_EXPORT_DIR: str | None = None  # where prepared files go; default <instance>/exports
     REDIS_CONNECT_TIMEOUT = 2  # seconds; a dead Redis must not hold a request for long
     # An enqueue that reaches Redis also pushes jobs kept while it was down, checked this often.
     PENDING_FLUSH_CHECK_SECONDS = 5

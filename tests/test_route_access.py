@@ -49,7 +49,7 @@ from portal.extensions import db, limiter
 from portal.orgs.models import STATUS_PENDING, Network, NetworkMembership
 from portal.orgs.services import seed_networks
 from portal.pledges.catalogue import load_catalogue
-from portal.pledges.models import PledgeExchangeLink, SocialValueMeasure
+from portal.pledges.models import PledgeExchangeLink, PledgeExport, SocialValueMeasure
 from portal.scorecard.models import Indicator, ScorecardImport
 from tests.activities.factories import ActivityFactory
 from tests.assessment.factories import make_assessment
@@ -164,6 +164,7 @@ def _build_world(app: Flask) -> World:
     progress_report = report(pledge, 1, period_end=date(2026, 3, 31))
     activity = ActivityFactory(lead_organisation=theirs, is_public=False)
     activity_import = ActivityImport(organisation_id=theirs.id, filename="activities.csv")
+    pledge_export = PledgeExport(filters="{}")
     assessment = make_assessment(theirs, current_year())
     criterion = assessment.framework.dimensions[0].criteria[0]
     evidence = EvidenceFile(
@@ -187,7 +188,9 @@ def _build_world(app: Flask) -> World:
         organisation_id=theirs.id,
         network_id=db.session.scalars(select(Network).order_by(Network.id)).first().id,
     )
-    db.session.add_all([link, activity_import, evidence, scorecard_import, network_request])
+    db.session.add_all(
+        [link, activity_import, evidence, scorecard_import, network_request, pledge_export]
+    )
     db.session.commit()
     path = stored_path(evidence.stored_name)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -202,6 +205,7 @@ def _build_world(app: Flask) -> World:
         "update_id": progress_report.id,
         "activity_id": activity.id,
         "import_id": activity_import.id,
+        "export_id": pledge_export.id,
         "membership_id": their_member.memberships[0].id,
         "invitation_id": 1,  # refused before it is looked up
         "year": assessment.year,

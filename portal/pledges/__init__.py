@@ -33,6 +33,12 @@ def feature() -> Feature:
                 "Email organisations about overdue pledge progress reports (once, then every 28 "
                 "days).",
             ),
+            PeriodicJob(
+                "pledge-export-cleanup",
+                jobs.remove_old_pledge_exports,
+                timedelta(hours=1),
+                "Delete prepared CSV exports of the pledge wall that are over a day old.",
+            ),
         ),
         reference_loaders=(ReferenceLoader("pledge-catalogue", _load_catalogue),),
         demo_seeder=demo.seed_demo,

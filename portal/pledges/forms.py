@@ -445,3 +445,7 @@ class LinkExchangeForm(FlaskForm):
         measure = self.measure_for_units
         if measure.whole_number and field.data != field.data.to_integral():
             raise ValidationError(f"Enter a whole number of {measure.unit_label}, for example 12")
+
+
+class PrepareExportForm(FlaskForm):
+    """Only the CSRF token: the wall's filters travel in the query string."""

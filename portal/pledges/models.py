@@ -347,3 +347,36 @@ class PledgeStanding(Model):
     original_value: Mapped[Decimal] = mapped_column(Numeric(20, 2))
     # £ the wall's totals count: current reports, and linked deliveries at their linked quantity.
     counted_value: Mapped[Decimal] = mapped_column(Numeric(20, 2))
+
+
+EXPORT_PREPARING = "preparing"
+EXPORT_READY = "ready"
+EXPORT_STATUSES = (EXPORT_PREPARING, EXPORT_READY)
+
+
+class PledgeExport(Model):
+    """A large CSV of the public wall, written to the instance folder by a job.
+
+    `filters` is the wall's filters as sorted JSON: a second request for the same filters reuses
+    the file while it is under a day old."""
+
+    __tablename__ = "pledge_exports"
+    __table_args__ = (
+        one_of("status", EXPORT_STATUSES),
+        Index("ix_pledge_exports_filters_created_at", "filters", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filters: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(12), default=EXPORT_PREPARING)
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    finished_at: Mapped[datetime | None]
+
+    @property
+    def filename(self) -> str:
+        return f"pledges-{self.id}.csv"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == EXPORT_READY

@@ -5,9 +5,10 @@ Services add and flush; the caller commits.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -33,6 +34,7 @@ from .models import (
     REVISABLE_FIELDS,
     CharterPrinciple,
     Pledge,
+    PledgeExport,
     PledgeRevision,
     PledgeStanding,
     ProgressUpdate,
@@ -644,3 +646,31 @@ def set_proxy_value(
         details={"measure": measure.code, "year": year, "before": before, "after": str(value)},
     )
     return proxy
+
+
+# A prepared export is reused for the same filters, and deleted, after a day.
+EXPORT_KEPT_FOR = timedelta(days=1)
+
+
+def matched_count(statement: Select, most: int) -> int:
+    """How many pledges `statement` matches, counting no further than `most` + 1."""
+    first = statement.order_by(None).with_only_columns(Pledge.id).limit(most + 1)
+    return int(db.session.scalar(select(func.count()).select_from(first.subquery())) or 0)
+
+
+def request_export(filters: dict[str, Any]) -> tuple[PledgeExport, bool]:
+    """The export for these wall filters made within the day (ready or being prepared), or a new
+    one; True when new, so the caller enqueues its job after committing."""
+    key = json.dumps({name: value for name, value in filters.items() if value}, sort_keys=True)
+    recent = db.session.scalar(
+        select(PledgeExport)
+        .where(PledgeExport.filters == key, PledgeExport.created_at > utcnow() - EXPORT_KEPT_FOR)
+        .order_by(PledgeExport.created_at.desc())
+        .limit(1)
+    )
+    if recent is not None:
+        return recent, False
+    export = PledgeExport(filters=key)
+    db.session.add(export)
+    db.session.flush()
+    return export, True

@@ -9,11 +9,13 @@ from typing import Any
 import click
 from flask import (
     Blueprint,
+    current_app,
     flash,
     g,
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -32,9 +34,10 @@ from ..core.pagination import paginate
 from ..core.reference import all_ambitions, all_goals
 from ..core.templating import format_date
 from ..extensions import db
+from ..jobs import enqueue_after_commit
 from ..orgs.access import is_org_member, member_of_org
 from . import export as pledge_export
-from . import links, services, standing
+from . import jobs, links, services, standing
 from . import status as rules
 from .access import visible_pledge
 from .catalogue import ensure_catalogue, load_catalogue
@@ -42,6 +45,7 @@ from .forms import (
     CorrectionForm,
     LinkExchangeForm,
     PledgeForm,
+    PrepareExportForm,
     ProgressUpdateForm,
     ProxyValueForm,
     RevisionForm,
@@ -52,6 +56,7 @@ from .models import (
     REVISABLE_FIELDS,
     Pledge,
     PledgeExchangeLink,
+    PledgeExport,
     PledgeStanding,
     ProgressUpdate,
     SocialValueMeasure,
@@ -125,14 +130,57 @@ def wall() -> ResponseReturnValue:
 def export() -> ResponseReturnValue:
     """The public wall as CSV, with the same filters. Private pledges are never included.
 
-    Streamed from server-side cursors: the first rows leave before the last are read."""
+    Streamed from server-side cursors up to `PLEDGE_EXPORT_STREAM_MAX` pledges; a larger one is
+    offered as a file a job prepares."""
     _form, filters = _wall_filters()
+    statement = services.public_pledges_query(**filters)
+    most = current_app.config["PLEDGE_EXPORT_STREAM_MAX"]
+    if services.matched_count(statement, most) > most:
+        return render_template(
+            "pledges/export_large.html",
+            form=PrepareExportForm(),
+            most=most,
+            export_args=request.args.to_dict(),
+        )
     return csv_response(
         "leeds-pledges.csv",
         pledge_export.HEADER,
-        pledge_export.export_rows(
-            services.public_pledges_query(**filters), revision_text=revision_sentence
-        ),
+        pledge_export.export_rows(statement, revision_text=revision_sentence),
+    )
+
+
+@bp.post("/pledges/export")
+@public
+def prepare_export() -> ResponseReturnValue:
+    """Prepare (or reuse, within the day) the large CSV for the wall's filters."""
+    if not PrepareExportForm().validate_on_submit():
+        flash("Your session expired. Try preparing the file again.")
+        args: dict[str, Any] = request.args.to_dict()
+        return redirect(url_for("pledges.export", **args))
+    _form, filters = _wall_filters()
+    prepared, new = services.request_export(filters)
+    if new:
+        enqueue_after_commit(jobs.prepare_pledge_export, prepared.id)
+    db.session.commit()
+    return redirect(url_for("pledges.export_status", export_id=prepared.id))
+
+
+@bp.get("/pledges/export/<int:export_id>")
+@public
+def export_status(export_id: int) -> ResponseReturnValue:
+    prepared = db.get_or_404(PledgeExport, export_id)
+    return render_template("pledges/export_status.html", export=prepared)
+
+
+@bp.get("/pledges/export/<int:export_id>/file")
+@public
+def export_file(export_id: int) -> ResponseReturnValue:
+    prepared = db.get_or_404(PledgeExport, export_id)
+    path = jobs.export_path(prepared)
+    if not prepared.is_ready or not path.exists():
+        return redirect(url_for("pledges.export_status", export_id=export_id))
+    return send_file(
+        path, mimetype="text/csv", as_attachment=True, download_name="leeds-pledges.csv"
     )
 
 
