@@ -18,10 +18,9 @@ from tests.pledges.factories import make_pledge
 
 
 @pytest.fixture(autouse=True)
-def export_dir(app, tmp_path):
-    app.config["PLEDGE_EXPORT_DIR"] = str(tmp_path)
-    yield tmp_path
-    app.config["PLEDGE_EXPORT_DIR"] = None
+def export_dir(app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "PLEDGE_EXPORT_DIR", str(tmp_path))
+    return tmp_path
 
 
 def _rows(text: str) -> list[dict[str, str]]:
@@ -41,8 +40,8 @@ def _prepare(client, query: str = "") -> str:
     return response.headers["Location"]
 
 
-def test_a_small_export_streams_at_once(app, client):
-    app.config["PLEDGE_EXPORT_STREAM_MAX"] = 2
+def test_a_small_export_streams_at_once(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "PLEDGE_EXPORT_STREAM_MAX", 2)
     make_pledge(title="One")
     make_pledge(title="Two")
     response = client.get("/pledges/export.csv")
@@ -50,13 +49,13 @@ def test_a_small_export_streams_at_once(app, client):
     assert [r["title"] for r in _rows(response.get_data(as_text=True))] == ["Two", "One"]
 
 
-def test_a_large_export_is_prepared_by_a_job_then_downloads(app, client):
-    app.config["PLEDGE_EXPORT_STREAM_MAX"] = 2
+def test_a_large_export_is_prepared_by_a_job_then_downloads(app, client, monkeypatch, run_jobs):
+    monkeypatch.setitem(app.config, "PLEDGE_EXPORT_STREAM_MAX", 2)
     for title in ("One", "Two", '=HYPERLINK("http://evil.example")'):
         make_pledge(title=title)
     status_url = _prepare(client)
+    run_jobs()  # in-process it already ran when the request committed
     status = client.get(status_url).get_data(as_text=True)
-    # The job ran in-process when the request committed.
     assert "Your CSV file is ready" in status and "3 pledges" in status
     assert 'http-equiv="refresh"' not in status
     download = re.search(r'href="([^"]+/file)"', status).group(1)
@@ -72,7 +71,7 @@ def test_a_large_export_is_prepared_by_a_job_then_downloads(app, client):
     assert db.session.scalar(select(db.func.count()).select_from(PledgeExport)) == 1
 
 
-def test_the_status_page_refreshes_until_the_file_is_ready(app, client):
+def test_the_status_page_refreshes_until_the_file_is_ready(app, client, monkeypatch):
     export = PledgeExport(filters="{}")
     db.session.add(export)
     db.session.commit()
@@ -84,10 +83,13 @@ def test_the_status_page_refreshes_until_the_file_is_ready(app, client):
     assert client.get("/pledges/export/999999").status_code == 404
 
 
-def test_exports_over_a_day_old_are_removed_with_their_files(app, client, export_dir):
-    app.config["PLEDGE_EXPORT_STREAM_MAX"] = 0
+def test_exports_over_a_day_old_are_removed_with_their_files(
+    app, client, monkeypatch, export_dir, run_jobs
+):
+    monkeypatch.setitem(app.config, "PLEDGE_EXPORT_STREAM_MAX", 0)
     make_pledge()
     _prepare(client)
+    run_jobs()
     export = db.session.scalar(select(PledgeExport))
     path = export_dir / export.filename
     assert path.exists()
@@ -99,8 +101,10 @@ def test_exports_over_a_day_old_are_removed_with_their_files(app, client, export
     assert db.session.scalar(select(PledgeExport)) is None
 
 
-def test_the_export_pages_queries_do_not_grow_with_the_pledges(app, client, count_queries):
-    app.config["PLEDGE_EXPORT_STREAM_MAX"] = 1
+def test_the_export_pages_queries_do_not_grow_with_the_pledges(
+    app, client, monkeypatch, count_queries
+):
+    monkeypatch.setitem(app.config, "PLEDGE_EXPORT_STREAM_MAX", 1)
     make_pledge()
     make_pledge()
     status_url = _prepare(client)
