@@ -10,6 +10,7 @@ from portal.core.models import utcnow
 from portal.extensions import db
 from portal.pledges.catalogue import load_catalogue
 from portal.pledges.links import link_exchange
+from portal.pledges.models import PledgeExport
 from tests.browser.axe import assert_accessible, axe_violations, browser_login, submit_form
 from tests.factories import PASSWORD, OrganisationFactory, admin_of, platform_admin
 from tests.pledges.factories import make_pledge, report
@@ -49,6 +50,21 @@ def test_public_pledge_pages_pass_axe(browser, live_server):
         ("/pledges?kind=vcse", "Social Value Charter pledges"),  # the empty state
         (f"/pledges/{pledge.id}", "Two thousand volunteering hours"),
         ("/pledges/how-we-calculate", "How we calculate pledge status and social value"),
+    ):
+        assert_accessible(browser, live_server + path, heading)
+
+
+def test_large_export_pages_pass_axe(app, browser, live_server, monkeypatch):
+    _pledges_with_progress()
+    monkeypatch.setitem(app.config, "PLEDGE_EXPORT_STREAM_MAX", 0)
+    preparing = PledgeExport(filters="{}")
+    ready = PledgeExport(filters='{"kind": "vcse"}', status="ready", rows=1)
+    db.session.add_all([preparing, ready])
+    db.session.commit()
+    for path, heading in (
+        ("/pledges/export.csv", "Download pledges (CSV)"),
+        (f"/pledges/export/{preparing.id}", "Your CSV file is being prepared"),
+        (f"/pledges/export/{ready.id}", "Your CSV file is ready"),
     ):
         assert_accessible(browser, live_server + path, heading)
 
