@@ -23,6 +23,7 @@ EVERY_JOB = {
     "exchange-expire-listings",
     "exchange-recompute-suggestions",
     "pledge-overdue-reminders",
+    "pledge-export-cleanup",
     "assessment-overdue-action-reminders",
     "insights-nightly",
     "insights-pending",
@@ -72,7 +73,7 @@ def test_a_cron_tick_twice_in_a_row_runs_nothing_the_second_time(app, run_jobs):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["jobs", "run-periodic"])
     assert first.exit_code == 0, first.output
-    assert "Started 11 due periodic jobs" in first.output
+    assert "Started 12 due periodic jobs" in first.output
     second = runner.invoke(args=["jobs", "run-periodic"])
     assert second.exit_code == 0, second.output
     assert "Started 0 due periodic jobs: none." in second.output
