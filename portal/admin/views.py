@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
+from sqlalchemy.orm import joinedload, lazyload, load_only
 
 from ..accounts import services as account_services
 from ..accounts.access import platform_admin
@@ -221,9 +221,10 @@ def audit_entries(actions: list[str] | None = None) -> Select:
         select(AuditLog)
         .options(
             load_only(AuditLog.at, AuditLog.action, AuditLog.summary, AuditLog.changes),
-            # By key, after the page is found: a join would run for every row skipped.
-            selectinload(AuditLog.user).options(*_user_name_only()),
-            selectinload(AuditLog.organisation).options(*_organisation_name_only()),
+            # Joined into the page's own query, which reads only the page's rows by key (see
+            # KeyFirstPagination): no join runs for a row skipped, and no query per relation.
+            joinedload(AuditLog.user).options(*_user_name_only()),
+            joinedload(AuditLog.organisation).options(*_organisation_name_only()),
         )
         .order_by(AuditLog.at.desc(), AuditLog.id.desc())
     )

@@ -53,6 +53,14 @@ class KeyFirstPagination(CappedPagination):
     """Finds the page's keys first (an index-only scan when an index covers the filter and order),
     then loads only those rows: a deep page skips index entries, not whole rows and their joins."""
 
+    def _query_count(self) -> int:
+        # The key alone, so the capped count reads an index rather than whole rows.
+        select = self._query_args["select"]
+        key = self._query_args["key"]
+        first = select.with_only_columns(key, maintain_column_froms=True).order_by(None)
+        count = sa.select(sa.func.count()).select_from(first.limit(self.count_cap + 1).subquery())
+        return int(self._query_args["session"].execute(count).scalar_one())
+
     def _query_items(self) -> list[Any]:
         select = self._query_args["select"]
         key = self._query_args["key"]

@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..extensions import db
 from .models import BUILDING, CURRENT, FAILED, InsightFigure, InsightSnapshot, InsightState
@@ -135,8 +135,23 @@ def total(measure: str, **filters: Any) -> FigureRow | None:
 
 
 def periods() -> list[str]:
-    """The periods the current snapshot has, "all" first, then years and quarters in order."""
-    found = db.session.scalars(
-        select(InsightFigure.period).where(InsightFigure.snapshot_id == _current_id()).distinct()
-    ).all()
+    """The periods the current snapshot has, "all" first, then years and quarters in order.
+
+    A recursive skip along `ix_insight_figures_snapshot_period` (one index probe per period)
+    instead of a DISTINCT over every figure of the snapshot."""
+    # The snapshot id as a value, so the planner probes the index on (snapshot_id, period).
+    snapshot_id = db.session.scalar(select(_current_id()))
+    f = InsightFigure.__table__.c
+    walk = (
+        select(func.min(f.period).label("period"))
+        .where(f.snapshot_id == snapshot_id)
+        .cte("periods", recursive=True)
+    )
+    following = (
+        select(func.min(f.period))
+        .where(f.snapshot_id == snapshot_id, f.period > walk.c.period)
+        .scalar_subquery()
+    )
+    walk = walk.union_all(select(following).where(walk.c.period.is_not(None)))
+    found = db.session.scalars(select(walk.c.period).where(walk.c.period.is_not(None))).all()
     return sorted(found, key=lambda p: (p != "all", p))

@@ -326,8 +326,38 @@ def suppress(
         },
         grand=grand_total or summed(list(cells.values())),
     )
-    table.hidden = _hide(table, threshold)
+    table.hidden = _hide_remembered(table, threshold)
     return table
+
+
+# What `_hide` decided for recently seen tables. `_hide` is a pure function of the table's true
+# figures, so the same figures (the same snapshot, scope and table) always give the same answer;
+# the exact elimination behind it costs up to a second for a dashboard at city scale, and a page
+# otherwise repeats it on every request. Bounded, per process; a new snapshot's figures miss.
+_HIDDEN_CACHE: dict[tuple, dict[Key, Reason]] = {}
+_HIDDEN_CACHE_SIZE = 512
+
+
+def _hide_remembered(table: SuppressedTable, threshold: int) -> dict[Key, Reason]:
+    key = (
+        threshold,
+        table.row_keys,
+        table.col_keys,
+        tuple(table.cells.items()),
+        tuple(table.row_totals.items()),
+        tuple(table.col_totals.items()),
+        table.grand,
+    )
+    try:
+        found = _HIDDEN_CACHE.get(key)
+    except TypeError:  # a key that cannot be hashed: decide afresh
+        return _hide(table, threshold)
+    if found is None:
+        found = _hide(table, threshold)
+        if len(_HIDDEN_CACHE) >= _HIDDEN_CACHE_SIZE:
+            _HIDDEN_CACHE.clear()
+        _HIDDEN_CACHE[key] = found
+    return dict(found)
 
 
 def _hide(table: SuppressedTable, threshold: int) -> dict[Key, Reason]:

@@ -202,3 +202,32 @@ def test_a_one_row_table_hides_its_grand_total_when_its_row_total_is_small() -> 
     assert table.row_total("all") is None
     assert table.grand_total is None
     assert recoverable(table) == set()
+
+
+def test_the_same_figures_are_suppressed_alike_when_remembered(monkeypatch) -> None:
+    """A page repeats a table's suppression on every request; the answer is remembered by the
+    true figures, so the same figures hide the same cells and changed figures are decided anew."""
+    from portal.insights import suppression
+
+    decided: list[int] = []
+    real_hide = suppression._hide
+
+    def counting_hide(table, threshold):
+        decided.append(1)
+        return real_hide(table, threshold)
+
+    monkeypatch.setattr(suppression, "_hide", counting_hide)
+    monkeypatch.setattr(suppression, "_HIDDEN_CACHE", {})
+    rows = {
+        "ward A": {"GROWING": cell(3, 2), "HEALTHY": cell(100, 20), "THRIVING": cell(10, 6)},
+        "ward B": {"GROWING": cell(80, 9), "HEALTHY": cell(90, 12), "THRIVING": cell(15, 7)},
+    }
+    first = suppress(rows)
+    first.hidden.clear()  # what one caller does with its table never reaches the next one
+    again = suppress(rows)
+    assert len(decided) == 1
+    assert again.hidden[("ward A", "GROWING")] == "primary"
+    assert again.hidden[("ward B", "THRIVING")] == "secondary"
+    changed = suppress({**rows, "ward A": {**rows["ward A"], "GROWING": cell(3, 6)}})
+    assert len(decided) == 2
+    assert ("ward A", "GROWING") not in changed.hidden
