@@ -139,6 +139,8 @@ class Config:
     LOGIN_ADDRESS_RATE_LIMIT = "100 per 15 minutes"
     SIGNUP_RATE_LIMIT = "10 per hour"
     RESET_RATE_LIMIT = "5 per hour"
+    # The open data API (/api/v1/), per client address.
+    API_RATE_LIMIT = "120 per minute"
 
     PASSWORD_RESET_MAX_AGE = 60 * 60  # seconds
     EMAIL_VERIFY_MAX_AGE = 7 * 24 * 60 * 60

@@ -11,6 +11,7 @@ from . import (
     accounts,
     activities,
     admin,
+    api,
     assessment,
     core,
     demo,
@@ -38,6 +39,7 @@ FEATURE_PACKAGES = (
     activities,
     demo,
     insights,
+    api,
 )
 
 

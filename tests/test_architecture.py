@@ -67,6 +67,7 @@ def test_every_feature_is_found():
         "accounts",
         "activities",
         "admin",
+        "api",
         "assessment",
         "exchange",
         "insights",

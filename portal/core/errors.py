@@ -50,7 +50,10 @@ def render_error(
     the same page without anything from the database."""
     title = TITLES.get(code, "Something went wrong")
     if _wants_json():
-        return jsonify(error=title, status=code), code
+        # `errors` is the open data API's error shape; `error` and `status` are kept for
+        # /healthz readers.
+        errors = [{"status": code, "title": title, "detail": message}]
+        return jsonify(error=title, status=code, errors=errors), code
     page = {"code": code, "title": title, "message": message}
     if not database_unavailable:
         try:
