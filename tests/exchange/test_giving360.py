@@ -17,6 +17,8 @@ from referencing.jsonschema import DRAFT202012
 
 import portal.exchange
 from portal.core.models import utcnow
+from portal.demo.people import seed_people_and_organisations
+from portal.exchange.demo import seed_demo
 from portal.exchange.giving360 import (
     HEADER,
     DeliveredFunding,
@@ -470,3 +472,15 @@ def test_query_count_stays_flat_as_grants_grow(client, count_queries):
         funding(str(50 + number), wards=("Pudsey", "Armley"), on=datetime(2025 + number % 2, 5, 1))
     assert len(package(client)["grants"]) == 13
     assert {path: _queries(client, count_queries, path) for path in paths} == few
+
+
+def test_the_demo_publishes_its_delivered_warm_spaces_grant(client):
+    seed_people_and_organisations()
+    seed_demo()
+    db.session.commit()
+    data = package(client)
+    assert list(package_validator().iter_errors(data)) == []
+    [item] = data["grants"]
+    assert item["title"] == "Small grants for warm spaces"
+    assert item["amountAwarded"] == 1200
+    assert item["beneficiaryLocation"][0]["name"] == "Pudsey"
