@@ -10,6 +10,7 @@ personal data: organisation names and numbers, listing titles and amounts only.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -49,6 +50,10 @@ HEADER = [
     "Last Modified",
 ]
 LOCATION_COLUMNS = slice(14, 17)
+# Listing text is free text: an email address or phone number typed into it stays out of the
+# open data (contact details are shared only inside a match, by choice).
+EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(\.[\w-]+)+")
+PHONE = re.compile(r"(?<![\w+])(\+44\s?|0)\d(?:[\s-]?\d){8,9}(?!\w)")
 
 
 @dataclass(frozen=True)
@@ -163,9 +168,14 @@ def _organisation(party: Party, settings: Settings) -> dict[str, Any]:
     return record
 
 
+def without_contact_details(text: str) -> str:
+    """`text` with email addresses and UK phone numbers taken out."""
+    return PHONE.sub("[phone number removed]", EMAIL.sub("[email removed]", text))
+
+
 def description_of(record: DeliveredFunding) -> str:
     """The offer's own words, or a sentence saying what happened when it has none."""
-    text = record.description.strip()
+    text = without_contact_details(record.description.strip())
     if text:
         return text
     return f"Funding given by {record.funder.name} to {record.recipient.name} through the exchange."
@@ -175,7 +185,7 @@ def grant(record: DeliveredFunding, settings: Settings) -> dict[str, Any]:
     """One 360Giving grant record."""
     result: dict[str, Any] = {
         "id": grant_identifier(record.match_id, settings),
-        "title": record.title,
+        "title": without_contact_details(record.title),
         "description": description_of(record),
         "currency": CURRENCY,
         "amountAwarded": amount_number(record.amount),

@@ -192,6 +192,22 @@ def test_a_grant_without_a_description_says_what_happened():
     )
 
 
+def test_contact_details_typed_into_a_listing_stay_out():
+    data = grant(
+        record(
+            title="Grant: ask jo.bloggs@example.org",
+            description="Email jo.bloggs+grants@example.org or ring 0113 496 0000"
+            " / +44 7700 900123. We give 1500 pounds to 12 groups.",
+        ),
+        SETTINGS,
+    )
+    assert data["title"] == "Grant: ask [email removed]"
+    assert data["description"] == (
+        "Email [email removed] or ring [phone number removed] / [phone number removed]."
+        " We give 1500 pounds to 12 groups."
+    )
+
+
 def test_further_locations_go_on_rows_of_their_own_that_repeat_only_the_identifier():
     places = [
         Place("Gipton & Harehills", "E05011393"),
