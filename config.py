@@ -162,6 +162,17 @@ class Config:
     # Production only: run over plain http on a private test host (no Secure cookies, no HSTS).
     INSECURE_HTTP = False
 
+    # 360Giving open data of the exchange's delivered funding (/exchange/open-data). The grant
+    # prefix should be the one 360Giving registers for the publisher (it starts 360G-);
+    # organisations with no charity or company number get GIVING360_ORG_PREFIX-<id>, by default
+    # the grant prefix followed by "-org".
+    GIVING360_PREFIX = "360G-anchorportal"
+    GIVING360_ORG_PREFIX: str | None = None
+    GIVING360_PUBLISHER_NAME = "Anchor Portal"
+    GIVING360_PUBLISHER_IDENTIFIER = ""  # the publisher's own org-id, e.g. GB-CHC-1234567
+    GIVING360_PUBLISHER_WEBSITE: str | None = None  # PUBLIC_BASE_URL unless set
+    GIVING360_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+
     @classmethod
     def from_environment(cls, environ: Mapping[str, str], instance_dir: Path) -> dict[str, Any]:
         """The settings the environment gives, read when the app is built."""
@@ -187,6 +198,12 @@ class Config:
             "PUBLIC_BASE_URL",
             "MAIL_DEFAULT_SENDER",
             "SUPPORT_EMAIL",
+            "GIVING360_PREFIX",
+            "GIVING360_ORG_PREFIX",
+            "GIVING360_PUBLISHER_NAME",
+            "GIVING360_PUBLISHER_IDENTIFIER",
+            "GIVING360_PUBLISHER_WEBSITE",
+            "GIVING360_LICENSE",
         ):
             if get(name):
                 values[name] = get(name)

@@ -5,7 +5,9 @@ reasons), neighbours.py + data/ward_neighbours.csv (approximate ward adjacency),
 (PostgreSQL full-text search or SQLite LIKE), rules.py (working-day deadlines, expiry),
 services by domain, each adding and flushing for the caller to commit: listings.py, matches.py,
 messages.py, progress.py (committed against needed), suggestions.py (re-ranking, by job),
-moderation.py, overview.py (an organisation's own exchange), impact.py, notifications.py;
+moderation.py, overview.py (an organisation's own exchange), impact.py, notifications.py,
+open_data.py (delivered funding, streamed) with giving360.py (pure: 360Giving grants, CSV rows)
+and data/360giving/ (the standard's schemas, trimmed, for the tests);
 jobs.py (the scheduled expiry, lapsing and nightly re-rank), views.py.
 """
 

@@ -294,3 +294,37 @@ class ImpactFilterForm(FlaskForm):
         validate_choice=False,
     )
     submit = SubmitField("Filter", widget=GovSubmitInput())
+
+
+# The award years the open data filter accepts: any the exchange could have delivered in.
+FIRST_AWARD_YEAR, LAST_AWARD_YEAR = 2000, 2100
+
+
+class OpenDataFilterForm(FlaskForm):
+    """The 360Giving files' GET filters: an award year and a ward (both optional)."""
+
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    year = SelectField("Year awarded", widget=GovSelect(), validate_choice=False)
+    ward = SelectField("Ward the funding went to", widget=GovSelect(), validate_choice=False)
+    submit = SubmitField("Filter", widget=GovSubmitInput())
+
+    def validate_year(self, field: SelectField) -> None:
+        value = (field.data or "").strip()
+        if value and not (value.isdigit() and FIRST_AWARD_YEAR <= int(value) <= LAST_AWARD_YEAR):
+            raise ValidationError("Choose a year from the list, for example 2026")
+
+    def validate_ward(self, field: SelectField) -> None:
+        value = (field.data or "").strip()
+        known = {str(choice[0]) for choice in field.choices or []}
+        if value and value not in known:
+            raise ValidationError("Choose a ward from the list")
+
+    @property
+    def chosen_year(self) -> int | None:
+        return int(self.year.data) if self.year.data else None
+
+    @property
+    def chosen_ward(self) -> int | None:
+        return int(self.ward.data) if self.ward.data else None

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from typing import Any
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -13,6 +16,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    stream_with_context,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -21,7 +25,9 @@ from sqlalchemy import select
 
 from ..accounts.access import convenor_of, platform_admin
 from ..core.access import can_see, party_to, public, signed_in
+from ..core.export import csv_response
 from ..core.forms import ambition_choices, ward_choices
+from ..core.models import utcnow
 from ..core.pagination import paginate
 from ..core.periods import period_choices, period_dates
 from ..core.reference import all_ambitions
@@ -34,7 +40,7 @@ from ..orgs.access import (
     require_can_publish,
 )
 from ..orgs.models import ORGANISATION_KINDS, Network
-from . import matches, overview
+from . import giving360, matches, overview
 from .access import (
     MatchAccess,
     MatchParty,
@@ -53,6 +59,7 @@ from .forms import (
     InterestForm,
     ListingForm,
     MessageForm,
+    OpenDataFilterForm,
     ReportForm,
 )
 from .impact import ImpactFilters, ambition_impact, delivered_totals
@@ -96,6 +103,7 @@ from .moderation import (
     restore_listing,
 )
 from .notifications import organisation_contact
+from .open_data import OpenDataFilters, award_years, delivered_funding, open_data_summary
 from .overview import HISTORY_LIMIT
 from .progress import request_progress
 from .rules import ExchangeError
@@ -511,6 +519,88 @@ def impact() -> ResponseReturnValue:
         overall=delivered_totals(filters=filters),
         type_labels=RESOURCE_TYPES,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Open data: delivered funding as 360Giving (who may enter: anyone; only delivered funding
+# between approved organisations, from listings no moderator has hidden)
+
+
+def _open_data_form() -> OpenDataFilterForm:
+    form = OpenDataFilterForm(request.args)
+    form.year.choices = [("", "All years")] + [(str(y), str(y)) for y in award_years()]
+    form.ward.choices = [("", "All wards")] + [(str(i), name) for i, name in ward_choices()]
+    return form
+
+
+def _open_data_filters(form: OpenDataFilterForm) -> OpenDataFilters:
+    return OpenDataFilters(year=form.chosen_year, ward_id=form.chosen_ward)
+
+
+def _filter_args() -> dict[str, str]:
+    """The filters as given, for links that keep them (only once the form has validated)."""
+    return {name: value for name in ("year", "ward") if (value := request.args.get(name, ""))}
+
+
+def _filter_errors(form: OpenDataFilterForm) -> Response:
+    errors = {name: list(form[name].errors) for name in ("year", "ward") if form[name].errors}
+    return Response(json.dumps({"errors": errors}), status=400, mimetype="application/json")
+
+
+@bp.get("/exchange/open-data")
+@public
+def open_data() -> ResponseReturnValue:
+    """What the 360Giving files hold, with their filters and links."""
+    form = _open_data_form()
+    valid = form.validate() if request.args else True
+    filters = _open_data_filters(form) if valid else OpenDataFilters()
+    args = _filter_args() if valid else {}
+    return render_template(
+        "exchange/open_data.html",
+        form=form,
+        summary=open_data_summary(filters),
+        filtered=bool(args),
+        args=args,
+        settings=giving360.Settings.from_config(current_app.config),
+    )
+
+
+@bp.get("/exchange/360giving.json")
+@public
+def giving360_json() -> ResponseReturnValue:
+    """The 360Giving JSON package of delivered funding, streamed a grant at a time."""
+    form = _open_data_form()
+    if not form.validate():
+        return _filter_errors(form)
+    filters = _open_data_filters(form)
+    settings = giving360.Settings.from_config(current_app.config)
+    args = _filter_args()
+    metadata = giving360.package_metadata(
+        settings,
+        modified=open_data_summary(filters).modified or utcnow(),
+        title=f"{settings.publisher_name}: funding delivered through the resource exchange",
+        download_url=url_for("exchange.giving360_json", _external=True, **args),
+        access_url=url_for("exchange.open_data", _external=True),
+    )
+
+    def chunks() -> Iterator[str]:
+        grants = (giving360.grant(r, settings) for r in delivered_funding(settings, filters))
+        yield from giving360.package_chunks(metadata, grants)
+
+    return Response(stream_with_context(chunks()), mimetype="application/json")
+
+
+@bp.get("/exchange/360giving.csv")
+@public
+def giving360_csv() -> ResponseReturnValue:
+    """The same grants as a 360Giving summary table (CSV), formulas neutralised, streamed."""
+    form = _open_data_form()
+    if not form.validate():
+        return _filter_errors(form)
+    settings = giving360.Settings.from_config(current_app.config)
+    records = delivered_funding(settings, _open_data_filters(form))
+    rows = (row for record in records for row in giving360.csv_rows(record, settings))
+    return csv_response("exchange-360giving.csv", giving360.HEADER, rows, bom=True)
 
 
 # ---------------------------------------------------------------------------------------------
