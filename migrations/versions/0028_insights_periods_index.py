@@ -4,14 +4,14 @@
   for its filter; a DISTINCT over the snapshot's figures read them all (460,000 rows, 200 to
   400 ms, at a quarter of the city). With this index the read skips from one period to the next.
 
-Revision ID: 0026_insights_periods_index
-Revises: 0025_activities_indexes
+Revision ID: 0028_insights_periods_index
+Revises: 0027_pledge_exports
 """
 
 from alembic import op
 
-revision = "0026_insights_periods_index"
-down_revision = "0025_activities_indexes"
+revision = "0028_insights_periods_index"
+down_revision = "0027_pledge_exports"
 branch_labels = None
 depends_on = None
 
