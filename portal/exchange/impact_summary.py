@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, event, exists, func, inspect, literal, or_, select
+from sqlalchemy import Connection, Table, delete, event, func, inspect, literal, select
 from sqlalchemy.orm import Session
 
 from ..extensions import db
@@ -43,33 +43,41 @@ MATCH_ATTRIBUTES = (
 )
 
 
-def figure_queries(ambition_ids: Iterable[int] | None, *, every: bool) -> list[Any]:
-    """SELECTs of every `ExchangeImpactFigure` row of these Ambitions (every Ambition's when
-    None), and of every exchange (`EVERY_AMBITION`) when `every`: the unfiltered page's own
-    queries, as rows."""
-    ids = None if ambition_ids is None else sorted(set(ambition_ids))
+# Ambition ids, or None for every Ambition.
+Ambitions = list[int] | None
+
+
+def _ids(ambition_ids: Iterable[int] | None) -> Ambitions:
+    return None if ambition_ids is None else sorted(set(ambition_ids))
+
+
+def figure_queries(listed: Ambitions, delivered: Ambitions, *, every: bool) -> list[Any]:
+    """SELECTs of `ExchangeImpactFigure` rows, by the unfiltered page's own queries: the open
+    listings of the `listed` Ambitions, the delivered exchanges of the `delivered` ones (None:
+    every Ambition; []: none), and when `every` the delivered totals over every exchange."""
     parts = []
-    if ids is None or ids:
-        listed = open_listing_counts(ids).subquery("listed")
+    if listed is None or listed:
+        counts = open_listing_counts(listed).subquery("listed")
         parts.append(
             select(
-                listed.c.ambition_id,
-                listed.c.side,
+                counts.c.ambition_id,
+                counts.c.side,
                 literal(""),
                 literal(""),
-                listed.c.count,
+                counts.c["count"],
                 literal(0),
             )
         )
-        delivered = delivered_by_ambition(ids).order_by(None).subquery("delivered")
+    if delivered is None or delivered:
+        by_ambition = delivered_by_ambition(delivered).order_by(None).subquery("delivered")
         parts.append(
             select(
-                delivered.c.ambition_id,
+                by_ambition.c.ambition_id,
                 literal(FIGURE_DELIVERED),
-                delivered.c.resource_type,
-                delivered.c.unit,
-                delivered.c["count"],
-                func.coalesce(delivered.c.quantity, 0),
+                by_ambition.c.resource_type,
+                by_ambition.c.unit,
+                by_ambition.c["count"],
+                func.coalesce(by_ambition.c.quantity, 0),
             )
         )
     if every:
@@ -87,6 +95,24 @@ def figure_queries(ambition_ids: Iterable[int] | None, *, every: bool) -> list[A
     return parts
 
 
+def _refresh(
+    connection: Connection, listed: Ambitions, delivered: Ambitions, *, every: bool
+) -> None:
+    table = ExchangeImpactFigure.__table__
+    assert isinstance(table, Table)
+    of_ambitions = table.c.ambition_id != EVERY_AMBITION
+    is_delivered = table.c.figure == FIGURE_DELIVERED
+    for ids, which in ((listed, ~is_delivered), (delivered, is_delivered)):
+        if ids is None:
+            connection.execute(delete(table).where(of_ambitions, which))
+        elif ids:
+            connection.execute(delete(table).where(table.c.ambition_id.in_(ids), which))
+    if every:
+        connection.execute(delete(table).where(table.c.ambition_id == EVERY_AMBITION))
+    for part in figure_queries(listed, delivered, every=every):
+        connection.execute(table.insert().from_select(COLUMNS, part))
+
+
 def refresh_impact(
     ambition_ids: Iterable[int] | None = None,
     *,
@@ -95,18 +121,8 @@ def refresh_impact(
 ) -> None:
     """Recompute the stored figures of these Ambitions (of every Ambition when None) and, when
     `every`, those over every exchange, in the current transaction."""
-    connection = connection or db.session.connection()
-    table = ExchangeImpactFigure.__table__
-    assert isinstance(table, Table)
-    ids = None if ambition_ids is None else sorted(set(ambition_ids))
-    if ids is None:
-        connection.execute(delete(table).where(table.c.ambition_id != EVERY_AMBITION))
-    elif ids:
-        connection.execute(delete(table).where(table.c.ambition_id.in_(ids)))
-    if every:
-        connection.execute(delete(table).where(table.c.ambition_id == EVERY_AMBITION))
-    for part in figure_queries(ids, every=every):
-        connection.execute(table.insert().from_select(COLUMNS, part))
+    ids = _ids(ambition_ids)
+    _refresh(connection or db.session.connection(), ids, ids, every=every)
 
 
 def _changed(obj: Any, names: Iterable[str]) -> bool:
@@ -134,6 +150,7 @@ def _after_flush(session: Session, flush_context: Any) -> None:
     listing_ids: set[int] = set()
     request_ids: set[int] = set()
     ambition_ids: set[int] = set()
+    memory: dict[int, set[int]] = {}
     everything = False
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Listing):
@@ -141,7 +158,8 @@ def _after_flush(session: Session, flush_context: Any) -> None:
                 everything = True
             elif obj in session.new or _changed(obj, (*LISTING_ATTRIBUTES, "ambitions")):
                 listing_ids.add(obj.id)
-                ambition_ids |= _ambitions_in_memory(obj)
+                memory[obj.id] = _ambitions_in_memory(obj)
+                ambition_ids |= memory[obj.id]
         elif isinstance(obj, ExchangeMatch):
             if obj in session.deleted:
                 everything = everything or _was_delivered(obj)
@@ -158,38 +176,35 @@ def _after_flush(session: Session, flush_context: Any) -> None:
         return
     tags = exchange_listing_ambitions
     matches = ExchangeMatch.__table__
-    # A changed listing moves its own Ambitions' open counts and, when it was delivered as an
-    # offer, the figures of the requests it was delivered to.
-    given_to = select(matches.c.request_id).where(
-        matches.c.offer_id.in_(listing_ids), matches.c.status == MATCH_DELIVERED
-    )
-    ambition_ids.update(
-        connection.scalars(
-            select(tags.c.ambition_id)
-            .where(
-                or_(
-                    tags.c.listing_id.in_(listing_ids | request_ids),
-                    tags.c.listing_id.in_(given_to),
-                )
+    delivered = matches.c.status == MATCH_DELIVERED
+
+    def tagged(listings: Any) -> set[int]:
+        found = select(tags.c.ambition_id).where(tags.c.listing_id.in_(listings)).distinct()
+        return set(connection.scalars(found))
+
+    def delivered_as(side: Any) -> set[int]:
+        if not listing_ids:
+            return set()
+        found = select(side).where(side.in_(listing_ids), delivered).distinct()
+        return set(connection.scalars(found))
+
+    # A changed listing moves its Ambitions' open counts (before and after a retagging). The
+    # delivered figures only move when it took part in a delivery: as a request, its own
+    # Ambitions'; as an offer, those of the requests it was delivered to.
+    listed = ambition_ids | (tagged(listing_ids) if listing_ids else set())
+    as_request = delivered_as(matches.c.request_id)
+    as_offer = delivered_as(matches.c.offer_id)
+    every = bool(request_ids or as_request or as_offer)
+    delivered_ambitions: set[int] = set()
+    if every:
+        delivered_ambitions = {a for i in as_request for a in memory[i]}
+        delivered_ambitions |= tagged(request_ids | as_request)
+        if as_offer:
+            given_to = select(matches.c.request_id).where(
+                matches.c.offer_id.in_(as_offer), delivered
             )
-            .distinct()
-        )
-    )
-    every = bool(request_ids) or bool(
-        listing_ids
-        and connection.scalar(
-            select(
-                exists().where(
-                    or_(
-                        matches.c.offer_id.in_(listing_ids),
-                        matches.c.request_id.in_(listing_ids),
-                    ),
-                    matches.c.status == MATCH_DELIVERED,
-                )
-            )
-        )
-    )
-    refresh_impact(ambition_ids, every=every, connection=connection)
+            delivered_ambitions |= tagged(given_to)
+    _refresh(connection, sorted(listed), sorted(delivered_ambitions), every=every)
 
 
 def install_listeners() -> None:

@@ -90,7 +90,10 @@ def test_owner_edits_status_changes_and_retagging_move_the_figures():
     assert_stored_is_the_facts()
     # Retagged from one Ambition to another: the first loses it, the second gains it.
     data = listing_data(
-        ambitions=[ambition("RESILIENT").id], quantity=None, version=listing.version
+        ambitions=[ambition("RESILIENT").id],
+        wards=[w.id for w in listing.wards],
+        quantity=None,
+        version=listing.version,
     )
     update_listing(listing, data, owner)
     db.session.commit()
@@ -159,6 +162,15 @@ def test_editing_a_delivered_offer_keeps_what_was_delivered():
     assert stored_impact([])[1] == [("skills", "hours", Decimal("3"))]
 
 
+def test_retagging_a_delivered_request_moves_its_delivery_between_ambitions():
+    match = delivered(["HEALTHY"], "6")
+    match.request.ambitions = [ambition("THRIVING")]
+    db.session.commit()
+    assert_stored_is_the_facts()
+    impacts, _ = stored_impact([ambition("HEALTHY"), ambition("THRIVING")])
+    assert [i.delivered_matches for i in impacts] == [0, 1]
+
+
 def test_suspending_an_organisation_takes_its_figures_out_and_reinstating_restores_them():
     anchor = OrganisationFactory()
     request(organisation=anchor, ambition_codes=["HEALTHY"])
@@ -219,3 +231,17 @@ def test_the_unfiltered_page_shows_the_same_figures_as_a_filtered_any_time_page(
     table = stored.split("<main")[1].split("All exchanges")[1].split("</table>")[0]
     assert "20.50 hours" in stored and "£1,500" in table
     assert table == live.split("<main")[1].split("All exchanges")[1].split("</table>")[0]
+
+
+def test_the_unfiltered_page_reads_no_listing_or_match(client, login, count_queries):
+    """Its cost cannot grow with the exchange: no query touches the listings or matches."""
+    delivered(["HEALTHY"], "12")
+    request(ambition_codes=["HEALTHY"])
+    login(platform_admin())
+    db.session.expire_all()
+    with count_queries() as counter:
+        page = client.get("/exchange/impact")
+    assert page.status_code == 200 and b"12 hours" in page.data
+    read = " ".join(counter.statements)
+    assert "exchange_impact_figures" in read
+    assert "exchange_listings" not in read and "exchange_matches" not in read
