@@ -400,8 +400,10 @@ def seed_city(url: str, scale: float = 1.0, *, migrate: bool = True) -> dict[str
         for table in SEQUENCES:
             query = "SELECT setval(pg_get_serial_sequence({}, 'id'), (SELECT max(id) FROM {}))"
             _scalar(connection, sql.SQL(query), sql.Literal(table), table)
-    # The raw inserts bypass the app's flush listener: derive each pledge's stored standing.
+    # The raw inserts bypass the app's flush listeners: derive each pledge's stored standing and
+    # the impact page's stored figures.
     flask(url, "pledges", "refresh-standing")
+    flask(url, "exchange", "refresh-impact")
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute("ANALYZE")
     return counts(url)

@@ -5,7 +5,8 @@ reasons), neighbours.py + data/ward_neighbours.csv (approximate ward adjacency),
 (PostgreSQL full-text search or SQLite LIKE), rules.py (working-day deadlines, expiry),
 services by domain, each adding and flushing for the caller to commit: listings.py, matches.py,
 messages.py, progress.py (committed against needed), suggestions.py (re-ranking, by job),
-moderation.py, overview.py (an organisation's own exchange), impact.py, notifications.py,
+moderation.py, overview.py (an organisation's own exchange), impact.py, impact_summary.py
+(the impact page's stored figures, kept by a flush listener), notifications.py,
 open_data.py (delivered funding, streamed) with giving360.py (pure: 360Giving grants, CSV rows)
 and data/360giving/ (the standard's schemas, trimmed, for the tests);
 jobs.py (the scheduled expiry, lapsing and nightly re-rank), views.py.
@@ -19,8 +20,9 @@ from ..core.features import Feature, Panels, PeriodicJob
 
 
 def feature() -> Feature:
-    from . import demo, jobs, models, views
+    from . import demo, impact_summary, jobs, models, views
 
+    impact_summary.install_listeners()
     return Feature(
         name="exchange",
         blueprints=(views.bp,),

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Index,
+    Integer,
     Numeric,
     String,
     Table,
@@ -497,3 +498,34 @@ class ListingReport(Model):
 
     listing: Mapped[Listing] = relationship(lazy="joined")
     reporter = relationship("User", foreign_keys=[reporter_id], lazy="joined")
+
+
+# `ExchangeImpactFigure.ambition_id` of the figures over every delivered exchange, whatever its
+# Ambitions (the impact page's "All exchanges").
+EVERY_AMBITION = 0
+# `ExchangeImpactFigure.figure`: open listings of one side (`SIDE_OFFER`, `SIDE_REQUEST`), or
+# delivered exchanges of one type and unit.
+FIGURE_DELIVERED = "delivered"
+
+
+class ExchangeImpactFigure(Model):
+    """The unfiltered impact page's figures, stored so the page reads a few rows whatever the
+    size of the exchange: per Ambition, its open offers and requests and its delivered exchanges
+    by type and unit, plus the delivered totals over every exchange (`EVERY_AMBITION`).
+
+    Derived, never edited: `impact_summary` recomputes an Ambition's rows from the listings and
+    matches in the flush that changes them (`flask exchange refresh-impact` recomputes them all).
+    A figure that is zero has no row. No foreign key: `EVERY_AMBITION` is no Ambition.
+    """
+
+    __tablename__ = "exchange_impact_figures"
+
+    ambition_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    figure: Mapped[str] = mapped_column(String(12), primary_key=True)
+    # The type as it was at delivery and the delivered unit; "" for open listings.
+    resource_type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    unit: Mapped[str] = mapped_column(String(40), primary_key=True)
+    # Open listings, or delivered exchanges, counted.
+    count: Mapped[int] = mapped_column(Integer)
+    # The delivered quantity summed (0 for open listings).
+    quantity: Mapped[Decimal] = mapped_column(Numeric(16, 2))

@@ -104,7 +104,7 @@ def test_impact_keeps_its_query_count(client, login, count_queries):
     assert_flat(
         client,
         count_queries,
-        ["/exchange/impact"],
+        ["/exchange/impact", f"/exchange/impact?org_kind={anchor.kind}"],
         lambda: organisation_with_matches(10, anchor),
     )
 
