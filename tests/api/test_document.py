@@ -39,7 +39,8 @@ def test_the_validator_would_catch_a_broken_document(client) -> None:
 def test_every_route_under_api_is_in_the_document_or_serves_it(app) -> None:
     rules = {r.rule for r in app.url_map.iter_rules() if r.rule.startswith("/api/")}
     as_in_document = {
-        r.replace("<int:organisation_id>", "{organisation_id}").replace("<code>", "{code}") for r in rules
+        r.replace("<int:organisation_id>", "{organisation_id}").replace("<code>", "{code}")
+        for r in rules
     }
     assert as_in_document - PATHS == {"/api/v1/openapi.json", "/api/v1/docs"}
 
