@@ -21,6 +21,7 @@ from . import (
     mail,
     orgs,
     pledges,
+    report,
     scorecard,
 )
 from .core.features import Feature
@@ -40,6 +41,7 @@ FEATURE_PACKAGES = (
     demo,
     insights,
     api,
+    report,
 )
 
 

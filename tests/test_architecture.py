@@ -73,5 +73,6 @@ def test_every_feature_is_found():
         "insights",
         "orgs",
         "pledges",
+        "report",
         "scorecard",
     ]

@@ -227,6 +227,8 @@ def _build_world(app: Flask) -> World:
     world.overrides = {
         "scorecard": {"code": healthy.code, "import_id": scorecard_import.id},
         "api": {"code": healthy.code},
+        # Narratives are per Ambition: convenor_growing must be refused HEALTHY's.
+        "report": {"code": "HEALTHY"},
         "orgs.profile": {"org_id": pending.id},
         # Dashboards are per Ambition: convenor_growing must be refused HEALTHY's.
         "insights": {"ambition_code": "HEALTHY", "table": "headline", "fmt": "csv"},

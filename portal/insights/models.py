@@ -39,7 +39,22 @@ class InsightFigure(Model):
 
     __tablename__ = "insight_figures"
     __table_args__ = (
-        Index("ix_insight_figures_read", "snapshot_id", "measure", "period", "ambition"),
+        # Every page reads figures by equality on all of these, but a trend reads a measure's
+        # periods (`period != 'all'`): with the Ambition before the period and the breakdowns
+        # after it, that read is one index range instead of every figure of the measure.
+        Index(
+            "ix_insight_figures_read",
+            "snapshot_id",
+            "measure",
+            "ambition",
+            "period",
+            "ward_code",
+            "decile",
+            "goal_id",
+            "org_kind",
+            "network_id",
+            "dimension",
+        ),
         # The snapshot's periods for every page's filter, by a skip along the index.
         Index("ix_insight_figures_snapshot_period", "snapshot_id", "period"),
     )

@@ -122,5 +122,14 @@ def test_demo_data_is_seeded_in_dependency_order():
     from portal.core.features import demo_seeding_order
 
     order = [f.name for f in demo_seeding_order(list(app_features(current_app)))]
-    # Insights comes last: its seeder computes the figures from everyone else's demo data.
-    assert order == ["assessment", "exchange", "pledges", "scorecard", "activities", "insights"]
+    # Insights computes the figures from everyone else's demo data; the State of the City
+    # report is built from those figures, last.
+    assert order == [
+        "assessment",
+        "exchange",
+        "pledges",
+        "scorecard",
+        "activities",
+        "insights",
+        "report",
+    ]
