@@ -15,6 +15,7 @@ from . import (
     assessment,
     core,
     demo,
+    events,
     exchange,
     insights,
     jobs,
@@ -42,6 +43,7 @@ FEATURE_PACKAGES = (
     insights,
     api,
     report,
+    events,
 )
 
 

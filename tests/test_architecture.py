@@ -69,6 +69,7 @@ def test_every_feature_is_found():
         "admin",
         "api",
         "assessment",
+        "events",
         "exchange",
         "insights",
         "orgs",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -44,6 +44,8 @@ from portal.core.access import (
 )
 from portal.core.models import Ward
 from portal.core.reference import seed_reference_data
+from portal.events.models import Event
+from portal.events.services import feed_token
 from portal.exchange.models import LISTING_PAUSED, SIDE_OFFER, SIDE_REQUEST
 from portal.extensions import db, limiter
 from portal.orgs.models import STATUS_PENDING, Network, NetworkMembership
@@ -188,8 +190,15 @@ def _build_world(app: Flask) -> World:
         organisation_id=theirs.id,
         network_id=db.session.scalars(select(Network).order_by(Network.id)).first().id,
     )
+    event = Event(
+        organiser_id=theirs.id,
+        title="Their event",
+        starts_at=datetime(2026, 1, 5, 10),
+        ends_at=datetime(2026, 1, 5, 12),
+        capacity=10,
+    )
     db.session.add_all(
-        [link, activity_import, evidence, scorecard_import, network_request, pledge_export]
+        [link, activity_import, evidence, scorecard_import, network_request, pledge_export, event]
     )
     db.session.commit()
     path = stored_path(evidence.stored_name)
@@ -217,6 +226,7 @@ def _build_world(app: Flask) -> World:
         "user_id": their_member.id,
         "organisation_id": theirs.id,
         "request_id": network_request.id,
+        "event_id": event.id,
         "ward_id": db.session.scalars(select(Ward)).first().id,
         "side": "offer",
         "change": "pause",
@@ -235,6 +245,8 @@ def _build_world(app: Flask) -> World:
         "insights.gaps_export": {"table": "unmet", "fmt": "xlsx"},
         "insights.need_export": {"table": "need", "fmt": "csv"},
         "insights.city_need_export": {"table": "need", "fmt": "xlsx"},
+        # A calendar feed's address carries a signed token of its own.
+        "events.user_ics": {"token": feed_token(db.session.get(User, their_member.id))},
         # Responding to a listing needs one of another organisation than the one in the URL.
         "exchange.express_interest": {"listing_id": third_hidden_listing.id},
     }

@@ -132,4 +132,5 @@ def test_demo_data_is_seeded_in_dependency_order():
         "activities",
         "insights",
         "report",
+        "events",
     ]
