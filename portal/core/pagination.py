@@ -49,6 +49,20 @@ class CappedPagination(SelectPagination):
         return int(self._query_args["session"].execute(count).scalar_one())
 
 
+class KnownTotalPagination(SelectPagination):
+    """A page of a list whose length the page already counted (in a totals query), so no
+    second count(*) runs over the same rows."""
+
+    def __init__(self, known_total: int, **kwargs: Any) -> None:
+        self.known_total = known_total
+        super().__init__(**kwargs)
+
+    capped = False
+
+    def _query_count(self) -> int:
+        return self.known_total
+
+
 class KeyFirstPagination(CappedPagination):
     """Finds the page's keys first (an index-only scan when an index covers the filter and order),
     then loads only those rows: a deep page skips index entries, not whole rows and their joins."""
@@ -80,11 +94,23 @@ def paginate(
     count_cap: int | None = COUNT_CAP,
     key: Any = None,
     page_arg: str = "page",
+    total: int | None = None,
 ) -> Pagination:
     """Run `statement` for the requested page, plus one count query, capped at `count_cap`
     rows (None: an exact count). With `key` (a unique column, such as the primary key), the page
     is found by key first (`KeyFirstPagination`), for long tables paged deep. `page_arg` names
-    the query argument, for a second list on one page (`ui.pagination(page, page_arg)`)."""
+    the query argument, for a second list on one page (`ui.pagination(page, page_arg)`).
+    `total`, when the caller has counted the rows already, replaces the count query."""
+    if total is not None:
+        return KnownTotalPagination(
+            total,
+            select=statement,
+            session=db.session(),
+            page=requested_page(page_arg),
+            per_page=per_page,
+            max_per_page=None,
+            error_out=False,
+        )
     if key is not None:
         return KeyFirstPagination(
             count_cap if count_cap is not None else MAX_PAGE * per_page,

@@ -1465,4 +1465,10 @@ def _full(fail_after: int | None) -> InsightSnapshot:
     db.session.execute(
         delete(InsightSnapshot).where(InsightSnapshot.status.in_((SUPERSEDED, FAILED)))
     )
+    if db.engine.dialect.name == "postgresql":
+        # A full run replaces every figure. With the statistics of the old snapshot, PostgreSQL
+        # read each page's figures through (snapshot_id, period) and filtered ten thousand rows
+        # a read (5 ms each, 48 a dashboard) instead of the read index (under 1 ms). ANALYZE
+        # in the run's transaction counts its own new rows.
+        db.session.execute(text("ANALYZE insight_figures"))
     return snapshot

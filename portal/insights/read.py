@@ -1,18 +1,22 @@
-"""The read API pages use: figures of the current snapshot only, one indexed query each.
+"""The read API pages use: figures of the current snapshot only, through the read index.
 
-Every call costs one or two small queries on `insight_figures`, whatever the size of the data
-behind the figures. A breakdown column not named in `by` and not filtered on is read as its
-total (the NULL row), so `figures("activities.count", by=("ward_code",))` is one row per ward.
+Every call costs one small query on `insight_figures`, whatever the size of the data behind the
+figures; a page that makes many runs them as one (`in_one_query`). A breakdown column not named
+in `by` and not filtered on is read as its total (the NULL row), so
+`figures("activities.count", by=("ward_code",))` is one row per ward.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, func, literal, select, union_all
 
 from ..extensions import db
 from .models import BUILDING, CURRENT, FAILED, InsightFigure, InsightSnapshot, InsightState
@@ -71,6 +75,49 @@ def _current_id() -> Any:
     )
 
 
+@dataclass(frozen=True)
+class _Read:
+    """One `figures` call, as a key: the same call in one page reads the same rows."""
+
+    measure: str
+    by: tuple[str, ...]
+    period: str | None
+    ambition: str | None
+    filters: tuple[tuple[str, Any], ...]
+
+
+class _Batch:
+    """The reads a page makes: first collected, then answered by one query."""
+
+    def __init__(self) -> None:
+        self.wanted: dict[_Read, None] = {}
+        self.found: dict[_Read, list[FigureRow]] | None = None
+        self.periods: list[str] | None = None  # read once for both runs
+
+
+_batch: ContextVar[_Batch | None] = ContextVar("insights_read_batch", default=None)
+T = TypeVar("T")
+# SQLite allows 500 terms in a compound SELECT; pages make a few dozen reads.
+BATCH_SIZE = 100
+
+
+def in_one_query(build: Callable[[], T]) -> T:
+    """Run `build` (which makes many `figures` reads) with all its reads in one query.
+
+    `build` runs twice: once to learn which figures it reads (each read answers nothing),
+    then, after one UNION ALL query has read them all, to build its result from them. A read
+    the first run did not make (one that depended on an earlier answer) is made on its own,
+    so the result is always what `build` alone would give. A dashboard made 48 queries."""
+    batch = _Batch()
+    token = _batch.set(batch)
+    try:
+        build()
+        batch.found = _read_many(list(batch.wanted))
+        return build()
+    finally:
+        _batch.reset(token)
+
+
 def figures(
     measure: str,
     *,
@@ -88,46 +135,93 @@ def figures(
     unknown = set(by) - set(BY_COLUMNS)
     if unknown:
         raise ValueError(f"Cannot break down by {', '.join(sorted(unknown))}")
-    filters = {
-        "ward_code": ward,
-        "decile": decile,
-        "goal_id": goal_id,
-        "org_kind": org_kind,
-        "network_id": network_id,
-        "dimension": dimension,
-    }
-    f = InsightFigure
-    # Columns, not entities: a dashboard makes dozens of these reads per request, and
-    # building ORM objects for each row cost more than the indexed query itself.
-    keys = [getattr(f, name) for name in by]
-    query = select(f.value, f.org_count, *keys).where(
-        f.snapshot_id == _current_id(),
-        f.measure == measure,
-        f.ambition.is_(None) if ambition is None else f.ambition == ambition,
+    wanted = _Read(
+        measure,
+        tuple(by),
+        period,
+        ambition,
+        (
+            ("ward_code", ward),
+            ("decile", decile),
+            ("goal_id", goal_id),
+            ("org_kind", org_kind),
+            ("network_id", network_id),
+            ("dimension", dimension),
+        ),
     )
-    if "period" in by:
-        query = query.where(f.period != "all")
-    else:
-        query = query.where(f.period == (period or "all"))
-    for name, wanted in filters.items():
-        column = getattr(f, name)
-        if name in by:
-            query = query.where(column.is_not(None))
-            if wanted is not None:
-                query = query.where(column == wanted)
-        elif wanted is None:
-            query = query.where(column.is_(None))
-        else:
-            query = query.where(column == wanted)
-    rows = db.session.execute(query.order_by(*keys, f.id)).all()
-    return [
-        FigureRow(
-            key=dict(zip(by, row[2:], strict=True)),
-            value=Decimal(row[0]),
-            org_count=row[1],
-        )
-        for row in rows
+    batch = _batch.get()
+    if batch is not None:
+        if batch.found is None:
+            batch.wanted.setdefault(wanted)
+            return []
+        if wanted in batch.found:
+            return batch.found[wanted]
+    return _read_many([wanted])[wanted]
+
+
+def _where(wanted: _Read) -> list[ColumnElement[bool]]:
+    f = InsightFigure
+    conditions = [
+        f.snapshot_id == _current_id(),
+        f.measure == wanted.measure,
+        f.ambition.is_(None) if wanted.ambition is None else f.ambition == wanted.ambition,
     ]
+    if "period" in wanted.by:
+        conditions.append(f.period != "all")
+    else:
+        conditions.append(f.period == (wanted.period or "all"))
+    for name, value in wanted.filters:
+        column = getattr(f, name)
+        if name in wanted.by:
+            conditions.append(column.is_not(None))
+            if value is not None:
+                conditions.append(column == value)
+        elif value is None:
+            conditions.append(column.is_(None))
+        else:
+            conditions.append(column == value)
+    return conditions
+
+
+@functools.lru_cache(maxsize=512)
+def _statement(chunk: tuple[_Read, ...]) -> Select[Any]:
+    """The one query for these reads. A page makes the same reads on every view, so the
+    statement is built once (building its hundreds of comparisons cost more than running it)."""
+    f = InsightFigure
+    parts = [
+        select(
+            literal(number).label("part"),
+            func.row_number()
+            .over(order_by=[*(getattr(f, name) for name in read.by), f.id])
+            .label("position"),
+            f.value,
+            f.org_count,
+            *(getattr(f, name) for name in BY_COLUMNS),
+        ).where(*_where(read))
+        for number, read in enumerate(chunk)
+    ]
+    rows = union_all(*parts).subquery("reads") if len(parts) > 1 else parts[0].subquery("reads")
+    return select(rows).order_by(rows.c.part, rows.c.position)
+
+
+def _read_many(reads: list[_Read]) -> dict[_Read, list[FigureRow]]:
+    """Each read's rows, ordered by its `by` columns as a read on its own orders them.
+
+    Columns, not entities: building ORM objects for each row cost more than the indexed
+    query itself. Each part numbers its rows in its own order, so one UNION ALL keeps it."""
+    found: dict[_Read, list[FigureRow]] = {read: [] for read in reads}
+    for start in range(0, len(reads), BATCH_SIZE):
+        chunk = tuple(reads[start : start + BATCH_SIZE])
+        for row in db.session.execute(_statement(chunk)).mappings():
+            read = chunk[row["part"]]
+            found[read].append(
+                FigureRow(
+                    key={name: row[name] for name in read.by},
+                    value=Decimal(row["value"]),
+                    org_count=row["org_count"],
+                )
+            )
+    return found
 
 
 def total(measure: str, **filters: Any) -> FigureRow | None:
@@ -141,6 +235,15 @@ def periods() -> list[str]:
 
     A recursive skip along `ix_insight_figures_snapshot_period` (one index probe per period)
     instead of a DISTINCT over every figure of the snapshot."""
+    batch = _batch.get()
+    if batch is not None:
+        if batch.periods is None:
+            batch.periods = _periods()
+        return batch.periods
+    return _periods()
+
+
+def _periods() -> list[str]:
     # The snapshot id as a value, so the planner probes the index on (snapshot_id, period).
     snapshot_id = db.session.scalar(select(_current_id()))
     f = InsightFigure.__table__.c

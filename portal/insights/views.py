@@ -131,7 +131,11 @@ def _page(page: str, ambition: Ambition | None) -> ResponseReturnValue:
     template, build = PAGES[page]
     form, scope, described = _scope(ambition)
     status = read.status()
-    found = build(scope, form.wards) if status.computed_at is not None else []
+    found = (
+        read.in_one_query(lambda: build(scope, form.wards))
+        if status.computed_at is not None
+        else []
+    )
     export_args = {name: request.args[name] for name in FILTER_ARGS if request.args.get(name)}
     return render_template(
         template,
@@ -153,7 +157,7 @@ def _export(page: str, ambition: Ambition | None, table: str, fmt: str) -> Respo
     file adds a sheet saying which filters, and when the figures were computed."""
     _template, build = PAGES[page]
     form, scope, described = _scope(ambition)
-    found = {t.slug: t for t in build(scope, form.wards)}
+    found = {t.slug: t for t in read.in_one_query(lambda: build(scope, form.wards))}
     if table not in found:
         abort(404)
     chosen = found[table]

@@ -113,13 +113,15 @@ def _wall_filters() -> tuple[WallFilterForm, dict[str, Any]]:
 def wall() -> ResponseReturnValue:
     form, filters = _wall_filters()
     statement = services.public_pledges_query(**filters)
-    page = paginate(statement, per_page=20)
+    totals = services.public_totals(statement)
+    # The totals count the same pledges: the page needs no count query of its own.
+    page = paginate(statement, per_page=20, total=totals.count)
     return render_template(
         "pledges/wall.html",
         form=form,
         page=page,
         progresses=services.progress_for(page.items),
-        totals=services.public_totals(statement),
+        totals=totals,
         filtered=any(filters.values()),
         export_args=request.args.to_dict(),
     )
@@ -565,12 +567,16 @@ def unlink_exchange(org_id: int, pledge_id: int, link_id: int) -> ResponseReturn
 
 # ---------------------------------------------------------------- administration
 
+# The overdue list counts at most this many ("more than 1,000 overdue pledges"): past it the
+# count is the page's biggest cost, and a thousand is already a call to act, not a number to read.
+OVERDUE_COUNT_CAP = 1_000
+
 
 @bp.get("/pledges/admin/overdue")
 @platform_admin
 def admin_overdue() -> ResponseReturnValue:
     today = utcnow().date()
-    page = paginate(services.overdue_pledges_query(today))
+    page = paginate(services.overdue_pledges_query(today), count_cap=OVERDUE_COUNT_CAP)
     return render_template(
         "pledges/admin_overdue.html",
         page=page,

@@ -229,3 +229,22 @@ def test_suspending_an_organisation_takes_it_out_of_the_figures(world: World, ru
     # A led a1 and a2; B's a3 and C's a4 remain.
     assert read.total("activities.count").value == 2
     assert read.total("activities.organisations").value == 2
+
+
+@pytest.mark.postgres
+def test_a_full_refresh_leaves_statistics_for_the_new_figures() -> None:
+    """Pages read figures through the read index only when PostgreSQL knows the new snapshot's
+    rows: a full run analyses the table in its own transaction."""
+    from sqlalchemy import text
+
+    def analyses() -> int:
+        db.session.execute(text("SELECT pg_stat_clear_snapshot()"))
+        return db.session.scalar(
+            text("SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'insight_figures'")
+        )
+
+    build_world()
+    before = analyses()
+    aggregate.refresh()
+    db.session.commit()
+    assert analyses() == before + 1

@@ -126,6 +126,23 @@ def test_admin_sees_overdue_pledges_across_the_network_including_private(client,
     assert "/pledges/admin/overdue" in admin_index and "/pledges/admin/measures" in admin_index
 
 
+def test_the_overdue_count_stops_at_its_cap(client, login, monkeypatch):
+    from portal.pledges import views
+
+    monkeypatch.setattr(views, "OVERDUE_COUNT_CAP", 2)
+    today = utcnow().date()
+    for number in range(3):
+        make_pledge(
+            title=f"Overdue pledge {number}",
+            start=today - timedelta(days=150),
+            end=today + timedelta(days=300),
+        )
+    login(platform_admin())
+    page = " ".join(client.get("/pledges/admin/overdue").get_data(as_text=True).split())
+    assert "more than 2 overdue pledges" in page
+    assert all(f"Overdue pledge {number}" in page for number in range(3))
+
+
 def test_unknown_measure_is_404(client, login):
     login(platform_admin())
     assert client.get("/pledges/admin/measures/999999/proxy").status_code == 404
