@@ -44,8 +44,8 @@ from portal.core.access import (
 )
 from portal.core.models import Ward
 from portal.core.reference import seed_reference_data
-from portal.events.models import Event
-from portal.events.services import feed_token
+from portal.events.models import CONFIRMED, Event, EventSignup
+from portal.events.services import cancel_token, feed_token
 from portal.exchange.models import LISTING_PAUSED, SIDE_OFFER, SIDE_REQUEST
 from portal.extensions import db, limiter
 from portal.orgs.models import STATUS_PENDING, Network, NetworkMembership
@@ -200,6 +200,9 @@ def _build_world(app: Flask) -> World:
     db.session.add_all(
         [link, activity_import, evidence, scorecard_import, network_request, pledge_export, event]
     )
+    db.session.flush()
+    signup = EventSignup(event_id=event.id, user_id=their_member.id, status=CONFIRMED)
+    db.session.add(signup)
     db.session.commit()
     path = stored_path(evidence.stored_name)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -247,6 +250,8 @@ def _build_world(app: Flask) -> World:
         "insights.city_need_export": {"table": "need", "fmt": "xlsx"},
         # A calendar feed's address carries a signed token of its own.
         "events.user_ics": {"token": feed_token(db.session.get(User, their_member.id))},
+        # So does the link in event emails that cancels one place.
+        "events.cancel_from_email": {"token": cancel_token(signup)},
         # Responding to a listing needs one of another organisation than the one in the URL.
         "exchange.express_interest": {"listing_id": third_hidden_listing.id},
     }

@@ -21,14 +21,15 @@ def send_event_reminders(now: datetime | None = None) -> int:
     sent = 0
     for event in services.due_reminders(now):
         event_url = email_link("events.detail", event_id=event.id)
-        for person in services.confirmed_people(event):
+        for signup in services.confirmed_signups(event):
             send_email(
-                person.email,
+                signup.user.email,
                 f"Reminder: {event.title} is tomorrow",
                 "events/emails/reminder.txt",
-                user=person,
+                user=signup.user,
                 event=event,
                 event_url=event_url,
+                cancel_url=services.cancel_link(signup),
             )
             sent += 1
         event.reminder_sent_for = event.starts_at

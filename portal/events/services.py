@@ -24,6 +24,7 @@ from .models import CANCELLED, CONFIRMED, SCHEDULED, WAITING, WITHDRAWN, Event, 
 TIME_AND_PLACE = ("starts_at", "ends_at", "online", "online_url", "ward_id", "address")
 EDITABLE = ("title", "summary", *TIME_AND_PLACE)
 FEED_SALT = "event-feed"
+CANCEL_SALT = "event-cancel"
 
 
 class SignupError(Exception):
@@ -119,6 +120,7 @@ def promote_waiting(event: Event, now: datetime | None = None) -> list[EventSign
             user=signup.user,
             event=event,
             event_url=email_link("events.detail", event_id=event.id),
+            cancel_url=cancel_link(signup),
         )
     db.session.flush()
     return promoted
@@ -163,6 +165,7 @@ def _tell_everyone(event: Event, subject: str, template: str, **context: object)
             signup=signup,
             event=event,
             event_url=event_url,
+            cancel_url=cancel_link(signup),
             **context,
         )
     return len(signups)
@@ -252,6 +255,30 @@ def feed_token(user: User) -> str:
     """The secret part of a person's calendar feed address: signed, so it cannot be guessed
     from another person's, and fixed, so a calendar app can poll it for good."""
     return str(_feed_signer().dumps({"user": user.id}))
+
+
+def cancel_token(signup: EventSignup) -> str:
+    """The secret part of the "cancel my place" link in a person's emails: it names one
+    sign-up, so the link cancels that place without signing in and nothing else."""
+    return str(_cancel_signer().dumps({"signup": signup.id}))
+
+
+def signup_for_cancel_token(token: str) -> EventSignup | None:
+    try:
+        data = _cancel_signer().loads(token)
+    except BadSignature:
+        return None
+    signup_id = data.get("signup") if isinstance(data, dict) else None
+    return db.session.get(EventSignup, signup_id) if isinstance(signup_id, int) else None
+
+
+def cancel_link(signup: EventSignup) -> str:
+    """The absolute address emails give for cancelling this place."""
+    return email_link("events.cancel_from_email", token=cancel_token(signup))
+
+
+def _cancel_signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=CANCEL_SALT)
 
 
 def user_id_for_feed_token(token: str) -> int | None:
@@ -369,12 +396,13 @@ def due_reminders(now: datetime) -> list[Event]:
     )
 
 
-def confirmed_people(event: Event) -> list[User]:
+def confirmed_signups(event: Event) -> list[EventSignup]:
+    """The confirmed places, with their people, in sign-up order."""
     return list(
         db.session.scalars(
-            select(User)
-            .join(EventSignup, EventSignup.user_id == User.id)
+            select(EventSignup)
             .where(EventSignup.event_id == event.id, EventSignup.status == CONFIRMED)
             .order_by(EventSignup.signed_up_at, EventSignup.id)
+            .options(selectinload(EventSignup.user))
         )
     )

@@ -143,6 +143,36 @@ def cancel(event_id: int) -> ResponseReturnValue:
     return redirect(url_for("events.detail", event_id=event_id))
 
 
+@bp.route("/events/cancel/<token>", methods=["GET", "POST"])
+@public
+def cancel_from_email(token: str) -> ResponseReturnValue:
+    """The link in a person's emails: cancel that place without signing in (the token names
+    the sign-up), after a confirmation page, so a mail scanner opening the link cancels nothing."""
+    signup = services.signup_for_cancel_token(token)
+    if signup is None:
+        return render_template("events/cancel_link_unknown.html"), 404
+    form = CancelForm()
+    error = None
+    cancelled = False
+    if form.validate_on_submit():
+        try:
+            services.cancel(signup)
+        except services.SignupError as refused:
+            error = str(refused)
+        else:
+            db.session.commit()
+            cancelled = True
+    return render_template(
+        "events/cancel_place.html",
+        signup=signup,
+        event=signup.event,
+        form=form,
+        error=error,
+        cancelled=cancelled,
+        started=signup.event.starts_at <= utcnow(),
+    )
+
+
 @bp.get("/orgs/<int:organisation_id>/events.ics")
 @public
 def organisation_ics(organisation_id: int) -> ResponseReturnValue:

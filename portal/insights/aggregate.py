@@ -56,6 +56,8 @@ from ..activities.models import (
 from ..assessment.models import STATUS_SUBMITTED as ASSESSMENT_SUBMITTED
 from ..assessment.models import Answer, Assessment, Criterion
 from ..core.models import Ambition, Goal, Ward, utcnow
+from ..events.models import SCHEDULED as EVENT_SCHEDULED
+from ..events.models import Event, EventSignup, event_ambitions
 from ..exchange.models import (
     CLOSED_EXPIRED,
     LISTING_OPEN,
@@ -909,6 +911,45 @@ LEVELS = Family(
 )
 
 
+def _events_base() -> Select:
+    """One row per event of a counted organisation that went ahead and has its attendance
+    recorded: the people marked as having come are the people it reached. Dated by its start
+    (UTC: an event starting in the last hour of a quarter in summer counts in that quarter)."""
+    came = func.count().filter(EventSignup.attended.is_(True))
+    return (
+        select(
+            Event.id.label("eid"),
+            Event.organiser_id.label("org_id"),
+            func.date(Event.starts_at).label("day"),
+            came.label("people"),
+        )
+        .join(EventSignup, EventSignup.event_id == Event.id)
+        .where(
+            Event.status == EVENT_SCHEDULED,
+            EventSignup.attended.is_not(None),
+            Event.organiser_id.in_(counted_organisations()),
+        )
+        .group_by(Event.id, Event.organiser_id, Event.starts_at)
+    )
+
+
+EVENTS = Family(
+    name="events",
+    base=_events_base,
+    values=("people",),
+    wards=lambda: select(Event.id.label("eid"), Event.ward_id.label("ward_id")).where(
+        Event.ward_id.is_not(None)
+    ),
+    ambitions=lambda: select(
+        event_ambitions.c.event_id.label("eid"), event_ambitions.c.ambition_id.label("ambition_id")
+    ),
+    aggregates=(
+        Aggregate(m.EVENTS_HELD, lambda c: func.count(c.eid)),
+        Aggregate(m.EVENTS_PEOPLE_REACHED, _sum("people")),
+    ),
+)
+
+
 def families() -> list[Family]:
     return [
         ACTIVITIES,
@@ -925,6 +966,7 @@ def families() -> list[Family]:
         DAYS_TO_DELIVERY,
         SUBMISSIONS,
         LEVELS,
+        EVENTS,
     ]
 
 
@@ -1247,6 +1289,7 @@ FAMILIES_OF_CHANGE: dict[str, tuple[str, ...]] = {
     ),
     "assessment": ("submissions", "levels"),
     "organisation": ("submissions", "levels"),
+    "event": ("events",),
 }
 # More organisations than this in one run (an import, a bulk change): a full run is cheaper.
 INCREMENTAL_LIMIT = 200
@@ -1285,6 +1328,7 @@ def _counted_for(kind: str, ids: list[int]) -> set[int]:
         ],
         "assessment": lambda: [select(Assessment.organisation_id).where(Assessment.id.in_(ids))],
         "organisation": lambda: [select(Organisation.id).where(Organisation.id.in_(ids))],
+        "event": lambda: [select(Event.organiser_id).where(Event.id.in_(ids))],
     }[kind]()
     found = db.session.scalars(union_all(before, *now)).all()
     return {org for org in found if org is not None}

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from ..activities.models import Activity, PartnerTag
 from ..assessment.models import Answer, Assessment
 from ..core.models import utcnow
+from ..events.models import Event, EventSignup
 from ..exchange.models import ExchangeMatch, Listing
 from ..extensions import db
 from ..jobs import deterministic_id, enqueue
@@ -52,10 +53,20 @@ TRACKED = (
     WardDeprivation,
     Organisation,
     NetworkMembership,
+    Event,
+    EventSignup,
 )
 
 
 Change = tuple[str, int | None]
+# What an event's figures read besides its attendance.
+EVENT_COUNTED_BY = ("status", "starts_at", "ward_id", "organiser_id", "ambitions")
+
+
+def _changed(obj: Any, names: tuple[str, ...]) -> bool:
+    """Deleted, or one of `names` changed since it was loaded (a new row: set at all)."""
+    state = inspect(obj)
+    return state.deleted or any(state.attrs[name].history.has_changes() for name in names)
 
 
 def changes_of(obj: Any) -> list[Change]:
@@ -77,6 +88,14 @@ def changes_of(obj: Any) -> list[Change]:
         return [("assessment", obj.id)]
     if isinstance(obj, Answer):
         return [("assessment", obj.assessment_id)]
+    if isinstance(obj, Event):
+        # A new event has no attendance yet; an edit moves figures only through these.
+        if _changed(obj, EVENT_COUNTED_BY):
+            return [("event", obj.id)]
+        return []
+    if isinstance(obj, EventSignup):
+        # Signing up and cancelling move no figure: only attendance does.
+        return [("event", obj.event_id)] if _changed(obj, ("attended",)) else []
     if isinstance(obj, IndicatorValue):
         return [("scorecard", None)]
     if isinstance(obj, Organisation):

@@ -36,6 +36,8 @@ EXCHANGE_UNMET_REQUESTS = "exchange.unmet_requests"
 ASSESSMENT_LEVEL_COUNT = "assessment.level_count"
 ASSESSMENT_SUBMITTED_SHARE = "assessment.submitted_share"
 ASSESSMENT_ORGANISATIONS_SUBMITTED = "assessment.organisations_submitted"
+EVENTS_HELD = "events.held"
+EVENTS_PEOPLE_REACHED = "events.people_reached"
 SCORECARD_LATEST = "scorecard.latest"
 SCORECARD_DIRECTION = "scorecard.direction"
 
@@ -73,6 +75,8 @@ MEASURES: dict[str, Measure] = {
         Measure(
             ASSESSMENT_ORGANISATIONS_SUBMITTED, "Organisations that submitted", "organisations"
         ),
+        Measure(EVENTS_HELD, "Events held (attendance recorded)", "count"),
+        Measure(EVENTS_PEOPLE_REACHED, "People reached at events", "people"),
         Measure(SCORECARD_LATEST, "Latest value", "value", dimension="indicator"),
         Measure(SCORECARD_DIRECTION, "Direction of travel", "direction", dimension="indicator"),
     )

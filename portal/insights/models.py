@@ -149,13 +149,22 @@ class InsightFigureDelta(Model):
 
 
 # What an InsightChange names: a row whose change moves some organisations' figures.
-CHANGE_KINDS = ("activity", "pledge", "listing", "assessment", "organisation", "scorecard", "all")
+CHANGE_KINDS = (
+    "activity",
+    "pledge",
+    "listing",
+    "assessment",
+    "organisation",
+    "event",
+    "scorecard",
+    "all",
+)
 
 
 class InsightChange(Model):
     """A change not yet in the figures, written after the edit commits; a run takes them all.
 
-    `ref_id` is the activity, pledge, listing, assessment or organisation id; "scorecard"
+    `ref_id` is the activity, pledge, listing, assessment, organisation or event id; "scorecard"
     recomputes the scorecard figures, "all" (reference data, networks, a kind or status
     change) a full run."""
 

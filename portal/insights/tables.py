@@ -37,6 +37,8 @@ LAPSED = "pledges.lapsed"
 MATCHES_DELIVERED = "exchange.matches_delivered"
 UNMET = "exchange.unmet_requests"
 LEVEL_COUNT = "assessment.level_count"
+EVENTS_HELD = "events.held"
+EVENT_PEOPLE = "events.people_reached"
 LATEST = "scorecard.latest"
 DIRECTION = "scorecard.direction"
 
@@ -53,8 +55,20 @@ LABELS = {
     UNMET: "Unmet requests",
     AT_RISK: "At risk: delivery more than 25 points behind time elapsed",
     LAPSED: "Lapsed: past their end date short of target",
+    EVENTS_HELD: "Events held",
+    EVENT_PEOPLE: "People at events",
 }
-HEADLINE = (ACTIVITIES, PEOPLE, HOURS, SPEND, PROMISED, DELIVERED, MATCHES_DELIVERED)
+HEADLINE = (
+    ACTIVITIES,
+    PEOPLE,
+    HOURS,
+    SPEND,
+    PROMISED,
+    DELIVERED,
+    MATCHES_DELIVERED,
+    EVENTS_HELD,
+    EVENT_PEOPLE,
+)
 TREND = (ACTIVITIES, PEOPLE, HOURS, SPEND, DELIVERED, MATCHES_DELIVERED)
 AREA = (ACTIVITIES, ORGANISATIONS, PEOPLE, HOURS, MATCHES_DELIVERED)
 BY_DIMENSION = ("dimension",)

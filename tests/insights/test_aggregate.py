@@ -22,6 +22,7 @@ from portal.pledges.status import ACHIEVED, AT_RISK, NOT_STARTED, ON_TRACK
 from tests.insights.world import (
     World,
     add_assessments,
+    add_events,
     add_exchange,
     add_pledges,
     add_scorecard,
@@ -39,6 +40,7 @@ def world() -> World:
     add_exchange(built)
     add_assessments(built)
     add_scorecard(built)
+    add_events(built)
     refresh()
     db.session.commit()
     return built
@@ -202,6 +204,22 @@ def test_exchange_figures(world: World) -> None:
     }
     assert value("exchange.matches_delivered", ambition="HEALTHY") == 1
     assert value("exchange.open_offers", ambition="HEALTHY", ward=world.w1.ons_code) == 1
+
+
+def test_event_attendance_counts_as_people_reached_at_events(world: World) -> None:
+    # e1 (A, 12 came) and e2 (B, 4 came); not C's unrecorded or cancelled ones, nor S's.
+    assert value("events.held") == 2
+    assert value("events.people_reached") == 16
+    assert read.total("events.people_reached").org_count == 2
+    assert by("events.people_reached", "ward_code") == {world.w1.ons_code: 12}
+    assert value("events.people_reached", ambition="HEALTHY") == 16
+    assert value("events.people_reached", ambition="GROWING") == 4
+    assert value("events.people_reached", ambition="THRIVING") is None
+    assert by("events.people_reached", "period") == {
+        "2026": 16, "2026-Q1": 12, "2026-Q2": 4,
+    }  # fmt: skip
+    # Activities' own people reached are not changed by events.
+    assert value("activities.people_reached") == 42
 
 
 def test_assessment_figures(world: World) -> None:

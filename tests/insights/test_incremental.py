@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from portal.activities.models import PARTNER_ACCEPTED, Activity, PartnerTag
 from portal.assessment.models import STATUS_SUBMITTED, Answer, Assessment
+from portal.events.models import CANCELLED, CONFIRMED, SCHEDULED, Event, EventSignup
 from portal.exchange.models import LISTING_PAUSED, MATCH_DELIVERED, ExchangeMatch, Listing
 from portal.extensions import db
 from portal.insights import aggregate, read
@@ -30,6 +31,7 @@ from tests.insights.world import (
     World,
     activity,
     add_assessments,
+    add_events,
     add_exchange,
     add_pledges,
     add_scorecard,
@@ -46,6 +48,7 @@ def world(app: Flask, monkeypatch: pytest.MonkeyPatch) -> World:
     add_exchange(built)
     add_assessments(built)
     add_scorecard(built)
+    add_events(built)
     aggregate.refresh()
     db.session.commit()
     monkeypatch.setitem(app.config, "INSIGHTS_AUTO_REFRESH", True)
@@ -149,6 +152,19 @@ def _scorecard_value(world: World) -> None:
     db.session.add(IndicatorValue(indicator_id=indicator.id, year=2026, value=3))
 
 
+def _attendance_recorded(world: World) -> None:
+    held = first(Event, Event.organiser_id == world.c.id, Event.status == SCHEDULED)
+    for signup in db.session.scalars(
+        select(EventSignup).where(EventSignup.event_id == held.id, EventSignup.status == CONFIRMED)
+    ):
+        signup.attended = True
+
+
+def _event_moved_and_cancelled(world: World) -> None:
+    first(Event, Event.organiser_id == world.a.id).ward_id = world.w2.id
+    first(Event, Event.organiser_id == world.b.id).status = CANCELLED
+
+
 EDITS: dict[str, Callable[[World], None]] = {
     "activity figures": _people,
     "activity wards and goals": _move_wards_and_goals,
@@ -162,6 +178,8 @@ EDITS: dict[str, Callable[[World], None]] = {
     "assessment submitted": _assessment_submitted,
     "organisation wards": _organisation_wards,
     "scorecard value": _scorecard_value,
+    "event attendance recorded": _attendance_recorded,
+    "event moved and cancelled": _event_moved_and_cancelled,
 }
 
 
@@ -209,3 +227,20 @@ def test_an_incremental_run_touches_only_the_organisations_edited(world: World) 
     plan = aggregate._plan([InsightChange(kind="activity", ref_id=partnered.id)])
     assert plan is not None and plan.organisations["participation"] == {world.a.id, world.b.id}
     assert aggregate._plan([InsightChange(kind="all")]) is None
+    held = first(Event, Event.organiser_id == world.b.id)
+    plan = aggregate._plan([InsightChange(kind="event", ref_id=held.id)])
+    assert plan is not None and plan.organisations == {"events": {world.b.id}}
+
+
+def test_signing_up_for_an_event_records_no_change_for_the_figures(world: World) -> None:
+    """Only attendance (and the event's time, place, Ambitions, status) moves a figure."""
+    from portal.events.services import cancel, sign_up
+    from tests.events.factories import make_event
+    from tests.factories import UserFactory
+
+    upcoming = make_event(organiser_id=world.a.id)
+    db.session.execute(InsightChange.__table__.delete())
+    db.session.commit()
+    cancel(sign_up(upcoming, UserFactory()))
+    db.session.commit()
+    assert db.session.scalar(select(InsightChange.id)) is None

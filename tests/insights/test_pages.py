@@ -199,6 +199,8 @@ def test_the_dashboard_shows_the_snapshots_figures(client, login) -> None:
         ["Social value promised (£)", "5,000"],
         ["Social value delivered (£)", "2,000"],
         ["Exchanges delivered", "fewer than 5"],  # 3 organisations
+        ["Events held", "0"],
+        ["People at events", "0"],
     ]
     ward_rows = {row[0]: row[1] for row in html_table(response, "wards")}
     first, second, third = (w.name for w in wards()[:3])

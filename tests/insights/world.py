@@ -5,7 +5,7 @@ quarters."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -21,6 +21,7 @@ from portal.assessment.models import (
     Framework,
 )
 from portal.core.models import Ambition, Goal, Ward, utcnow
+from portal.events.models import CANCELLED, CONFIRMED, WITHDRAWN, Event, EventSignup
 from portal.exchange.models import (
     LISTING_MATCHED,
     LISTING_OPEN,
@@ -50,7 +51,7 @@ from portal.pledges.models import (
     SocialValueMeasure,
 )
 from portal.scorecard.models import Indicator, IndicatorValue, WardDeprivation
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, UserFactory
 
 
 @dataclass
@@ -322,4 +323,48 @@ def add_scorecard(world: World) -> None:
                     value=5,
                 )
             )
+    db.session.commit()
+
+
+def event(
+    organiser: Organisation, day: date, ward: Ward | None, ambitions: list[str], came: int, **more
+) -> Event:
+    """A held event with `came` of its confirmed people marked as attending, one more marked
+    as absent, and one who cancelled (attendance says nothing of them)."""
+    starts_at = datetime.combine(day, time(10))
+    item = Event(
+        organiser_id=organiser.id,
+        title=f"Event of {organiser.name} on {day}",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=2),
+        capacity=50,
+        ward_id=ward.id if ward else None,
+        online=ward is None,
+        status=more.get("status", "scheduled"),
+    )
+    item.ambitions = [ambition(code) for code in ambitions]
+    db.session.add(item)
+    db.session.flush()
+    recorded = more.get("recorded", True)
+    for index in range(came + 2):
+        status = WITHDRAWN if index == came + 1 else CONFIRMED
+        attended = (index < came) if recorded and status == CONFIRMED else None
+        db.session.add(
+            EventSignup(
+                event_id=item.id, user_id=UserFactory().id, status=status, attended=attended
+            )
+        )
+    db.session.flush()
+    return item
+
+
+def add_events(world: World) -> None:
+    # e1: A, 2026-Q1, W1, HEALTHY, 12 came
+    event(world.a, date(2026, 2, 3), world.w1, ["HEALTHY"], came=12)
+    # e2: B, 2026-Q2, online, HEALTHY and GROWING, 4 came
+    event(world.b, date(2026, 5, 20), None, ["HEALTHY", "GROWING"], came=4)
+    # Not counted: attendance not recorded yet; cancelled; the suspended organisation's.
+    event(world.c, date(2026, 6, 1), world.w3, ["HEALTHY"], came=0, recorded=False)
+    event(world.c, date(2026, 6, 2), world.w3, ["HEALTHY"], came=30, status=CANCELLED)
+    event(world.s, date(2026, 2, 3), world.w1, ["HEALTHY"], came=500)
     db.session.commit()
