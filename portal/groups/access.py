@@ -1,0 +1,63 @@
+"""Who may reach a group's pages. A members-only group is a 404 to everyone outside it (not a
+403: its existence is not told); lead pages refuse other members with 403."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+
+from ..core.access import CAN_SEE, Decorator, object_rule
+from ..extensions import db
+from . import services
+from .models import GroupAction, GroupFile, GroupMembership, WorkingGroup
+
+
+def signed_in_and_can_see(policy: object, *, into: str) -> Decorator:
+    """Signed-in people the policy lets see the group's object; others get a 404."""
+    return object_rule(CAN_SEE, policy, into=into, sign_in=True)  # type: ignore[arg-type]
+
+
+def visible_group(group_id: int) -> WorkingGroup:
+    group = db.get_or_404(WorkingGroup, group_id)
+    if not services.can_see(group, current_user):
+        abort(404)
+    return group
+
+
+def member_group(group_id: int) -> WorkingGroup:
+    """People of member organisations (and platform admins) may post and add."""
+    group = visible_group(group_id)
+    if not (current_user.is_platform_admin or services.is_member(group, current_user)):
+        abort(403, "Only people in the group's member organisations can do that.")
+    return group
+
+
+def lead_group(group_id: int) -> WorkingGroup:
+    group = visible_group(group_id)
+    if not (current_user.is_platform_admin or services.is_lead(group, current_user)):
+        abort(403, "Only the group's leads can do that.")
+    return group
+
+
+def group_request(group_id: int, request_id: int) -> GroupMembership:
+    group = lead_group(group_id)
+    found = db.session.get(GroupMembership, request_id)
+    if found is None or found.group_id != group.id:
+        abort(404)
+    return found
+
+
+def group_file(group_id: int, file_id: int) -> GroupFile:
+    group = visible_group(group_id)
+    found = db.session.get(GroupFile, file_id)
+    if found is None or found.group_id != group.id:
+        abort(404)
+    return found
+
+
+def group_action(group_id: int, action_id: int) -> GroupAction:
+    group = member_group(group_id)
+    found = db.session.get(GroupAction, action_id)
+    if found is None or found.group_id != group.id:
+        abort(404)
+    return found
