@@ -136,7 +136,7 @@ class ResourceForm(FlaskForm):
     submit = SubmitField("Add the resource", widget=GovSubmitInput())
 
     def validate(self, extra_validators: object = None) -> bool:
-        valid = super().validate(extra_validators)  # type: ignore[arg-type]
+        valid = super().validate(extra_validators)
         if not self.url.errors and not self.url.data and not has_file(self.file):
             self.url.errors = [*self.url.errors, "Enter a link or upload a file"]
             return False

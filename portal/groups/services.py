@@ -19,7 +19,7 @@ from ..assessment.uploads import check_upload
 from ..core.models import utcnow
 from ..extensions import db
 from ..mail.services import email_link, send_email
-from ..orgs.models import Organisation
+from ..orgs.models import STATUS_APPROVED, Organisation
 from .models import (
     DECLINED,
     LEFT,
@@ -143,14 +143,42 @@ def is_lead(group: WorkingGroup, user: Any) -> bool:
     ) is not None and is_member(group, user)
 
 
-def open_groups_query() -> Select[Any]:
-    """Open groups, as the API publishes them (members-only groups are never listed)."""
-    return (
-        select(WorkingGroup)
-        .where(WorkingGroup.visibility == OPEN)
-        .options(selectinload(WorkingGroup.ambitions), selectinload(WorkingGroup.dimensions))
-        .order_by(WorkingGroup.name, WorkingGroup.id)
+def open_groups_query(q: str = "") -> Select[Any]:
+    """Open groups, as the API publishes them (members-only groups are never listed); `q`
+    matches the name or purpose only, so no update text is searched through the API."""
+    query = select(WorkingGroup).where(WorkingGroup.visibility == OPEN)
+    words = (q or "").strip()[:MAX_SEARCH]
+    if words:
+        pattern = f"%{_escaped(words)}%"
+        query = query.where(
+            or_(
+                WorkingGroup.name.ilike(pattern, escape="\\"),
+                WorkingGroup.purpose.ilike(pattern, escape="\\"),
+            )
+        )
+    return query.options(
+        selectinload(WorkingGroup.ambitions), selectinload(WorkingGroup.dimensions)
+    ).order_by(WorkingGroup.name, WorkingGroup.id)
+
+
+def open_group_members(group_ids: list[int]) -> dict[int, list[Organisation]]:
+    """Approved member organisations of each group, in one query."""
+    found: dict[int, list[Organisation]] = {}
+    if not group_ids:
+        return found
+    rows = db.session.execute(
+        select(GroupMembership.group_id, Organisation)
+        .join(Organisation, Organisation.id == GroupMembership.organisation_id)
+        .where(
+            GroupMembership.group_id.in_(group_ids),
+            GroupMembership.status == MEMBER,
+            Organisation.status == STATUS_APPROVED,
+        )
+        .order_by(Organisation.name, Organisation.id)
     )
+    for group_id, organisation in rows:
+        found.setdefault(group_id, []).append(organisation)
+    return found
 
 
 def groups_of_organisation(organisation_id: int) -> list[WorkingGroup]:
@@ -286,11 +314,13 @@ def request_to_join(group: WorkingGroup, organisation: Organisation, user: User)
         raise GroupError(f"{organisation.name} is already a member of this group.")
     if found is not None and found.status == REQUESTED:
         raise GroupError(f"{organisation.name} has already asked to join.")
-    now = utcnow()
+    now, user_id = utcnow(), user.id
     if found is None:
-        found = GroupMembership(group_id=group.id, organisation_id=organisation.id)
+        found = GroupMembership(
+            group_id=group.id, organisation_id=organisation.id, status=REQUESTED
+        )
         db.session.add(found)
-    found.status, found.requested_by_id, found.requested_at = REQUESTED, user.id, now
+    found.status, found.requested_by_id, found.requested_at = REQUESTED, user_id, now
     found.decided_by_id = found.decided_at = None
     db.session.flush()
     return found
