@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from ..accounts.models import ROLE_ADMIN, Membership, User
 from ..assessment.uploads import check_upload
+from ..core import audit
 from ..core.models import utcnow
 from ..extensions import db
 from ..mail.services import email_link, send_email
@@ -290,6 +291,13 @@ def create_group(
         leads = [m.user_id for m in organisation_admins(organisation.id)]
     for user_id in leads:
         db.session.add(GroupLead(group_id=group.id, user_id=user_id))
+    audit.record(
+        "group.created",
+        group,
+        summary=f"Created the working group {name}",
+        organisation_id=organisation.id,
+        user_id=creator.id,
+    )
     db.session.flush()
     return group
 
@@ -333,6 +341,15 @@ def decide_request(request: GroupMembership, *, accept: bool, lead: User) -> Gro
     request.status = MEMBER if accept else DECLINED
     request.decided_by_id, request.decided_at = lead.id, utcnow()
     group = request.group
+    verb = "Accepted" if accept else "Declined"
+    audit.record(
+        "group.request_accepted" if accept else "group.request_declined",
+        group,
+        summary=f"{verb} {request.organisation.name} in {group.name}",
+        organisation_id=request.organisation_id,
+        user_id=lead.id,
+        changes={"status": (REQUESTED, request.status)},
+    )
     for admin in organisation_admins(request.organisation_id):
         send_email(
             admin.user.email,
@@ -365,6 +382,13 @@ def leave(group: WorkingGroup, organisation_id: int) -> None:
             "another member organisation a lead first."
         )
     found.status, found.decided_at = LEFT, utcnow()
+    audit.record(
+        "group.left",
+        group,
+        summary=f"{found.organisation.name} left {group.name}",
+        organisation_id=organisation_id,
+        changes={"status": (MEMBER, LEFT)},
+    )
     for lead_id in leads & people:
         db.session.delete(db.session.get(GroupLead, {"group_id": group.id, "user_id": lead_id}))
     db.session.flush()
@@ -376,6 +400,7 @@ def add_lead(group: WorkingGroup, user: User) -> None:
     if db.session.get(GroupLead, {"group_id": group.id, "user_id": user.id}) is not None:
         raise GroupError(f"{user.name} is already a lead.")
     db.session.add(GroupLead(group_id=group.id, user_id=user.id))
+    audit.record("group.lead_added", group, summary=f"{user.name} leads {group.name}")
     db.session.flush()
 
 
@@ -386,6 +411,12 @@ def remove_lead(group: WorkingGroup, user_id: int) -> None:
     if len(leads_of(group)) <= 1:
         raise GroupError("A group needs at least one lead: add another lead first.")
     db.session.delete(found)
+    audit.record(
+        "group.lead_removed",
+        group,
+        summary=f"A lead of {group.name} stepped down",
+        details={"user_id": user_id},
+    )
     db.session.flush()
 
 
@@ -500,8 +531,28 @@ def update_action(
 ) -> None:
     if owner_organisation_id not in member_organisation_ids(action.group_id):
         raise GroupError("The owner must be a member organisation of the group.")
-    action.title, action.owner_organisation_id = title, owner_organisation_id
-    action.due_on, action.status = due_on, status
+    wanted = {
+        "title": title,
+        "owner_organisation_id": owner_organisation_id,
+        "due_on": due_on,
+        "status": status,
+    }
+    # The audit log keeps each field's old value: an action's history is never lost.
+    changes = {
+        name: (getattr(action, name), value)
+        for name, value in wanted.items()
+        if getattr(action, name) != value
+    }
+    for name, (_, value) in changes.items():
+        setattr(action, name, value)
+    if changes:
+        audit.record(
+            "group.action_changed",
+            action,
+            summary=f"Changed the action {action.title}",
+            organisation_id=action.owner_organisation_id,
+            changes=changes,
+        )
     db.session.flush()
 
 

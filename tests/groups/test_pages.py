@@ -8,6 +8,7 @@ import io
 
 import pytest
 
+from portal.core.models import AuditLog
 from portal.extensions import db
 from portal.groups import services
 from portal.groups.models import (
@@ -436,6 +437,9 @@ def test_a_member_adds_an_action_then_marks_it_done(client, login) -> None:
     )
     db.session.refresh(action)
     assert action.status == DONE
+    # The change is audited with the old value kept.
+    entry = db.session.query(AuditLog).filter_by(action="group.action_changed").one()
+    assert entry.changes == {"status": ["in_progress", "done"]}
 
 
 @pytest.mark.parametrize(
