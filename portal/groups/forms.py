@@ -72,6 +72,16 @@ class JoinForm(FlaskForm):
     submit = SubmitField("Ask to join", widget=GovSubmitInput())
 
 
+class AddMemberForm(FlaskForm):
+    organisation = SelectChoiceField(
+        "Add an organisation",
+        coerce=int_or_none,
+        choices=[],
+        missing="Choose the organisation to add",
+    )
+    submit = SubmitField("Add the organisation", widget=GovSubmitInput())
+
+
 class LeaveForm(FlaskForm):
     organisation = SelectChoiceField(
         "Organisation leaving",

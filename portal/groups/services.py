@@ -350,19 +350,70 @@ def decide_request(request: GroupMembership, *, accept: bool, lead: User) -> Gro
         user_id=lead.id,
         changes={"status": (REQUESTED, request.status)},
     )
-    for admin in organisation_admins(request.organisation_id):
+    _tell_admins(group, request.organisation, accepted=accept)
+    db.session.flush()
+    return request
+
+
+def add_member(group: WorkingGroup, organisation: Organisation, lead: User) -> GroupMembership:
+    """A lead adds an organisation directly (the way into a members-only group, which no
+    one outside can see to ask); its admins are emailed as for an accepted request."""
+    if not organisation.is_approved:
+        raise GroupError("Only approved organisations can be added.")
+    found = membership_of(group, organisation.id)
+    if found is not None and found.status == MEMBER:
+        raise GroupError(f"{organisation.name} is already a member of this group.")
+    now, lead_id = utcnow(), lead.id
+    if found is None:
+        found = GroupMembership(group_id=group.id, organisation_id=organisation.id, status=MEMBER)
+        db.session.add(found)
+    found.status, found.requested_by_id, found.requested_at = MEMBER, lead_id, now
+    found.decided_by_id, found.decided_at = lead_id, now
+    audit.record(
+        "group.member_added",
+        group,
+        summary=f"Added {organisation.name} to {group.name}",
+        organisation_id=organisation.id,
+        user_id=lead_id,
+    )
+    db.session.flush()
+    _tell_admins(group, organisation, accepted=True, added=True)
+    return found
+
+
+def _tell_admins(
+    group: WorkingGroup, organisation: Organisation, *, accepted: bool, added: bool = False
+) -> None:
+    """Email the organisation's admins that it is in the group now (or was declined)."""
+    if added:
+        subject = f"{organisation.name} is now a member of {group.name}"
+    else:
+        subject = f"{group.name}: your request to join was {'accepted' if accepted else 'declined'}"
+    for admin in organisation_admins(organisation.id):
         send_email(
             admin.user.email,
-            f"{group.name}: your request to join was {'accepted' if accept else 'declined'}",
+            subject,
             "groups/emails/decided.txt",
             user=admin.user,
             group=group,
-            organisation=request.organisation,
-            accepted=accept,
+            organisation=organisation,
+            accepted=accepted,
             group_url=email_link("groups.detail", group_id=group.id),
         )
-    db.session.flush()
-    return request
+
+
+def addable_organisations(group: WorkingGroup) -> list[Organisation]:
+    """Approved organisations not yet members, by name, for a lead to add."""
+    members = select(GroupMembership.organisation_id).where(
+        GroupMembership.group_id == group.id, GroupMembership.status == MEMBER
+    )
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .where(Organisation.status == STATUS_APPROVED, Organisation.id.not_in(members))
+            .order_by(Organisation.name, Organisation.id)
+        )
+    )
 
 
 def leave(group: WorkingGroup, organisation_id: int) -> None:

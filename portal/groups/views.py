@@ -46,6 +46,7 @@ from .access import (
 )
 from .forms import (
     ActionForm,
+    AddMemberForm,
     ConfirmForm,
     GroupForm,
     JoinForm,
@@ -208,7 +209,14 @@ def members(group: WorkingGroup) -> ResponseReturnValue:
     return render_template("groups/members.html", group=group, **_members_context(group))
 
 
-def _members_context(group: WorkingGroup, form: LeadForm | None = None) -> dict[str, Any]:
+def _members_context(
+    group: WorkingGroup, form: LeadForm | None = None, add_form: AddMemberForm | None = None
+) -> dict[str, Any]:
+    if add_form is None:
+        add_form = AddMemberForm(formdata=None)
+    add_form.organisation.choices = [(None, "Choose an organisation")] + [
+        (o.id, o.name) for o in services.addable_organisations(group)
+    ]
     leads = services.leads_of(group)
     lead_ids = {lead.id for lead in leads}
     if form is None:
@@ -223,6 +231,7 @@ def _members_context(group: WorkingGroup, form: LeadForm | None = None) -> dict[
         "members": services.members_of(group),
         "pending": services.members_of(group, REQUESTED),
         "form": form,
+        "add_form": add_form,
         "confirm": ConfirmForm(formdata=None),
     }
 
@@ -256,6 +265,25 @@ def accept(found: GroupMembership) -> ResponseReturnValue:
 @signed_in_and_can_see(group_request, into="found")
 def decline(found: GroupMembership) -> ResponseReturnValue:
     return _decide(found, False)
+
+
+@bp.post("/groups/<int:group_id>/members/add")
+@signed_in_and_can_see(lead_group, into="group")
+def add_member(group: WorkingGroup) -> ResponseReturnValue:
+    form = AddMemberForm()
+    context = _members_context(group, add_form=form)
+    if form.validate_on_submit():
+        organisation = db.session.get(Organisation, form.organisation.data)
+        assert organisation is not None  # the choices are approved organisations
+        try:
+            services.add_member(group, organisation, current_user)
+        except services.GroupError as error:
+            form.organisation.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(f"{organisation.name} is now a member. Its admins have been emailed.", "success")
+            return redirect(url_for("groups.members", group_id=group.id))
+    return render_template("groups/members.html", group=group, **context), 400
 
 
 @bp.post("/groups/<int:group_id>/leads")

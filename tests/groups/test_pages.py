@@ -22,6 +22,7 @@ from portal.groups.models import (
     GroupUpdate,
     WorkingGroup,
 )
+from portal.orgs.models import STATUS_PENDING
 from tests.factories import OrganisationFactory, UserFactory, admin_of, member_of
 from tests.groups.factories import PDF, make_group
 from tests.insights.test_pages import page_text
@@ -243,6 +244,39 @@ def test_only_a_lead_of_this_group_answers_its_requests(client, login) -> None:
     login(other_lead)
     assert client.post(f"/groups/{group.id}/requests/{found.id}/accept").status_code == 403
     assert db.session.get(GroupMembership, found.id).status == REQUESTED
+
+
+def test_a_lead_adds_an_organisation_to_a_members_only_group(client, login, outbox) -> None:
+    group, lead = make_group(visibility=MEMBERS_ONLY)
+    joining = OrganisationFactory(name="Leeds Trinity University")
+    admin, plain = admin_of(joining), member_of(joining)
+    assert client.get("/groups").status_code == 302
+    login(plain)
+    assert client.get(f"/groups/{group.id}").status_code == 404
+    client.post("/sign-out")
+    login(lead)
+    pending = OrganisationFactory(status=STATUS_PENDING)
+    for value in ("", "abc", pending.id, lead.memberships[0].organisation_id):
+        response = client.post(f"/groups/{group.id}/members/add", data={"organisation": value})
+        assert response.status_code == 400 and "There is a problem" in page_text(response)
+    response = client.post(
+        f"/groups/{group.id}/members/add", data={"organisation": joining.id}, follow_redirects=True
+    )
+    assert "Leeds Trinity University is now a member" in page_text(response)
+    assert [m["To"] for m in outbox.messages] == [admin.email]
+    client.post("/sign-out")
+    login(plain)
+    assert client.get(f"/groups/{group.id}").status_code == 200
+
+
+def test_only_leads_add_organisations(client, login) -> None:
+    other = OrganisationFactory()
+    group, _lead = make_group(members=(other,))
+    login(admin_of(other))
+    outsider = OrganisationFactory()
+    response = client.post(f"/groups/{group.id}/members/add", data={"organisation": outsider.id})
+    assert response.status_code == 403
+    assert outsider.id not in services.member_organisation_ids(group.id)
 
 
 # ---------------------------------------------------------------- leaving and leads
