@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import abort
 from flask_login import current_user
 
@@ -12,9 +15,10 @@ from . import services
 from .models import GroupAction, GroupFile, GroupMembership, WorkingGroup
 
 
-def signed_in_and_can_see(policy: object, *, into: str) -> Decorator:
-    """Signed-in people the policy lets see the group's object; others get a 404."""
-    return object_rule(CAN_SEE, policy, into=into, sign_in=True)  # type: ignore[arg-type]
+def signed_in_and_can_see(policy: Callable[..., Any], *, into: str) -> Decorator:
+    """Signed-in people the policy lets see the group's object; others get a 404. Groups are
+    for people in the network: an anonymous visitor is sent to sign in, never told more."""
+    return object_rule(CAN_SEE, policy, into=into, sign_in=True)
 
 
 def visible_group(group_id: int) -> WorkingGroup:
