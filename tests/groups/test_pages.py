@@ -5,6 +5,7 @@ and their CSV, the messages for bad input, and members-only groups kept from eve
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 
@@ -38,7 +39,7 @@ def _hidden_group() -> tuple[WorkingGroup, object, int, int]:
         lead,
         title="Draft the proposal",
         owner_organisation_id=lead.memberships[0].organisation_id,
-        due_on=__import__("datetime").date(2027, 3, 1),
+        due_on=date(2027, 3, 1),
     )
     db.session.commit()
     return group, lead, stored.id, action.id
@@ -514,7 +515,7 @@ def test_the_actions_csv_neutralises_formulas(client, login) -> None:
         lead,
         title='=HYPERLINK("https://evil.example","click")',
         owner_organisation_id=lead.memberships[0].organisation_id,
-        due_on=__import__("datetime").date(2027, 1, 31),
+        due_on=date(2027, 1, 31),
     )
     db.session.commit()
     login(UserFactory())  # open group: anyone signed in may download it
@@ -536,3 +537,13 @@ def test_the_organisation_home_lists_its_groups(client, login) -> None:
     assert "Working groups" in text and "Scope 3 emissions" in text
     assert db.session.get(GroupMembership, 1).status == MEMBER
     assert group.id
+
+
+def test_the_index_pages_through_many_groups(client, login) -> None:
+    for number in range(21):
+        make_group(name=f"Group {number:02d}")
+    login(UserFactory())
+    first = page_text(client.get("/groups"))
+    assert "21 groups" in first and "Page 1 of 2" in first and "Group 20" not in first
+    assert "Group 20" in page_text(client.get("/groups?page=2"))
+    assert client.get("/groups?page=abc").status_code in (200, 404)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from portal.accounts.models import Membership
 from portal.extensions import db
 from portal.groups import services
 from portal.groups.models import DECLINED, LEFT, MEMBER, MEMBERS_ONLY, REQUESTED, GroupMembership
@@ -105,3 +106,18 @@ def test_members_only_groups_are_seen_by_members_and_platform_admins_only() -> N
     assert group not in seen
     assert services.matching_updates(UserFactory(), "anything") == []
     assert db.session.query(GroupMembership).filter_by(status=MEMBER).count() == 1
+
+
+def test_a_former_member_is_not_emailed_and_a_person_in_two_members_once(outbox) -> None:
+    leaving, staying = OrganisationFactory(), OrganisationFactory()
+    group, lead = make_group(members=(leaving, staying))
+    former = member_of(leaving)
+    both = member_of(staying)
+    db.session.add(Membership(user_id=both.id, organisation_id=lead.memberships[0].organisation_id))
+    db.session.commit()
+    services.leave(group, leaving.id)
+    services.post_update(group, lead, "After the reshuffle")
+    db.session.commit()
+    addresses = [m["To"] for m in outbox.messages]
+    assert addresses == [both.email]
+    assert former.email not in addresses
