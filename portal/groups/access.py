@@ -11,6 +11,8 @@ from flask_login import current_user
 
 from ..core.access import CAN_SEE, Decorator, object_rule
 from ..extensions import db
+from ..orgs.access import is_write_request
+from ..orgs.models import STATUS_SUSPENDED
 from . import services
 from .models import GroupAction, GroupFile, GroupMembership, WorkingGroup
 
@@ -29,10 +31,24 @@ def visible_group(group_id: int) -> WorkingGroup:
 
 
 def member_group(group_id: int) -> WorkingGroup:
-    """People of member organisations (and platform admins) may post and add."""
+    """People of member organisations (and platform admins) may post and add; a suspended
+    organisation's people may read but change nothing, as everywhere in the portal."""
     group = visible_group(group_id)
-    if not (current_user.is_platform_admin or services.is_member(group, current_user)):
+    if current_user.is_platform_admin:
+        return group
+    if not services.is_member(group, current_user):
         abort(403, "Only people in the group's member organisations can do that.")
+    if is_write_request():
+        active = {
+            m.organisation_id
+            for m in current_user.memberships
+            if m.organisation.status != STATUS_SUSPENDED
+        }
+        if not active & services.member_organisation_ids(group.id):
+            abort(
+                403,
+                "Your organisation is suspended: nothing can be changed until it is reinstated.",
+            )
     return group
 
 

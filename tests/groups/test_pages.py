@@ -23,7 +23,7 @@ from portal.groups.models import (
     GroupUpdate,
     WorkingGroup,
 )
-from portal.orgs.models import STATUS_PENDING
+from portal.orgs.models import STATUS_PENDING, STATUS_SUSPENDED
 from tests.factories import OrganisationFactory, UserFactory, admin_of, member_of
 from tests.groups.factories import PDF, make_group
 from tests.insights.test_pages import page_text
@@ -547,3 +547,15 @@ def test_the_index_pages_through_many_groups(client, login) -> None:
     assert "21 groups" in first and "Page 1 of 2" in first and "Group 20" not in first
     assert "Group 20" in page_text(client.get("/groups?page=2"))
     assert client.get("/groups?page=abc").status_code in (200, 404)
+
+
+def test_a_suspended_members_people_read_the_group_but_change_nothing(client, login) -> None:
+    suspended = OrganisationFactory(status=STATUS_SUSPENDED)
+    group, _lead = make_group(members=(suspended,))
+    person = member_of(suspended)
+    login(person)
+    assert client.get(f"/groups/{group.id}").status_code == 200
+    assert client.get(f"/groups/{group.id}/updates/new").status_code == 403
+    response = client.post(f"/groups/{group.id}/updates/new", data={"body": "Hello"})
+    assert response.status_code == 403
+    assert db.session.query(GroupUpdate).count() == 0
