@@ -141,6 +141,7 @@ def detail(group: WorkingGroup) -> ResponseReturnValue:
             for o in _admin_organisations()
         ),
         can_leave=any(o.id in member_ids for o in _admin_organisations()),
+        waiting=[p.organisation for p in pending if p.organisation_id in mine],
         done=DONE,
     )
 

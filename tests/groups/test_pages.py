@@ -190,7 +190,9 @@ def test_a_request_to_join_is_accepted_and_the_organisations_admins_emailed(
         f"/groups/{group.id}/join", data={"organisation": joining.id}, follow_redirects=True
     )
     assert "Leeds Beckett University has asked to join" in page_text(response)
-    assert "Ask to join this group" not in page_text(client.get(f"/groups/{group.id}"))
+    waiting = page_text(client.get(f"/groups/{group.id}"))
+    assert "Ask to join this group" not in waiting
+    assert "Leeds Beckett University has asked to join. A lead" in waiting
     client.post("/sign-out")
 
     login(lead)
