@@ -17,6 +17,7 @@ from . import (
     demo,
     events,
     exchange,
+    groups,
     insights,
     jobs,
     mail,
@@ -44,6 +45,7 @@ FEATURE_PACKAGES = (
     api,
     report,
     events,
+    groups,
 )
 
 

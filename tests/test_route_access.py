@@ -48,6 +48,8 @@ from portal.events.models import CONFIRMED, Event, EventSignup
 from portal.events.services import cancel_token, feed_token
 from portal.exchange.models import LISTING_PAUSED, SIDE_OFFER, SIDE_REQUEST
 from portal.extensions import db, limiter
+from portal.groups import services as groups
+from portal.groups.models import MEMBERS_ONLY, GroupAction, GroupMembership
 from portal.orgs.models import STATUS_PENDING, Network, NetworkMembership
 from portal.orgs.services import seed_networks
 from portal.pledges.catalogue import load_catalogue
@@ -207,6 +209,22 @@ def _build_world(app: Flask) -> World:
     path = stored_path(evidence.stored_name)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"%PDF")
+    # A members-only working group of theirs: a 404 to everyone outside it.
+    group = groups.create_group(
+        name="Their group",
+        purpose="Private",
+        visibility=MEMBERS_ONLY,
+        organisation=theirs,
+        creator=their_admin,
+    )
+    group_file = groups.add_file(group, "notes.pdf", b"%PDF-1.4 notes", their_admin)
+    groups.post_update(group, their_admin, "Minutes", group_file)
+    group_request = GroupMembership(group_id=group.id, organisation_id=third.id, status="requested")
+    group_action = GroupAction(
+        group_id=group.id, title="Act", owner_organisation_id=theirs.id, due_on=date(2027, 1, 1)
+    )
+    db.session.add_all([group_request, group_action])
+    db.session.commit()
 
     world.args = {
         "org_id": theirs.id,
@@ -252,6 +270,12 @@ def _build_world(app: Flask) -> World:
         "events.user_ics": {"token": feed_token(db.session.get(User, their_member.id))},
         # So does the link in event emails that cancels one place.
         "events.cancel_from_email": {"token": cancel_token(signup)},
+        "groups": {
+            "group_id": group.id,
+            "request_id": group_request.id,
+            "file_id": group_file.id,
+            "action_id": group_action.id,
+        },
         # Responding to a listing needs one of another organisation than the one in the URL.
         "exchange.express_interest": {"listing_id": third_hidden_listing.id},
     }

@@ -13,6 +13,7 @@ from flask_sqlalchemy.pagination import Pagination
 from ..activities.models import Activity
 from ..core.pagination import COUNT_CAP
 from ..exchange.models import Listing
+from ..groups.models import WorkingGroup
 from ..insights.tables import Table
 from ..orgs.models import ORGANISATION_KINDS, Organisation
 from ..pledges.services import Progress
@@ -139,6 +140,19 @@ def activity(item: Activity) -> dict[str, Any]:
         **_wards(item),
         "ambitions": [a.code for a in item.ambitions],
         "goals": [g.code for g in item.goals],
+    }
+
+
+def group(item: WorkingGroup, members: list[Organisation]) -> dict[str, Any]:
+    """An open working group; its updates, resources and actions stay on the site."""
+    return {
+        "id": item.id,
+        "url": url_for("groups.detail", group_id=item.id, _external=True),
+        "name": item.name,
+        "purpose": item.purpose,
+        "ambitions": [a.code for a in item.ambitions],
+        "dimensions": [d.code for d in item.dimensions],
+        "members": [organisation_ref(o) for o in members],
     }
 
 

@@ -272,6 +272,30 @@ class ActivityPage(PageOf):
     items = fields.List(fields.Nested(ActivityRecord), required=True)
 
 
+# ---------------------------------------------------------------- working groups
+
+
+class GroupQuery(PageQuery):
+    q = fields.String(
+        validate=validate.Length(max=100),
+        metadata={"description": "Name or purpose contains"},
+    )
+
+
+class GroupRecord(Schema):
+    id = fields.Integer(required=True)
+    url = fields.String(required=True)
+    name = fields.String(required=True)
+    purpose = fields.String(required=True)
+    ambitions = fields.List(fields.String(), required=True)
+    dimensions = fields.List(fields.String(), required=True)
+    members = fields.List(fields.Nested(OrganisationRef), required=True)
+
+
+class GroupPage(PageOf):
+    items = fields.List(fields.Nested(GroupRecord), required=True)
+
+
 # ---------------------------------------------------------------- scorecard
 
 

@@ -21,9 +21,9 @@ API_VERSION = "1.0.0"
 OPENAPI_VERSION = "3.1.0"
 DESCRIPTION = (
     "Read-only open data from the anchor partnership: the network directory, public pledges "
-    "with progress, open exchange listings, public activities, the Ambitions scorecard and the "
-    "public headline figures. No personal data. Figures from fewer than 5 organisations are "
-    "suppressed exactly as on the site's pages."
+    "with progress, open exchange listings, public activities, open working groups, the "
+    "Ambitions scorecard and the public headline figures. No personal data. Figures from fewer "
+    "than 5 organisations are suppressed exactly as on the site's pages."
 )
 
 

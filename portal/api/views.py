@@ -26,6 +26,7 @@ from ..core.reference import all_ambitions, all_goals
 from ..exchange.listings import browse_query
 from ..exchange.models import exchange_listing_ambitions
 from ..extensions import db, limiter
+from ..groups.services import open_group_members, open_groups_query
 from ..insights import read, tables
 from ..orgs.models import Network, Organisation
 from ..orgs.services import directory_query
@@ -290,6 +291,23 @@ def activities(page: int, per_page: int, **query: Any) -> dict:
     found = paginate(statement, per_page=per_page)
     items = [records.activity(item) for item in found.items]
     return records.page_of(found, "api.activities", {**query, "per_page": per_page}, items)
+
+
+# ---------------------------------------------------------------- working groups
+
+
+@bp.route("/groups")
+@bp.arguments(schemas.GroupQuery, location="query", as_kwargs=True)
+@bp.response(200, schemas.GroupPage)
+@_documented(400, 429)
+@public
+def groups(page: int, per_page: int, **query: Any) -> dict:
+    """Open working groups with their approved member organisations, by name. Members-only
+    groups are never listed."""
+    found = paginate(open_groups_query(q=query.get("q") or ""), per_page=per_page)
+    members = open_group_members([item.id for item in found.items])
+    items = [records.group(item, members.get(item.id, [])) for item in found.items]
+    return records.page_of(found, "api.groups", {**query, "per_page": per_page}, items)
 
 
 # ---------------------------------------------------------------- scorecard

@@ -14,6 +14,7 @@ PATHS = {
     "/api/v1/pledges",
     "/api/v1/listings",
     "/api/v1/activities",
+    "/api/v1/groups",
     "/api/v1/scorecard/indicators",
     "/api/v1/scorecard/indicators/{code}",
     "/api/v1/aggregates",

@@ -133,4 +133,5 @@ def test_demo_data_is_seeded_in_dependency_order():
         "insights",
         "report",
         "events",
+        "groups",
     ]

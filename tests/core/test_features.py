@@ -83,9 +83,9 @@ def test_every_declared_panel_template_exists_and_renders(factories):
         for page in PANEL_PAGES
         for name in getattr(f.panels, page)
     ]
-    # 13 on organisation and admin pages; the insights headline and the report and events
-    # links on the home page
-    assert len(declared) == 16
+    # 14 on organisation and admin pages (groups' among them); the insights headline and the
+    # report and events links on the home page
+    assert len(declared) == 17
     with current_app.test_request_context():
         for name in declared:
             html = render_template(
