@@ -24,6 +24,7 @@ from . import (
     pledges,
     report,
     scorecard,
+    voices,
 )
 from .core.features import Feature
 
@@ -44,6 +45,7 @@ FEATURE_PACKAGES = (
     api,
     report,
     events,
+    voices,
 )
 
 
