@@ -71,7 +71,8 @@ class StoryForm(FlaskForm):
         widget=GovTextInput(),
         filters=[strip_text],
         description="Required when there is an image. For example: Two apprentices at a lathe",
-        validators=[Optional(), Length(max=300, message="Enter 300 characters or fewer")],
+        # No Optional(): it would stop the chain before validate_image_alt sees a blank.
+        validators=[Length(max=300, message="Enter 300 characters or fewer")],
     )
     remove_image = BooleanField("Remove the current image", widget=GovCheckboxInput())
     submit = SubmitField("Save the story", widget=GovSubmitInput())

@@ -359,9 +359,30 @@ def set_quote_consent(quote: ListeningQuote, consented: bool, user: User) -> Non
     db.session.flush()
 
 
+def _listening_where(ambition_id: int | None, ward_id: int | None) -> list[Any]:
+    where: list[Any] = []
+    if ambition_id is not None:
+        where.append(
+            ListeningRecord.id.in_(
+                select(listening_ambitions.c.record_id).where(
+                    listening_ambitions.c.ambition_id == ambition_id
+                )
+            )
+        )
+    if ward_id is not None:
+        where.append(
+            ListeningRecord.id.in_(
+                select(listening_wards.c.record_id).where(listening_wards.c.ward_id == ward_id)
+            )
+        )
+    return where
+
+
 def listening_query(ambition_id: int | None = None, ward_id: int | None = None) -> Any:
-    query = (
+    """Listening records, newest first, optionally for one Ambition and one ward."""
+    return (
         select(ListeningRecord)
+        .where(*_listening_where(ambition_id, ward_id))
         .options(
             selectinload(ListeningRecord.organisation),
             selectinload(ListeningRecord.ambitions),
@@ -370,26 +391,15 @@ def listening_query(ambition_id: int | None = None, ward_id: int | None = None) 
         )
         .order_by(ListeningRecord.ends_on.desc(), ListeningRecord.id.desc())
     )
-    if ambition_id is not None:
-        query = query.where(
-            ListeningRecord.id.in_(
-                select(listening_ambitions.c.record_id).where(
-                    listening_ambitions.c.ambition_id == ambition_id
-                )
-            )
-        )
-    if ward_id is not None:
-        query = query.where(
-            ListeningRecord.id.in_(
-                select(listening_wards.c.record_id).where(listening_wards.c.ward_id == ward_id)
-            )
-        )
-    return query
 
 
 def people_heard_total(ambition_id: int | None = None, ward_id: int | None = None) -> int:
-    inner = listening_query(ambition_id, ward_id).with_only_columns(ListeningRecord.people_heard)
-    return int(db.session.scalar(select(func.coalesce(func.sum(inner.c.people_heard), 0))) or 0)
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(ListeningRecord.people_heard), 0)).where(
+            *_listening_where(ambition_id, ward_id)
+        )
+    )
+    return int(total or 0)
 
 
 # ------------------------------------------------------------------ dashboards and the report

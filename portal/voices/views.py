@@ -194,6 +194,7 @@ def _save(form: StoryForm, story: Story) -> Story | None:
     if form.image_given():
         upload = form.image.data
         content = upload.stream.read(images.MAX_IMAGE_BYTES + 1)
+        upload.close()  # a large upload is spooled to a temporary file: free it now
         try:
             kind = images.check_image(upload.filename or "", content)
         except images.UploadError as error:
