@@ -1,0 +1,41 @@
+"""WCAG 2.2 AA checks (axe-core in headless Chromium) over the voices pages."""
+
+from __future__ import annotations
+
+from tests.browser.axe import assert_accessible, browser_login
+from tests.factories import PASSWORD, OrganisationFactory, member_of
+from tests.voices.factories import make_record, make_story
+
+
+def test_voices_pages_pass_axe(browser, live_server):
+    organisation = OrganisationFactory()
+    story = make_story(title="Warm spaces in Armley", organisation_id=organisation.id)
+    draft = make_story(
+        title="Back to work", organisation_id=organisation.id, person="A resident", published=False
+    )
+    record = make_record(
+        title="Harehills listening", organisation_id=organisation.id, quotes=(("Buses.", True),)
+    )
+    for path, heading in (
+        ("/stories", "Stories"),
+        (f"/stories/{story.id}", "Warm spaces in Armley"),
+        ("/listening", "What communities told us"),
+        (f"/listening/{record.id}", "Harehills listening"),
+    ):
+        assert_accessible(browser, live_server + path, heading)
+    member = member_of(organisation, email="axe-voices@example.org")
+    browser_login(browser, live_server, member.email, PASSWORD)
+    base = f"/orgs/{organisation.id}"
+    consent = draft.consents[0]
+    for path, heading in (
+        (f"{base}/voices", "Stories and listening"),
+        (f"{base}/stories/new", "Write a story"),
+        (f"{base}/stories/{draft.id}", "Back to work"),
+        (f"{base}/stories/{draft.id}/edit", "Change the story"),
+        (f"{base}/stories/{draft.id}/consents/new", "Record a person's consent"),
+        (f"{base}/stories/{draft.id}/consents/{consent.id}/withdraw", "Withdraw"),
+        (f"{base}/listening/new", "Record a listening exercise"),
+        (f"{base}/listening/{record.id}", "Harehills listening"),
+        (f"{base}/listening/{record.id}/people", "Correct the number of people heard"),
+    ):
+        assert_accessible(browser, live_server + path, heading)
