@@ -39,3 +39,27 @@ def test_voices_pages_pass_axe(browser, live_server):
         (f"{base}/listening/{record.id}/people", "Correct the number of people heard"),
     ):
         assert_accessible(browser, live_server + path, heading)
+
+
+def test_voices_on_admin_dashboard_and_report_pages_pass_axe(browser, live_server):
+    from datetime import datetime
+
+    from portal.extensions import db
+    from tests.factories import platform_admin
+    from tests.report.test_report import YEAR, published
+
+    story = make_story(title="Warm spaces in Armley", person="A resident")
+    story.published_at = datetime(YEAR, 6, 1)
+    db.session.commit()
+    make_record(title="Harehills listening", quotes=(("Buses stop at six.", True),))
+    published()
+    admin = platform_admin(email="axe-voices-admin@example.org")
+    browser_login(browser, live_server, admin.email, PASSWORD)
+    for path, heading in (
+        ("/admin/stories", "Published stories"),
+        (f"/admin/stories/{story.id}/unpublish", "Unpublish Warm spaces in Armley"),
+        ("/insights/HEALTHY", "Health and Wellbeing dashboard"),
+        (f"/state-of-the-city/{YEAR}", "Leeds anchor partnership"),
+    ):
+        assert_accessible(browser, live_server + path, heading)
+    assert "Buses stop at six." in browser.page_source
