@@ -252,9 +252,11 @@ def withdraw_consent(
     db.session.flush()
 
 
-def stories_query(ambition_id: int | None = None, ward_id: int | None = None) -> Any:
-    """The public story list, optionally for one Ambition and one ward."""
-    query = shown_stories(USE_PORTAL).options(
+def stories_query(
+    ambition_id: int | None = None, ward_id: int | None = None, *, use: str = USE_PORTAL
+) -> Any:
+    """The stories shown for `use` (the public list), optionally for one Ambition and ward."""
+    query = shown_stories(use).options(
         selectinload(Story.organisation), selectinload(Story.ambitions), selectinload(Story.wards)
     )
     if ambition_id is not None:
@@ -437,8 +439,7 @@ def report_voices(ambition_id: int, year: int) -> dict[str, Any]:
     in the year, and the year's listening records with consented quotes only."""
     start, end = datetime(year, 1, 1), datetime(year + 1, 1, 1)
     stories = db.session.scalars(
-        stories_query(ambition_id)
-        .where(Story.id.in_(shown_stories(USE_REPORT).with_only_columns(Story.id)))
+        stories_query(ambition_id, use=USE_REPORT)
         .where(Story.published_at >= start, Story.published_at < end)
         .limit(20)
     )

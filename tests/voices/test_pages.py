@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from portal.core.models import AuditLog
 from portal.extensions import db
+from portal.orgs.models import STATUS_PENDING
 from portal.voices.models import ListeningRecord, Story, StoryConsent
 from tests.factories import OrganisationFactory, convenor, member_of, platform_admin
 from tests.insights.test_pages import healthy_fixture, page_text, snapshot
@@ -379,3 +380,56 @@ def test_the_listening_list_and_organisation_pages_have_empty_states(client, log
     assert "No stories yet" in text and "No listening recorded yet" in text
     make_record(organisation_id=organisation.id, people_heard=1)
     assert "1 person heard" in page_text(client.get("/listening"))
+
+
+def test_a_draft_is_changed_and_a_published_story_must_be_unpublished_first(client, login) -> None:
+    organisation = OrganisationFactory()
+    login(member_of(organisation))
+    story = make_story(organisation_id=organisation.id, published=False)
+    url = f"/orgs/{organisation.id}/stories/{story.id}/edit"
+    assert "Back to work" in page_text(client.get(url))  # the form is filled in
+    response = client.post(
+        url,
+        data=story_data(
+            title="Back to work at last", image=(io.BytesIO(JPEG), "p.jpg"), image_alt="A workshop"
+        ),
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "Back to work at last is saved." in page_text(response)
+    db.session.refresh(story)
+    assert story.image_type == "image/jpeg"
+    # Keeping the image but blanking its description is refused.
+    text = page_text(client.post(url, data=story_data(image_alt="")))
+    assert "Describe the image: enter its alt text" in text
+    client.post(url, data=story_data(remove_image="y"))
+    db.session.refresh(story)
+    assert story.image_name == "" and story.image_alt == ""
+    client.post(f"/orgs/{organisation.id}/stories/{story.id}/publish")
+    response = client.get(url, follow_redirects=True)
+    assert "Unpublish the story before you change it." in page_text(response)
+    response = client.post(
+        f"/orgs/{organisation.id}/stories/{story.id}/unpublish", follow_redirects=True
+    )
+    assert "is unpublished." in page_text(response)
+    assert client.get(f"/stories/{story.id}").status_code == 404
+
+
+def test_a_pending_organisation_cannot_publish(client, login) -> None:
+    organisation = OrganisationFactory(status=STATUS_PENDING)
+    login(member_of(organisation))
+    story = make_story(organisation_id=organisation.id, published=False)
+    response = client.post(f"/orgs/{organisation.id}/stories/{story.id}/publish")
+    assert response.status_code == 403
+    assert db.session.get(Story, story.id).status == "draft"
+
+
+def test_another_organisations_listening_is_not_reachable_through_yours(client, login) -> None:
+    record = make_record(quotes=(("Theirs", True),))
+    mine = OrganisationFactory()
+    login(member_of(mine))
+    assert client.get(f"/orgs/{mine.id}/listening/{record.id}").status_code == 404
+    quote = record.quotes[0]
+    response = client.post(f"/orgs/{mine.id}/listening/{record.id}/quotes/{quote.id}/consent")
+    assert response.status_code == 404
+    assert db.session.get(type(quote), quote.id).consented is True
