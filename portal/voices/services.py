@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
-from ..activities.models import Activity
+from ..activities.models import PARTNER_ACCEPTED, Activity, activity_partners
 from ..core import audit
 from ..core.models import Ambition, Ward, utcnow
 from ..events.models import Event
@@ -68,7 +68,18 @@ def link_choices(organisation_id: int) -> list[tuple[str, str]]:
     ).all()
     activities = db.session.execute(
         select(Activity.id, Activity.title)
-        .where(Activity.lead_organisation_id == organisation_id)
+        .where(
+            or_(
+                Activity.lead_organisation_id == organisation_id,
+                # a partner in a joint initiative may tell its story too
+                Activity.id.in_(
+                    select(activity_partners.c.activity_id).where(
+                        activity_partners.c.organisation_id == organisation_id,
+                        activity_partners.c.status == PARTNER_ACCEPTED,
+                    )
+                ),
+            )
+        )
         .order_by(Activity.id.desc())
         .limit(50)
     ).all()

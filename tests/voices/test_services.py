@@ -110,3 +110,18 @@ def test_frozen_report_voices_drop_withdrawn_stories_and_quotes() -> None:
     voices = content["ambitions"][0]["voices"]
     assert [s["title"] for s in voices["stories"]] == ["Kept"]
     assert [q["text"] for q in voices["listening"][0]["quotes"]] == ["Keep"]
+
+
+def test_a_story_may_link_to_what_the_organisation_took_part_in() -> None:
+    from tests.activities.factories import ActivityFactory
+    from tests.events.factories import make_event
+    from tests.factories import OrganisationFactory
+
+    organisation = OrganisationFactory()
+    led = ActivityFactory(lead_organisation=organisation, title="Our activity")
+    ActivityFactory(title="Someone else's activity")
+    event = make_event(organiser_id=organisation.id, title="Our event")
+    choices = dict(services.link_choices(organisation.id))
+    assert choices[f"activity:{led.id}"] == "Activity or joint initiative: Our activity"
+    assert choices[f"event:{event.id}"] == "Event: Our event"
+    assert "Someone else's activity" not in " ".join(choices.values())
