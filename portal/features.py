@@ -25,6 +25,7 @@ from . import (
     pledges,
     report,
     scorecard,
+    voices,
 )
 from .core.features import Feature
 
@@ -46,6 +47,7 @@ FEATURE_PACKAGES = (
     report,
     events,
     groups,
+    voices,
 )
 
 

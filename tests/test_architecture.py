@@ -77,4 +77,5 @@ def test_every_feature_is_found():
         "pledges",
         "report",
         "scorecard",
+        "voices",
     ]

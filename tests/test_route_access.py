@@ -55,6 +55,8 @@ from portal.orgs.services import seed_networks
 from portal.pledges.catalogue import load_catalogue
 from portal.pledges.models import PledgeExchangeLink, PledgeExport, SocialValueMeasure
 from portal.scorecard.models import Indicator, ScorecardImport
+from portal.voices.images import store as store_image
+from portal.voices.models import PUBLISHED, ListeningQuote, ListeningRecord, Story, StoryConsent
 from tests.activities.factories import ActivityFactory
 from tests.assessment.factories import make_assessment
 from tests.conftest import _empty_database
@@ -199,8 +201,29 @@ def _build_world(app: Flask) -> World:
         ends_at=datetime(2026, 1, 5, 12),
         capacity=10,
     )
+    story = Story(organisation_id=theirs.id, title="Their story", body="What changed.")
+    story.status, story.published_at = PUBLISHED, datetime(2026, 1, 6)
+    story.image_name, story.image_type = store_image(b"\x89PNG\r\n\x1a\n"), "image/png"
+    story.image_alt = "A bus stop"
+    consent = StoryConsent(
+        story=story,
+        person="A resident",
+        given_on=date(2026, 1, 1),
+        method="written",
+        uses=",portal,report,",
+    )
+    record = ListeningRecord(
+        organisation_id=theirs.id,
+        title="Their listening",
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 1, 31),
+        people_heard=40,
+        themes="Buses",
+    )
+    quote = ListeningQuote(record=record, text="Buses stop early.", consented=True)
     db.session.add_all(
         [link, activity_import, evidence, scorecard_import, network_request, pledge_export, event]
+        + [story, consent, record, quote]
     )
     db.session.flush()
     signup = EventSignup(event_id=event.id, user_id=their_member.id, status=CONFIRMED)
@@ -248,6 +271,10 @@ def _build_world(app: Flask) -> World:
         "organisation_id": theirs.id,
         "request_id": network_request.id,
         "event_id": event.id,
+        "story_id": story.id,
+        "consent_id": consent.id,
+        "record_id": record.id,
+        "quote_id": quote.id,
         "ward_id": db.session.scalars(select(Ward)).first().id,
         "side": "offer",
         "change": "pause",

@@ -17,6 +17,6 @@ def feature() -> Feature:
         blueprints=(views.bp,),
         models=(models,),
         demo_seeder=demo.seed_demo,
-        demo_after=("insights",),  # the report is built from the demo's insights snapshot
+        demo_after=("insights", "voices"),  # built from the demo's snapshot and its voices
         panels=Panels(admin_index=("report/_admin_links.html",), home=("report/_home_link.html",)),
     )

@@ -53,6 +53,7 @@ class Section:
     narrative: list[str] = field(default_factory=list)
     highlights: list[dict[str, str]] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
+    voices: dict[str, Any] = field(default_factory=dict)  # stories and listening (voices)
 
     @property
     def charts(self) -> list[Block]:
@@ -192,6 +193,7 @@ def ambition_section(ambition: dict[str, Any]) -> Section:
         intro=ambition.get("strapline", ""),
         narrative=paragraphs(ambition.get("narrative", "")),
         highlights=ambition.get("highlights", []),
+        voices=ambition.get("voices", {}),
     )
     section.blocks.extend(scorecard_blocks(ambition))
     section.blocks.append(

@@ -22,6 +22,7 @@ from ..insights import read, tables
 from ..insights.models import CURRENT, InsightSnapshot
 from ..scorecard.models import Indicator, IndicatorValue
 from ..scorecard.services import ward_decile_map
+from ..voices.services import report_voices, still_shown
 from .models import (
     FAILED,
     GENERATING,
@@ -95,7 +96,8 @@ def all_reports(limit: int = 100) -> list[StateOfCityReport]:
 
 
 def content_of(report: StateOfCityReport) -> dict[str, Any]:
-    return json.loads(report.content) if report.content else {}
+    """The frozen content, less stories and quotes whose consent has gone since (voices)."""
+    return still_shown(json.loads(report.content)) if report.content else {}
 
 
 def narrative(year: int, ambition_code: str) -> ReportNarrative | None:
@@ -372,6 +374,7 @@ def gather(year: int) -> tuple[dict[str, Any], InsightSnapshot | None]:
                 "highlights": [
                     {"text": h.text, "link": h.link} for h in highlights(year, ambition.code)
                 ],
+                "voices": report_voices(ambition.id, year),
             }
         )
     return figures, snapshot
