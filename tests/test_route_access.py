@@ -48,6 +48,7 @@ from portal.events.models import Event
 from portal.events.services import feed_token
 from portal.exchange.models import LISTING_PAUSED, SIDE_OFFER, SIDE_REQUEST
 from portal.extensions import db, limiter
+from portal.notifications.tokens import make_choice_token
 from portal.orgs.models import STATUS_PENDING, Network, NetworkMembership
 from portal.orgs.services import seed_networks
 from portal.pledges.catalogue import load_catalogue
@@ -247,6 +248,8 @@ def _build_world(app: Flask) -> World:
         "insights.city_need_export": {"table": "need", "fmt": "xlsx"},
         # A calendar feed's address carries a signed token of its own.
         "events.user_ics": {"token": feed_token(db.session.get(User, their_member.id))},
+        # The one-click email choice page's address carries a signed token naming a person.
+        "notifications.choose": {"token": make_choice_token(their_member.id, "event_reminders")},
         # Responding to a listing needs one of another organisation than the one in the URL.
         "exchange.express_interest": {"listing_id": third_hidden_listing.id},
     }
