@@ -3,9 +3,11 @@ the person whose items they are."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, text
 
 from portal.core.models import utcnow
 from portal.extensions import db
@@ -230,4 +232,29 @@ def test_a_deactivated_account_gets_no_digest(outbox) -> None:
     person.is_active_account = False
     db.session.commit()
     assert jobs.send_weekly_digests() == 0
+    assert outbox.messages == []
+
+
+@pytest.mark.postgres
+def test_a_run_that_waits_on_another_finds_nothing_left_to_send(app, outbox) -> None:
+    """Two digest runs at once: the second waits on the items' row locks, then sees them sent."""
+    person = UserFactory()
+    _kept(person, EVENT_REMINDERS, "Reminder: A is tomorrow", "A.", 1)
+    result: dict[str, int] = {}
+
+    def second_run() -> None:
+        with app.app_context():
+            result["sent"] = jobs.send_weekly_digests()
+
+    with db.engine.connect() as first_run:
+        transaction = first_run.begin()
+        first_run.execute(text("SELECT id FROM digest_items FOR UPDATE"))
+        thread = threading.Thread(target=second_run)
+        thread.start()
+        thread.join(1.5)
+        assert thread.is_alive(), "the second run should wait for the first run's locks"
+        first_run.execute(text("UPDATE digest_items SET sent_at = now()"))
+        transaction.commit()
+    thread.join(15)
+    assert result == {"sent": 0}
     assert outbox.messages == []
