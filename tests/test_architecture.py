@@ -73,6 +73,7 @@ def test_every_feature_is_found():
         "exchange",
         "groups",
         "insights",
+        "notifications",
         "orgs",
         "pledges",
         "report",

@@ -50,6 +50,7 @@ from portal.exchange.models import LISTING_PAUSED, SIDE_OFFER, SIDE_REQUEST
 from portal.extensions import db, limiter
 from portal.groups import services as groups
 from portal.groups.models import MEMBERS_ONLY, GroupAction, GroupMembership
+from portal.notifications.tokens import make_choice_token
 from portal.orgs.models import STATUS_PENDING, Network, NetworkMembership
 from portal.orgs.services import seed_networks
 from portal.pledges.catalogue import load_catalogue
@@ -303,6 +304,8 @@ def _build_world(app: Flask) -> World:
             "file_id": group_file.id,
             "action_id": group_action.id,
         },
+        # The one-click email choice page's address carries a signed token naming a person.
+        "notifications.choose": {"token": make_choice_token(their_member.id, "event_reminders")},
         # Responding to a listing needs one of another organisation than the one in the URL.
         "exchange.express_interest": {"listing_id": third_hidden_listing.id},
     }

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from ..accounts.models import ROLE_ADMIN
 from ..core.models import utcnow
 from ..extensions import db
-from ..mail.services import send_email
+from ..notifications.kinds import ASSESSMENT_REMINDERS
+from ..notifications.services import notify
 from ..orgs import services as org_services
 from .models import ACTION_DONE, Action, Assessment
 
@@ -58,8 +59,9 @@ def _remind(organisation_id: int, actions: list[Action]) -> int:
     )
     count = len(actions)
     for user in recipients:
-        send_email(
-            user.email,
+        notify(
+            user,
+            ASSESSMENT_REMINDERS,
             f"{count} action{'s' if count != 1 else ''} in your anchor action plan "
             f"{'are' if count != 1 else 'is'} overdue",
             "assessment/emails/overdue_actions.txt",

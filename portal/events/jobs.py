@@ -7,7 +7,9 @@ from datetime import datetime
 
 from ..core.models import utcnow
 from ..extensions import db
-from ..mail.services import email_link, send_email
+from ..mail.services import email_link
+from ..notifications.kinds import EVENT_REMINDERS
+from ..notifications.services import notify
 from . import services
 
 log = logging.getLogger(__name__)
@@ -22,8 +24,9 @@ def send_event_reminders(now: datetime | None = None) -> int:
     for event in services.due_reminders(now):
         event_url = email_link("events.detail", event_id=event.id)
         for signup in services.confirmed_signups(event):
-            send_email(
-                signup.user.email,
+            notify(
+                signup.user,
+                EVENT_REMINDERS,
                 f"Reminder: {event.title} is tomorrow",
                 "events/emails/reminder.txt",
                 user=signup.user,

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from ..accounts.models import User
 from ..extensions import db
+from ..notifications.kinds import EXCHANGE_MESSAGES
 from ..orgs.models import Organisation
 from .models import (
     MATCH_DECLINED,
@@ -33,6 +34,7 @@ def post_message(
         match.other_organisation_id(organisation_id),
         "New message about an exchange",
         "exchange/emails/message.txt",
+        kind=EXCHANGE_MESSAGES,
         match=match,
         message=message,
         sender=db.session.get(Organisation, organisation_id),

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import ROLE_ADMIN, Membership, User
 from ..extensions import db
 from ..mail.services import email_link, send_email
+from ..notifications import services as notifications
 from .models import ExchangeMatch
 
 __all__ = ["email_link", "notify", "organisation_contact", "organisation_contacts"]
@@ -15,6 +16,10 @@ __all__ = ["email_link", "notify", "organisation_contact", "organisation_contact
 
 def organisation_contacts(organisation_id: int) -> list[str]:
     """Who hears about exchange activity: the organisation's admins, else all its members."""
+    return [user.email for user in _contact_people(organisation_id)]
+
+
+def _contact_people(organisation_id: int) -> list[User]:
     memberships = list(
         db.session.scalars(
             select(Membership)
@@ -23,8 +28,8 @@ def organisation_contacts(organisation_id: int) -> list[str]:
             .options(selectinload(Membership.user))
         )
     )
-    admins = [m.user.email for m in memberships if m.role == ROLE_ADMIN]
-    return sorted(admins or [m.user.email for m in memberships])
+    admins = [m.user for m in memberships if m.role == ROLE_ADMIN]
+    return sorted(admins or [m.user for m in memberships], key=lambda user: user.email)
 
 
 def organisation_contact(organisation_id: int) -> User | None:
@@ -37,9 +42,15 @@ def organisation_contact(organisation_id: int) -> User | None:
     )
 
 
-def notify(organisation_id: int, subject: str, template: str, **context: object) -> None:
+def notify(
+    organisation_id: int, subject: str, template: str, *, kind: str | None = None, **context: object
+) -> None:
+    """Email the organisation's contacts; with a `kind`, as each chose for that kind."""
     match = context.get("match")
     if isinstance(match, ExchangeMatch):
         context.setdefault("link", email_link("exchange.match", match_id=match.id))
-    for address in organisation_contacts(organisation_id):
-        send_email(address, subject, template, **context)
+    for person in _contact_people(organisation_id):
+        if kind is None:
+            send_email(person.email, subject, template, **context)
+        else:
+            notifications.notify(person, kind, subject, template, **context)

@@ -17,7 +17,8 @@ from ..accounts.models import ROLE_ADMIN
 from ..core.export import csv_lines
 from ..core.models import utcnow
 from ..extensions import db
-from ..mail.services import send_email
+from ..notifications.kinds import PLEDGE_REMINDERS
+from ..notifications.services import notify
 from ..orgs import services as org_services
 from . import export as pledge_export
 from . import services
@@ -57,8 +58,9 @@ def _remind_organisation(organisation_id: int, items: list[Progress], now: datet
     recipients = org_services.recipients(organisation_id, ROLE_ADMIN, or_everyone=True)
     dashboard_url = url_for("pledges.dashboard", org_id=organisation_id, _external=True)
     for user in recipients:
-        send_email(
-            user.email,
+        notify(
+            user,
+            PLEDGE_REMINDERS,
             f"Progress report due on {len(items)} pledge{'s' if len(items) != 1 else ''}",
             "pledges/emails/overdue_reminder.txt",
             user=user,
