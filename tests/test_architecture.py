@@ -71,6 +71,7 @@ def test_every_feature_is_found():
         "assessment",
         "events",
         "exchange",
+        "initiatives",
         "insights",
         "orgs",
         "pledges",

@@ -26,6 +26,7 @@ from ..assessment.models import Answer, Assessment
 from ..core.models import utcnow
 from ..exchange.models import ExchangeMatch, Listing
 from ..extensions import db
+from ..initiatives.models import Contribution
 from ..jobs import deterministic_id, enqueue
 from ..orgs.models import NetworkMembership, Organisation
 from ..pledges.models import Pledge, PledgeExchangeLink, PledgeRevision, ProgressUpdate, ProxyValue
@@ -39,6 +40,7 @@ _CHANGED_KEY = "insights_data_changed"
 TRACKED = (
     Activity,
     PartnerTag,
+    Contribution,
     Pledge,
     ProgressUpdate,
     PledgeRevision,
@@ -63,7 +65,7 @@ def changes_of(obj: Any) -> list[Change]:
     organisations of (see `aggregate.FAMILIES_OF_CHANGE`), the scorecard, or everything."""
     if isinstance(obj, Activity):
         return [("activity", obj.id)]
-    if isinstance(obj, PartnerTag):
+    if isinstance(obj, PartnerTag | Contribution):
         return [("activity", obj.activity_id)]
     if isinstance(obj, Pledge):
         return [("pledge", obj.id)]
