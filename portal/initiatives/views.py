@@ -57,7 +57,7 @@ def detail(activity: Activity) -> ResponseReturnValue:
         contributions=contributions,
         totals=services.totals_of(contributions),
         corrected=services.contributions_of(activity.id, current=False) if is_partner else [],
-        acting_for=_my_partner_organisations(activity),
+        my_partners=_my_partner_organisations(activity),
     )
 
 
