@@ -107,7 +107,7 @@ class ContributionForm(FlaskForm):
             raise ValidationError("People reached must be 10,000,000 or fewer")
 
     def validate(self, extra_validators: object = None) -> bool:
-        valid = super().validate(extra_validators)  # type: ignore[arg-type]
+        valid = super().validate(extra_validators)
         people = self.people_reached.data
         if valid and not (self.volunteer_hours.data or self.money.data or (people and int(people))):
             self.volunteer_hours.errors.append(

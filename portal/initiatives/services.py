@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Exists, Select, exists, func, or_, select
 from sqlalchemy.orm import joinedload, lazyload
 
 from ..accounts.models import User
@@ -58,11 +58,14 @@ def check_values(values: ContributionValues) -> None:
 
 
 def post_update(
-    activity: Activity, organisation: Organisation, body: str, user: User
+    activity: Activity, organisation: Organisation, body: str, user: User | None
 ) -> InitiativeUpdate:
     """A partner's progress update on the initiative."""
     update = InitiativeUpdate(
-        activity_id=activity.id, organisation_id=organisation.id, author_id=user.id, body=body
+        activity_id=activity.id,
+        organisation_id=organisation.id,
+        author_id=user.id if user else None,
+        body=body,
     )
     db.session.add(update)
     db.session.flush()
@@ -198,7 +201,7 @@ def totals_of(contributions: list[Contribution]) -> InitiativeTotals:
     )
 
 
-def _current_contribution_exists() -> object:
+def _current_contribution_exists() -> Exists:
     return exists().where(
         Contribution.activity_id == Activity.id, Contribution.status == CONTRIBUTION_CURRENT
     )

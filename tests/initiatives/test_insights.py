@@ -143,7 +143,7 @@ def test_an_incremental_run_after_contributions_gives_what_a_full_run_gives(
     ActivityFactory(people_reached=9)
     refreshed()
     before_id, before = _current_id(), every_figure()
-    lead, one, two = initiative.everyone
+    _lead, one, two = initiative.everyone
     contribute(initiative, one, hours="2.5", money="0.25", people=5)
     contribute(initiative, two, hours="1", money="10", people=30, start=date(2027, 1, 5))
     original = services.contributions_of(initiative.activity.id)[0]
