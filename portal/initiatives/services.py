@@ -111,6 +111,7 @@ def correct_contribution(
     locked = db.session.scalars(
         select(Contribution)
         .where(Contribution.id == contribution.id)
+        .options(lazyload(Contribution.organisation))  # no outer join: PostgreSQL locks one row
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one()
