@@ -130,6 +130,7 @@ def test_demo_data_is_seeded_in_dependency_order():
         "pledges",
         "scorecard",
         "activities",
+        "initiatives",
         "insights",
         "report",
         "events",
