@@ -223,7 +223,11 @@ def organisation_figures(organisation_id: int) -> rollup.Figures:
             func.coalesce(func.sum(Contribution.people_reached), 0),
             func.coalesce(func.sum(Contribution.volunteer_hours), 0),
             func.coalesce(func.sum(Contribution.money), 0),
-        ).where(
+        )
+        # Through the activity: a deleted activity's contributions count no more (SQLite does
+        # not cascade the delete as PostgreSQL does).
+        .join(Activity, Activity.id == Contribution.activity_id)
+        .where(
             Contribution.organisation_id == organisation_id,
             Contribution.status == CONTRIBUTION_CURRENT,
         )

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from portal.activities.services import delete_activity
 from portal.core.models import AuditLog
 from portal.extensions import db
 from portal.initiatives import services
@@ -98,3 +99,13 @@ def test_an_organisations_figures_count_its_contributions_not_the_headlines_they
     assert services.organisation_figures(one.id) == Figures(15, Decimal("6"), Decimal("60.50"))
     assert services.organisation_figures(two.id) == Figures()
     assert solo.id
+
+
+def test_a_deleted_initiatives_contributions_count_no_more() -> None:
+    initiative = make_initiative(partners=1)
+    partner = initiative.partners[0]
+    contribute(initiative, partner, hours="6", money="60.50", people=15)
+    assert services.organisation_figures(partner.id).people == 15
+    delete_activity(initiative.activity)
+    db.session.commit()
+    assert services.organisation_figures(partner.id) == Figures()
