@@ -311,3 +311,20 @@ def test_pending_tags_do_not_make_an_initiative_for_the_home_page(client, login)
     db.session.commit()
     login(member_of(lead))
     assert "You are not part of a joint initiative yet" in page_text(client.get(f"/orgs/{lead.id}"))
+
+
+def test_a_bad_correction_gets_a_message_and_keeps_the_contribution(client, login) -> None:
+    initiative = make_initiative(partners=1)
+    original = contribute(initiative, initiative.lead, people=40)
+    login(member_of(initiative.lead))
+    url = (
+        f"/orgs/{initiative.lead.id}/initiatives/{initiative.activity.id}"
+        f"/contributions/{original.id}/correct"
+    )
+    response = client.post(url, data={**GOOD, "money": "-1", "reason": "r" * 501})
+    text = page_text(response)
+    assert "Money cannot be negative" in text
+    assert "Enter a reason of 500 characters or fewer" in text
+    db.session.expire_all()
+    assert db.session.get(Contribution, original.id).is_current
+    assert db.session.scalar(select(func.count()).select_from(Contribution)) == 1
