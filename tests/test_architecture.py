@@ -72,6 +72,7 @@ def test_every_feature_is_found():
         "events",
         "exchange",
         "groups",
+        "initiatives",
         "insights",
         "notifications",
         "orgs",

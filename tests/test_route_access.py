@@ -25,7 +25,7 @@ from werkzeug.routing import Rule
 
 from portal import create_app
 from portal.accounts.models import User
-from portal.activities.models import ActivityImport
+from portal.activities.models import PARTNER_ACCEPTED, ActivityImport, PartnerTag
 from portal.assessment.frameworks import load_frameworks
 from portal.assessment.guides import all_guides
 from portal.assessment.models import EvidenceFile
@@ -50,6 +50,7 @@ from portal.exchange.models import LISTING_PAUSED, SIDE_OFFER, SIDE_REQUEST
 from portal.extensions import db, limiter
 from portal.groups import services as groups
 from portal.groups.models import MEMBERS_ONLY, GroupAction, GroupMembership
+from portal.initiatives.models import Contribution
 from portal.notifications.tokens import make_choice_token
 from portal.orgs.models import STATUS_PENDING, Network, NetworkMembership
 from portal.orgs.services import seed_networks
@@ -229,6 +230,17 @@ def _build_world(app: Flask) -> World:
     db.session.flush()
     signup = EventSignup(event_id=event.id, user_id=their_member.id, status=CONFIRMED)
     db.session.add(signup)
+    initiative = ActivityFactory(lead_organisation=theirs, is_public=False)
+    initiative.partner_tags = [PartnerTag(organisation_id=third.id, status=PARTNER_ACCEPTED)]
+    db.session.flush()
+    contribution = Contribution(
+        activity_id=initiative.id,
+        organisation_id=theirs.id,
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 3, 31),
+        volunteer_hours=Decimal(5),
+    )
+    db.session.add(contribution)
     db.session.commit()
     path = stored_path(evidence.stored_name)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -306,6 +318,8 @@ def _build_world(app: Flask) -> World:
         },
         # The one-click email choice page's address carries a signed token naming a person.
         "notifications.choose": {"token": make_choice_token(their_member.id, "event_reminders")},
+        # Initiatives: a private activity of theirs with an accepted partner.
+        "initiatives": {"activity_id": initiative.id, "contribution_id": contribution.id},
         # Responding to a listing needs one of another organisation than the one in the URL.
         "exchange.express_interest": {"listing_id": third_hidden_listing.id},
     }

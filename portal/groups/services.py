@@ -20,6 +20,8 @@ from ..core import audit
 from ..core.models import utcnow
 from ..extensions import db
 from ..mail.services import email_link, send_email
+from ..notifications.kinds import GROUP_UPDATES
+from ..notifications.services import notify
 from ..orgs.models import STATUS_APPROVED, Organisation
 from .models import (
     DECLINED,
@@ -520,15 +522,17 @@ def post_update(
 
 def _email_members(update: GroupUpdate) -> int:
     """The one place group updates are emailed: to the people of member organisations only
-    (never the author). A notification preference check belongs here."""
+    (never the author), each as they chose for group updates (now, in the weekly digest, or
+    not at all). Returns how many people it reached."""
     group = update.group
     sent = 0
     url = email_link("groups.detail", group_id=group.id)
     for person in member_people(group):
         if person.id == update.author_id:
             continue
-        send_email(
-            person.email,
+        notify(
+            person,
+            GROUP_UPDATES,
             f"New update in {group.name}",
             "groups/emails/update.txt",
             user=person,

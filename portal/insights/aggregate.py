@@ -72,6 +72,7 @@ from ..exchange.models import (
     exchange_listing_wards,
 )
 from ..extensions import db
+from ..initiatives.models import CONTRIBUTION_CURRENT, Contribution
 from ..orgs.models import REQUEST_ACCEPTED, NetworkMembership, Organisation, organisation_wards
 from ..orgs.services import counted_organisations
 from ..pledges import status as rules
@@ -399,14 +400,51 @@ def family_statements(
 
 
 def _activities_base() -> Select:
-    return select(
+    """One row per activity for its lead and, for a joint initiative, one per contribution.
+
+    The initiatives roll-up rule (`portal.initiatives.rollup`): an activity with current
+    contributions from counted organisations counts those (each once, for the organisation
+    that made it, dated by its period's start) instead of its own headline figures; the
+    activity itself still counts once, for its lead (`activities` is 1 on the lead's row only).
+    """
+    counted = counted_organisations()
+    contributed = (
+        select(Contribution.id)
+        .where(
+            Contribution.activity_id == Activity.id,
+            Contribution.status == CONTRIBUTION_CURRENT,
+            Contribution.organisation_id.in_(counted),
+        )
+        .exists()
+    )
+    zero = literal(0, Integer)
+    headline = select(
         Activity.id.label("eid"),
         Activity.lead_organisation_id.label("org_id"),
         Activity.start_date.label("day"),
-        Activity.people_reached.label("people"),
-        Activity.volunteer_hours.label("hours"),
-        Activity.spend.label("spend"),
-    ).where(Activity.lead_organisation_id.in_(counted_organisations()))
+        case((contributed, zero), else_=Activity.people_reached).label("people"),
+        case((contributed, zero), else_=Activity.volunteer_hours).label("hours"),
+        case((contributed, zero), else_=Activity.spend).label("spend"),
+        literal(1, Integer).label("activities"),
+    ).where(Activity.lead_organisation_id.in_(counted))
+    contributions = (
+        select(
+            Contribution.activity_id.label("eid"),
+            Contribution.organisation_id.label("org_id"),
+            Contribution.period_start.label("day"),
+            Contribution.people_reached.label("people"),
+            Contribution.volunteer_hours.label("hours"),
+            Contribution.money.label("spend"),
+            zero.label("activities"),
+        )
+        .join(Activity, Activity.id == Contribution.activity_id)
+        .where(
+            Contribution.status == CONTRIBUTION_CURRENT,
+            Contribution.organisation_id.in_(counted),
+            Activity.lead_organisation_id.in_(counted),
+        )
+    )
+    return select(union_all(headline, contributions).subquery("a"))
 
 
 def _participation_base() -> Select:
@@ -452,11 +490,11 @@ def _sum(column: str) -> Callable[[Any], ColumnElement[Any]]:
 ACTIVITIES = Family(
     name="activities",
     base=_activities_base,
-    values=("people", "hours", "spend"),
+    values=("people", "hours", "spend", "activities"),
     wards=_activity_wards,
     goals=_activity_goals,
     aggregates=(
-        Aggregate(m.ACTIVITIES_COUNT, lambda c: func.count(c.eid)),
+        Aggregate(m.ACTIVITIES_COUNT, _sum("activities")),
         Aggregate(m.ACTIVITIES_PEOPLE_REACHED, _sum("people")),
         Aggregate(m.ACTIVITIES_VOLUNTEER_HOURS, _sum("hours")),
         Aggregate(m.ACTIVITIES_SPEND, _sum("spend")),

@@ -27,6 +27,7 @@ from ..core.models import utcnow
 from ..events.models import Event, EventSignup
 from ..exchange.models import ExchangeMatch, Listing
 from ..extensions import db
+from ..initiatives.models import Contribution
 from ..jobs import deterministic_id, enqueue
 from ..orgs.models import NetworkMembership, Organisation
 from ..pledges.models import Pledge, PledgeExchangeLink, PledgeRevision, ProgressUpdate, ProxyValue
@@ -40,6 +41,7 @@ _CHANGED_KEY = "insights_data_changed"
 TRACKED = (
     Activity,
     PartnerTag,
+    Contribution,
     Pledge,
     ProgressUpdate,
     PledgeRevision,
@@ -74,7 +76,7 @@ def changes_of(obj: Any) -> list[Change]:
     organisations of (see `aggregate.FAMILIES_OF_CHANGE`), the scorecard, or everything."""
     if isinstance(obj, Activity):
         return [("activity", obj.id)]
-    if isinstance(obj, PartnerTag):
+    if isinstance(obj, PartnerTag | Contribution):
         return [("activity", obj.activity_id)]
     if isinstance(obj, Pledge):
         return [("pledge", obj.id)]

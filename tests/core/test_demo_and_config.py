@@ -125,11 +125,13 @@ def test_demo_data_is_seeded_in_dependency_order():
     # Insights computes the figures from everyone else's demo data; the State of the City
     # report is built from those figures, last.
     assert order == [
+        "notifications",
         "assessment",
         "exchange",
         "pledges",
         "scorecard",
         "activities",
+        "initiatives",
         "insights",
         "events",
         "groups",

@@ -83,10 +83,10 @@ def test_every_declared_panel_template_exists_and_renders(factories):
         for page in PANEL_PAGES
         for name in getattr(f.panels, page)
     ]
-    # 14 on organisation and admin pages (groups' among them); the insights headline and the
-    # report and events links on the home page; voices' four (home, organisation home and
-    # profile, admin)
-    assert len(declared) == 21
+    # 15 on organisation and admin pages (groups' and initiatives' among them); the insights
+    # headline and the report and events links on the home page; voices' four (home,
+    # organisation home and profile, admin)
+    assert len(declared) == 22
     with current_app.test_request_context():
         for name in declared:
             html = render_template(

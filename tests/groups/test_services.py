@@ -121,3 +121,33 @@ def test_a_former_member_is_not_emailed_and_a_person_in_two_members_once(outbox)
     addresses = [m["To"] for m in outbox.messages]
     assert addresses == [both.email]
     assert former.email not in addresses
+
+
+def test_update_emails_follow_each_persons_choice_for_group_updates(outbox) -> None:
+    """Straight away (with the link to change it), in the weekly digest, or not at all; and
+    a members-only group's update reaches a digest only of a member."""
+    from portal.notifications import jobs as notification_jobs
+    from portal.notifications.kinds import DIGEST, GROUP_UPDATES, NONE
+    from portal.notifications.models import DigestItem
+    from portal.notifications.services import set_choice
+
+    other, third = OrganisationFactory(), OrganisationFactory()
+    group, lead = make_group(visibility=MEMBERS_ONLY, members=(other, third))
+    now, weekly, never = member_of(other), member_of(third), member_of(other)
+    outsider = member_of(OrganisationFactory())
+    set_choice(weekly.id, GROUP_UPDATES, DIGEST)
+    set_choice(never.id, GROUP_UPDATES, NONE)
+    set_choice(outsider.id, GROUP_UPDATES, DIGEST)
+    db.session.commit()
+    services.post_update(group, lead, "The members-only minutes")
+    db.session.commit()
+
+    assert {m["To"] for m in outbox.messages} == {now.email}
+    assert "/email-choices/" in outbox.body(outbox.to(now.email)[0])
+    [kept] = db.session.query(DigestItem).all()
+    assert kept.user_id == weekly.id and "The members-only minutes" in kept.body
+
+    notification_jobs.send_weekly_digests()
+    [digest] = outbox.to(weekly.email)
+    assert "The members-only minutes" in outbox.body(digest)
+    assert outbox.to(never.email) == [] and outbox.to(outsider.email) == []

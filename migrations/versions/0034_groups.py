@@ -1,7 +1,7 @@
 """working groups
 
-Revision ID: 0033_groups
-Revises: 0032_events
+Revision ID: 0034_groups
+Revises: 0033_event_figures
 Create Date: 2026-12-03 15:50:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0033_groups"
-down_revision = "0032_events"
+revision = "0034_groups"
+down_revision = "0033_event_figures"
 branch_labels = None
 depends_on = None
 

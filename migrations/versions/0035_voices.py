@@ -1,7 +1,7 @@
 """stories and community listening
 
-Revision ID: 0034_voices
-Revises: 0033_groups
+Revision ID: 0035_voices
+Revises: 0034_groups
 Create Date: 2026-12-03 15:50:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0034_voices"
-down_revision = "0033_groups"
+revision = "0035_voices"
+down_revision = "0034_groups"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """notification preferences and digests
 
-Revision ID: 0035_notifications
-Revises: 0034_voices
+Revision ID: 0036_notifications
+Revises: 0035_voices
 Create Date: 2026-12-03 15:50:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0035_notifications"
-down_revision = "0034_voices"
+revision = "0036_notifications"
+down_revision = "0035_voices"
 branch_labels = None
 depends_on = None
 
