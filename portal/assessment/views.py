@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import click
@@ -16,7 +15,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -27,6 +25,7 @@ from ..accounts.access import platform_admin
 from ..core.access import party_to, public
 from ..core.export import xlsx_response
 from ..core.models import utcnow
+from ..core.uploads import private_download
 from ..extensions import db
 from ..orgs.access import member_of_org
 from . import services, uploads
@@ -353,17 +352,7 @@ def download_evidence(stored: EvidenceFile) -> ResponseReturnValue:
     path = uploads.stored_path(stored.stored_name)
     if not path.exists():
         abort(404)
-    # Files are at most 10 MB: reading them whole avoids holding a file handle open.
-    response = send_file(
-        io.BytesIO(path.read_bytes()),
-        mimetype=stored.content_type,
-        as_attachment=True,
-        download_name=stored.original_name,
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_download(path, stored.content_type, stored.original_name)
 
 
 # Results --------------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import Field, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
-from ..assessment.uploads import ACCEPTED_DESCRIPTION
 from ..core.forms import (
     GovDateField,
     MultiCheckboxField,
@@ -22,9 +21,10 @@ from ..core.forms import (
     int_or_none,
     strip_text,
 )
+from ..core.uploads import DOCUMENTS_DESCRIPTION
 from .models import ACTION_STATUSES, VISIBILITIES
 
-FILE_HINT = f"Optional. {ACCEPTED_DESCRIPTION}, smaller than 10 MB"
+FILE_HINT = f"Optional. {DOCUMENTS_DESCRIPTION}, smaller than 10 MB"
 LINK = Regexp(r"^https?://[^\s<>\"]+$", message="Enter a link that starts with https://")
 
 
@@ -141,7 +141,7 @@ class ResourceForm(FlaskForm):
     file = FileField(
         "Or upload a file",
         widget=GovFileInput(),
-        description=f"{ACCEPTED_DESCRIPTION}, smaller than 10 MB",
+        description=f"{DOCUMENTS_DESCRIPTION}, smaller than 10 MB",
     )
     submit = SubmitField("Add the resource", widget=GovSubmitInput())
 

@@ -4,7 +4,6 @@ these; the caller commits."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -15,9 +14,9 @@ from sqlalchemy import Select, exists, false, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import ROLE_ADMIN, Membership, User
-from ..assessment.uploads import check_upload
 from ..core import audit
 from ..core.models import utcnow
+from ..core.uploads import FileStore, UploadError, check_upload
 from ..extensions import db
 from ..mail.services import email_link, send_email
 from ..notifications.kinds import GROUP_UPDATES
@@ -476,23 +475,20 @@ def remove_lead(group: WorkingGroup, user_id: int) -> None:
 # ---------------------------------------------------------------- files
 
 
-def upload_directory() -> Path:
-    path = Path(current_app.config["UPLOAD_FOLDER"]) / "groups"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+FILES = FileStore("groups")
 
 
 def stored_path(stored_name: str) -> Path | None:
-    if not stored_name.isalnum():  # names are always hex; anything else is tampering
+    try:
+        return FILES.path(stored_name)
+    except UploadError:
         return None
-    return upload_directory() / stored_name
 
 
 def add_file(group: WorkingGroup, filename: str, content: bytes, user: User) -> GroupFile:
     """Check the upload's type and size (UploadError says why not), store it, record it."""
     content_type = check_upload(filename, content, current_app.config["MAX_UPLOAD_BYTES"])
-    name = secrets.token_hex(16)
-    (upload_directory() / name).write_bytes(content)
+    name = FILES.store(content)
     stored = GroupFile(
         group_id=group.id,
         original_name=Path(filename).name[:255] or "file",

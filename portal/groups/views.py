@@ -3,7 +3,6 @@ and leaving, the leads' page, and posting updates, resources and actions."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from flask import (
@@ -15,7 +14,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -25,12 +23,12 @@ from sqlalchemy import select
 from ..accounts.models import User
 from ..assessment.frameworks import latest_framework
 from ..assessment.models import Dimension
-from ..assessment.uploads import UploadError
 from ..core.access import signed_in
 from ..core.export import csv_response
 from ..core.forms import ambition_choices
 from ..core.models import Ambition
 from ..core.pagination import paginate
+from ..core.uploads import UploadError, private_download
 from ..extensions import db
 from ..orgs.access import member_of_org
 from ..orgs.models import Organisation
@@ -439,13 +437,4 @@ def download(stored: GroupFile) -> ResponseReturnValue:
     path = services.stored_path(stored.stored_name)
     if path is None or not path.exists():
         abort(404)
-    response = send_file(
-        io.BytesIO(path.read_bytes()),
-        mimetype=stored.content_type,
-        as_attachment=True,
-        download_name=stored.original_name,
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_download(path, stored.content_type, stored.original_name)
