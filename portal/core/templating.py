@@ -67,6 +67,8 @@ def navigation_items(context: Context) -> list[dict[str, object]]:
         ("Exchange", "exchange.browse", "exchange."),
         ("Activities", "activities.index", "activities."),
         ("Scorecard", "scorecard.index", "scorecard."),
+        ("Events", "events.index", "events."),
+        ("Stories", "voices.stories", "voices."),
     ]
     nav = []
     if current_user.is_authenticated:
@@ -89,6 +91,14 @@ def navigation_items(context: Context) -> list[dict[str, object]]:
                 "text": text,
                 "href": href,
                 "active": endpoint.startswith(prefix) and endpoint != "orgs.home",
+            }
+        )
+    if current_user.is_authenticated and "groups.index" in current_app.view_functions:
+        nav.append(
+            {
+                "text": "Groups",
+                "href": url_for("groups.index"),
+                "active": endpoint.startswith("groups."),
             }
         )
     if current_user.is_authenticated and "insights.overview" in current_app.view_functions:
