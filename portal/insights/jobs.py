@@ -100,13 +100,13 @@ def changes_of(obj: Any) -> list[Change]:
         return [("event", obj.event_id)] if _changed(obj, ("attended",)) else []
     if isinstance(obj, IndicatorValue):
         return [("scorecard", None)]
-    if isinstance(obj, Organisation):
-        state = inspect(obj)
-        counted_differently = state.deleted or any(
-            state.attrs[name].history.has_changes() for name in ("kind", "status")
-        )
-        if state.persistent and not counted_differently:
-            return [("organisation", obj.id)]
+    counted_differently = ("kind", "status")
+    if (
+        isinstance(obj, Organisation)
+        and inspect(obj).persistent
+        and not _changed(obj, counted_differently)
+    ):
+        return [("organisation", obj.id)]
     # Proxy values, ward deprivation, network memberships, an organisation's kind or status:
     # they move every figure of many organisations, so a full run.
     return [("all", None)]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ..core.uploads import IMAGES, IMAGES_DESCRIPTION, FileStore, UploadError, check_upload
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
@@ -25,13 +23,6 @@ def check_image(filename: str, content: bytes, max_bytes: int = MAX_IMAGE_BYTES)
     )
 
 
-def store(content: bytes) -> str:
-    return STORIES.store(content)
-
-
-def path_of(name: str) -> Path:
-    return STORIES.path(name)
-
-
-def remove(name: str) -> None:
-    STORIES.remove(name)
+store = STORIES.store
+path_of = STORIES.path
+remove = STORIES.remove
