@@ -624,8 +624,7 @@ def admin_proxy(measure_id: int) -> ResponseReturnValue:
 @bp.app_template_global("pledge_panel_summary")
 def pledge_panel_summary(organisation_id: int, public_only: bool = False) -> services.Totals:
     """Totals for the organisation panels the foundation includes on its pages."""
-    pledges = services.organisation_pledges(organisation_id, public_only=public_only)
-    return services.totals(services.progress_for(pledges))
+    return services.organisation_totals(organisation_id, public_only=public_only)
 
 
 @bp.app_template_filter("in_unit")

@@ -344,3 +344,30 @@ def test_measure_is_fixed_once_progress_is_reported(client, login):
         ),
     )
     assert kept.status_code == 302
+
+
+def test_org_panels_total_what_the_pledge_pages_total_in_a_few_queries(app, count_queries):
+    from portal.pledges import services
+
+    public = make_pledge(target=100)
+    report(public, 30, period_end=date(2026, 2, 1))
+    private = make_pledge(public.organisation, title="Private pledge", target=40, public=False)
+    report(private, 10, period_end=date(2026, 2, 1))
+    organisation_id = public.organisation_id
+    for public_only in (False, True):
+        full = services.totals(
+            services.progress_for(
+                services.organisation_pledges(organisation_id, public_only=public_only)
+            )
+        )
+        db.session.expire_all()
+        with count_queries() as counter:
+            panel = services.organisation_totals(organisation_id, public_only=public_only)
+        assert counter.count <= 5, "\n".join(s[:150] for s in counter.statements)
+        assert (panel.count, panel.promised_value, panel.delivered_value, panel.by_status) == (
+            full.count,
+            full.promised_value,
+            full.delivered_value,
+            full.by_status,
+        )
+    assert panel.count == 1 and panel.delivered_value > 0
