@@ -24,6 +24,7 @@ from config import normalise_database_url
 from portal import create_app
 from portal.core.reference import seed_reference_data
 from portal.extensions import db, limiter
+from portal.insights.read import forget_kept_reads
 from portal.orgs.services import seed_networks
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -116,9 +117,11 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.fixture(autouse=True)
 def app_context(app: Flask, smtp_server: tuple[str, int, SmtpSink]) -> Iterator[None]:
-    """Each test starts with reference data only, an empty outbox, rate limits and queue reset."""
+    """Each test starts with reference data only, an empty outbox, rate limits and queue reset,
+    and no insights answers kept from another test's snapshot (ids restart with the tables)."""
     with app.app_context():
         _empty_database()
+        forget_kept_reads()
         seed_reference_data()
         seed_networks()
         db.session.commit()

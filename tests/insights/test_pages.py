@@ -407,6 +407,46 @@ def test_a_dashboard_costs_the_same_queries_with_ten_times_the_data(
     assert few == many
 
 
+def test_figures_read_once_per_version_and_again_after_every_refresh(
+    client, login, count_queries
+) -> None:
+    snapshot_id = snapshot(healthy_fixture())
+    login(convenor("HEALTHY"))
+
+    def figure_reads() -> int:
+        with count_queries() as counter:
+            assert client.get("/insights/HEALTHY").status_code == 200
+        return sum("FROM insight_figures" in statement for statement in counter.statements)
+
+    assert figure_reads() > 0
+    assert figure_reads() == 0  # the same version: the page's figures are kept
+    # An in-place (incremental) refresh changes figures and the time they were computed.
+    db.session.execute(
+        update(InsightFigure)
+        .where(
+            InsightFigure.snapshot_id == snapshot_id,
+            InsightFigure.measure == "activities.people_reached",
+            InsightFigure.ambition == "HEALTHY",
+            InsightFigure.ward_code.is_(None),
+            InsightFigure.decile.is_(None),
+        )
+        .values(value=Decimal(345))
+    )
+    db.session.execute(
+        update(InsightSnapshot)
+        .where(InsightSnapshot.id == snapshot_id)
+        .values(computed_at=datetime(2026, 6, 2, 9, 30))
+    )
+    db.session.commit()
+    response = client.get("/insights/HEALTHY")
+    assert ["People reached", "345"] in html_table(response, "headline")
+    # A full refresh makes a new snapshot.
+    snapshot([fig("activities.people_reached", 400, 6, ambition="HEALTHY")])
+    response = client.get("/insights/HEALTHY")
+    assert ["People reached", "400"] in html_table(response, "headline")
+    assert ["Activities", "0"] in html_table(response, "headline")
+
+
 def test_maturity_scorecard_and_gaps_show_the_snapshot(client, login) -> None:
     snapshot(healthy_fixture())
     login(convenor("HEALTHY"))
