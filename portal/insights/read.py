@@ -9,7 +9,7 @@ in `by` and not filtered on is read as its total (the NULL row), so
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
@@ -101,18 +101,26 @@ T = TypeVar("T")
 BATCH_SIZE = 100
 
 
-def in_one_query(build: Callable[[], T]) -> T:
+def in_one_query(build: Callable[[], T], key: Hashable | None = None) -> T:
     """Run `build` (which makes many `figures` reads) with all its reads in one query.
 
     `build` runs twice: once to learn which figures it reads (each read answers nothing),
     then, after one UNION ALL query has read them all, to build its result from them. A read
     the first run did not make (one that depended on an earlier answer) is made on its own,
-    so the result is always what `build` alone would give. A dashboard made 48 queries."""
+    so the result is always what `build` alone would give. A dashboard made 48 queries.
+
+    With a `key` (the page and its filters) the reads the first run found are remembered, and
+    the next call with that key skips the first run."""
     batch = _Batch()
     token = _batch.set(batch)
     try:
-        build()
-        batch.found = _kept.answers(list(batch.wanted))
+        wanted = _kept.reads_of.get(key) if key is not None else None
+        if wanted is None:
+            build()
+            wanted = list(batch.wanted)
+            if key is not None:
+                _kept.remember_reads(key, wanted)
+        batch.found = _kept.answers(wanted)
         return build()
     finally:
         _batch.reset(token)
@@ -135,6 +143,7 @@ class _KeptReads:
         self.version: tuple[int, datetime | None] | None = None
         self.found: dict[_Read, list[FigureRow]] = {}
         self.kept_periods: list[str] | None = None
+        self.reads_of: dict[Hashable, list[_Read]] = {}
 
     def answers(self, reads: list[_Read]) -> dict[_Read, list[FigureRow]]:
         if not self._up_to_date():
@@ -144,6 +153,13 @@ class _KeptReads:
         if missing:
             found.update(_read_many(missing))
         return {read: found[read] for read in reads}
+
+    def remember_reads(self, key: Hashable, reads: list[_Read]) -> None:
+        """The reads a page with these filters makes. Kept whatever the version: the reads do not
+        depend on the figures, and a read the list lacks is still made (`in_one_query`)."""
+        if len(self.reads_of) > self.MOST:
+            self.reads_of = {}
+        self.reads_of[key] = reads
 
     def periods(self) -> list[str]:
         if not self._up_to_date():
@@ -169,7 +185,7 @@ class _KeptReads:
         return True
 
     def forget(self) -> None:
-        self.version, self.found, self.kept_periods = None, {}, None
+        self.version, self.found, self.kept_periods, self.reads_of = None, {}, None, {}
 
 
 _kept = _KeptReads()

@@ -132,7 +132,7 @@ def _page(page: str, ambition: Ambition | None) -> ResponseReturnValue:
     form, scope, described = _scope(ambition)
     status = read.status()
     found = (
-        read.in_one_query(lambda: build(scope, form.wards))
+        read.in_one_query(lambda: build(scope, form.wards), key=(page, *scope.filters().items()))
         if status.computed_at is not None
         else []
     )
@@ -157,7 +157,12 @@ def _export(page: str, ambition: Ambition | None, table: str, fmt: str) -> Respo
     file adds a sheet saying which filters, and when the figures were computed."""
     _template, build = PAGES[page]
     form, scope, described = _scope(ambition)
-    found = {t.slug: t for t in read.in_one_query(lambda: build(scope, form.wards))}
+    found = {
+        t.slug: t
+        for t in read.in_one_query(
+            lambda: build(scope, form.wards), key=(page, *scope.filters().items())
+        )
+    }
     if table not in found:
         abort(404)
     chosen = found[table]
