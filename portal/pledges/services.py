@@ -20,7 +20,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import joinedload, lazyload
 
 from ..core import audit
 from ..core.locking import check_version
@@ -126,6 +126,23 @@ def organisation_pledges(organisation_id: int, *, public_only: bool = False) -> 
     if public_only:
         statement = statement.where(Pledge.is_public.is_(True))
     return list(db.session.scalars(statement))
+
+
+def as_wall_cards(statement: Select) -> Select:
+    """The wall's cards show a pledge's organisation (name and kind), measure, wards and
+    progress: the pledge's principles, Ambitions and goals, its organisation's wards and
+    networks and its measure's principles and goals stay unloaded (seven queries a page)."""
+    return statement.options(
+        lazyload(Pledge.principles),
+        lazyload(Pledge.ambitions),
+        lazyload(Pledge.goals),
+        joinedload(Pledge.organisation).options(
+            lazyload(Organisation.wards), lazyload(Organisation.network_memberships)
+        ),
+        joinedload(Pledge.measure).options(
+            lazyload(SocialValueMeasure.principles), lazyload(SocialValueMeasure.goals)
+        ),
+    )
 
 
 def organisation_totals(organisation_id: int, *, public_only: bool = False) -> Totals:

@@ -115,7 +115,7 @@ def wall() -> ResponseReturnValue:
     statement = services.public_pledges_query(**filters)
     totals = services.public_totals(statement)
     # The totals count the same pledges: the page needs no count query of its own.
-    page = paginate(statement, per_page=20, total=totals.count)
+    page = paginate(services.as_wall_cards(statement), per_page=20, total=totals.count)
     return render_template(
         "pledges/wall.html",
         form=form,
