@@ -19,6 +19,7 @@ from portal.exchange.models import (
     MATCH_LAPSED,
     ExchangeSuggestion,
 )
+from portal.exchange.rules import BANK_HOLIDAYS
 from portal.exchange.suggestions import (
     recompute_all_suggestions,
     recompute_suggestions_for,
@@ -99,9 +100,13 @@ def test_interest_deadline_is_five_working_days(client, login):
     match = express_interest(give, need, member_of(give.organisation), note="Hi")
     db.session.commit()
     waited = match.respond_by - match.created_at
-    # Five working days: a week, or more over bank holidays (the deadline is set a moment before
-    # the row's created_at, hence the minute of slack).
-    assert timedelta(days=7) - timedelta(minutes=1) <= waited <= timedelta(days=11)
+    # Five working days: a week from a weekday, less from a weekend, more over bank holidays
+    # (the deadline is set a moment before the row's created_at, hence the minute of slack).
+    assert timedelta(days=5) - timedelta(minutes=1) <= waited <= timedelta(days=11)
+    asked_on, due_on = match.created_at.date(), match.respond_by.date()
+    days_after = [asked_on + timedelta(days=n) for n in range(1, (due_on - asked_on).days + 1)]
+    working = [d for d in days_after if d.weekday() < 5 and d not in BANK_HOLIDAYS]
+    assert len(working) == 5 and working[-1] == due_on
 
 
 def test_recompute_replaces_old_suggestions_and_drops_closed_listings():
