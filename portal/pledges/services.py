@@ -128,10 +128,13 @@ def organisation_pledges(organisation_id: int, *, public_only: bool = False) -> 
     return list(db.session.scalars(statement))
 
 
-def as_wall_cards(statement: Select) -> Select:
-    """The wall's cards show a pledge's organisation (name and kind), measure, wards and
-    progress: the pledge's principles, Ambitions and goals, its organisation's wards and
-    networks and its measure's principles and goals stay unloaded (seven queries a page)."""
+def as_listed(statement: Select, *, wards: bool = True) -> Select:
+    """Lists of pledges (the wall's cards, the overdue list) show a pledge's organisation,
+    measure, progress and perhaps its wards: the pledge's principles, Ambitions and goals, its
+    organisation's wards and networks and its measure's principles and goals stay unloaded
+    (seven queries a page)."""
+    if not wards:
+        statement = statement.options(lazyload(Pledge.wards))
     return statement.options(
         lazyload(Pledge.principles),
         lazyload(Pledge.ambitions),

@@ -115,7 +115,7 @@ def wall() -> ResponseReturnValue:
     statement = services.public_pledges_query(**filters)
     totals = services.public_totals(statement)
     # The totals count the same pledges: the page needs no count query of its own.
-    page = paginate(services.as_wall_cards(statement), per_page=20, total=totals.count)
+    page = paginate(services.as_listed(statement), per_page=20, total=totals.count)
     return render_template(
         "pledges/wall.html",
         form=form,
@@ -576,7 +576,10 @@ OVERDUE_COUNT_CAP = 1_000
 @platform_admin
 def admin_overdue() -> ResponseReturnValue:
     today = utcnow().date()
-    page = paginate(services.overdue_pledges_query(today), count_cap=OVERDUE_COUNT_CAP)
+    page = paginate(
+        services.as_listed(services.overdue_pledges_query(today), wards=False),
+        count_cap=OVERDUE_COUNT_CAP,
+    )
     return render_template(
         "pledges/admin_overdue.html",
         page=page,

@@ -250,6 +250,10 @@ def test_overdue_page_queries_do_not_grow_with_the_pledges(client, login, count_
         page = client.get("/pledges/admin/overdue").get_data(as_text=True)
     assert "33 overdue pledges" in page
     assert many.count == few.count
+    # The user, the page of pledges with their reports and revisions, the capped count, the
+    # proxies and linked deliveries: a pledge's wards, principles, Ambitions and goals are not
+    # loaded, as the list shows none of them.
+    assert many.count <= 9, "\n".join(s[:120] for s in many.statements)
 
 
 def test_dashboard_queries_do_not_grow_with_other_organisations_pledges(
