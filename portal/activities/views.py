@@ -26,7 +26,7 @@ from ..core.access import can_see, public
 from ..core.csv_rows import BYTES_PER_MB
 from ..core.export import csv_response
 from ..core.forms import ambition_choices, ward_choices
-from ..core.pagination import paginate
+from ..core.pagination import BROWSE_COUNT_CAP, paginate
 from ..core.periods import period_choices, period_dates
 from ..core.reference import all_ambitions, all_goals
 from ..extensions import db
@@ -89,7 +89,7 @@ def index() -> ResponseReturnValue:
     return render_template(
         "activities/index.html",
         form=form,
-        page=paginate(statement, per_page=20),
+        page=paginate(statement, per_page=20, count_cap=BROWSE_COUNT_CAP),
         organisation=organisation,
         suggestions=[
             (name, url_for("activities.index", **{**kept, "organisation": str(organisation_id)}))

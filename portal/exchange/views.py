@@ -29,7 +29,7 @@ from ..core.access import can_see, party_to, public, signed_in
 from ..core.export import csv_response
 from ..core.forms import ambition_choices, ward_choices
 from ..core.models import utcnow
-from ..core.pagination import paginate
+from ..core.pagination import BROWSE_COUNT_CAP, paginate
 from ..core.periods import period_choices, period_dates
 from ..core.reference import all_ambitions
 from ..core.templating import format_date
@@ -173,7 +173,7 @@ def browse() -> ResponseReturnValue:
             "q": form.q.data or None,
         }
     sort = form.sort.data if form.sort.data in SORTS else "newest"
-    page = paginate(browse_query(**filters, sort=sort), per_page=20)
+    page = paginate(browse_query(**filters, sort=sort), per_page=20, count_cap=BROWSE_COUNT_CAP)
     progress = request_progress(page.items)
     return render_template(
         "exchange/browse.html",

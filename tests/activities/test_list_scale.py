@@ -310,3 +310,24 @@ def test_an_activitys_page_makes_the_same_queries_with_1_or_10_of_everything(
         page = client.get(f"/activities/{ten.id}").text
     assert "Pledge 9" in page and "Offer 9" in page
     assert many.count == few.count
+
+
+def test_the_browsed_lists_count_only_to_their_cap(client, monkeypatch):
+    """The public activities and exchange lists stop counting at BROWSE_COUNT_CAP (a thousand):
+    past it the page says "more than", so the count costs the same however many rows match."""
+    from portal.activities import views as activity_views
+    from portal.exchange import views as exchange_views
+
+    for view in (activity_views, exchange_views):
+        monkeypatch.setattr(view, "BROWSE_COUNT_CAP", 3)
+    organisation = OrganisationFactory()
+    for _ in range(3):
+        ActivityFactory(lead_organisation=organisation)
+        offer(organisation=organisation)
+    activities, exchange = client.get("/activities").text, client.get("/exchange").text
+    assert "3 activities" in activities and "More than 3" not in activities
+    assert "3 open listings" in exchange and "more than 3" not in exchange
+    ActivityFactory(lead_organisation=organisation)
+    offer(organisation=organisation)
+    assert "More than 3 activities" in client.get("/activities").text
+    assert "more than 3 open listings" in client.get("/exchange").text
