@@ -20,6 +20,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.orm import selectinload
 
 from ..core.access import public, signed_in
 from ..core.security import is_safe_local_path
@@ -32,7 +33,7 @@ from .forms import (
     ResetPasswordForm,
     SignUpForm,
 )
-from .models import User
+from .models import Membership, User
 from .tokens import user_for_reset_token, user_id_for_verify_token
 
 bp = Blueprint("accounts", __name__)
@@ -61,7 +62,11 @@ def _user_by_id(user_id: object) -> User | None:
     text = str(user_id)
     if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 2**31:
         return None
-    return db.session.get(User, int(text))
+    # Every page reads the person's memberships (the organisation they act for, the banner);
+    # loaded with the user, an organisation page then finds its organisation already loaded.
+    # The organisations' own wards and networks load only where a page shows them.
+    memberships = selectinload(User.memberships).joinedload(Membership.organisation).lazyload("*")
+    return db.session.get(User, int(text), options=[memberships])
 
 
 def _limit(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import CompoundSelect, Select, exists, func, insert, or_, select, union_all
-from sqlalchemy.orm import joinedload, lazyload, selectinload
+from sqlalchemy.orm import defer, joinedload, lazyload, selectinload
 
 from ..accounts.models import Membership, User
 from ..core.audit import changes_since, record, values_of
@@ -421,7 +421,12 @@ def partner_tags_of(
             select(PartnerTag)
             .join(Activity, Activity.id == PartnerTag.activity_id)
             .where(*where)
-            .options(selectinload(PartnerTag.activity))
+            .options(
+                lazyload(PartnerTag.organisation),
+                selectinload(PartnerTag.activity)
+                .joinedload(Activity.lead_organisation)
+                .options(*_organisation_only()),
+            )
             .order_by(Activity.start_date.desc(), Activity.id.desc())
             .limit(limit)
         )
@@ -629,6 +634,8 @@ def recent_imports(organisation_id: int, limit: int = 5) -> list[ActivityImport]
         db.session.scalars(
             select(ActivityImport)
             .where(ActivityImport.organisation_id == organisation_id)
+            # Listed by name and status: not the file itself, nor the organisation again.
+            .options(defer(ActivityImport.content), lazyload(ActivityImport.organisation))
             .order_by(ActivityImport.created_at.desc(), ActivityImport.id.desc())
             .limit(limit)
         )
