@@ -7,6 +7,7 @@ grow with the portal's data; every table on a page exports to CSV and XLSX with 
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request, url_for
@@ -18,6 +19,7 @@ from ..core.access import signed_in
 from ..core.export import Sheet, csv_response, xlsx_response
 from ..core.models import Ambition, Ward
 from ..core.reference import all_ambitions
+from ..core.templating import format_number
 from ..scorecard.services import deprivation_is_illustrative, population_is_illustrative
 from . import read, tables
 from .access import ambition_to_convene
@@ -247,6 +249,21 @@ def need_export(ambition: Ambition, table: str, fmt: str) -> ResponseReturnValue
     return _export("need", ambition, table, fmt)
 
 
+@bp.app_template_filter("insight_figure")
+def insight_figure(value: Any) -> str:
+    """A table cell: "fewer than 5" for a hidden figure, a number with its decimals only when
+    it has them, else the text as it is. A filter, not a macro: a dashboard prints hundreds."""
+    if value is None:
+        return tables.FEWER
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        try:
+            whole = value == int(value)
+        except (ValueError, OverflowError):  # not a finite number
+            return str(value)
+        return format_number(value, 0 if whole else 2)
+    return str(value)
+
+
 @bp.app_template_global("insights_ward_figures_illustrative")
 def insights_ward_figures_illustrative() -> bool:
     """Whether the need page must say its ward figures are illustrative."""
@@ -259,7 +276,7 @@ def insights_home_headline() -> dict[str, Any] | None:
     status = read.status()
     if status.computed_at is None:
         return None
-    figures, ambitions = tables.home_headline()
+    figures, ambitions = read.in_one_query(tables.home_headline, key=("home_headline",))
     return {"status": status, "figures": figures, "ambitions": ambitions}
 
 
