@@ -101,7 +101,18 @@ def latest_assessment(organisation_id: int) -> Assessment | None:
         .where(Assessment.organisation_id == organisation_id)
         .order_by(Assessment.year.desc())
         .limit(1)
-        .options(lazyload(Assessment.answers))
+        .options(*_cycle_only())
+    )
+
+
+def _cycle_only() -> tuple[Any, ...]:
+    """An assessment as the home panel shows it (its year and status): not its answers, nor
+    its framework's dimensions and criteria, organisation or submitter (four more queries)."""
+    return (
+        lazyload(Assessment.answers),
+        lazyload(Assessment.framework),
+        lazyload(Assessment.organisation),
+        lazyload(Assessment.submitted_by),
     )
 
 
@@ -577,7 +588,7 @@ def overdue_actions(
             _overdue(organisation_id, today)
             .order_by(Action.due_date, Action.id)
             .limit(limit)
-            .options(joinedload(Action.assessment).lazyload(Assessment.answers))
+            .options(joinedload(Action.assessment).options(*_cycle_only()))
         )
     )
 

@@ -93,3 +93,6 @@ def test_organisation_home_query_count_stays_flat_as_its_pledges_and_actions_gro
     # The panel names the five longest overdue, not every overdue action.
     assert criteria[overdue - 1].title in page and criteria[0].title not in page
     assert _queries_for(client, count_queries, f"/orgs/{organisation.id}") == few
+    # One or two queries a panel: no panel loads what it does not show (an assessment's
+    # framework, an organisation's wards again).
+    assert few <= 17, few
