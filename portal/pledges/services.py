@@ -117,7 +117,11 @@ def public_pledges_query(
     return statement
 
 
-def organisation_pledges(organisation_id: int, *, public_only: bool = False) -> list[Pledge]:
+def organisation_pledges(
+    organisation_id: int, *, public_only: bool = False, listed: bool = False
+) -> list[Pledge]:
+    """The organisation's pledges, soonest ending first; `listed` loads only what a list of
+    them shows (`as_listed`, without wards)."""
     statement = (
         select(Pledge)
         .where(Pledge.organisation_id == organisation_id)
@@ -125,6 +129,8 @@ def organisation_pledges(organisation_id: int, *, public_only: bool = False) -> 
     )
     if public_only:
         statement = statement.where(Pledge.is_public.is_(True))
+    if listed:
+        statement = as_listed(statement, wards=False)
     return list(db.session.scalars(statement))
 
 

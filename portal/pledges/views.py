@@ -310,7 +310,7 @@ def _org_pledge_or_404(org_id: int, pledge_id: int) -> Pledge:
 @bp.get("/orgs/<int:org_id>/pledges")
 @member_of_org()
 def dashboard(org_id: int) -> ResponseReturnValue:
-    progresses = services.progress_for(services.organisation_pledges(org_id))
+    progresses = services.progress_for(services.organisation_pledges(org_id, listed=True))
     return render_template(
         "pledges/dashboard.html",
         organisation=g.org,

@@ -270,3 +270,6 @@ def test_dashboard_queries_do_not_grow_with_other_organisations_pledges(
     with count_queries() as many:
         assert client.get(f"/orgs/{mine.id}/pledges").status_code == 200
     assert many.count == few.count
+    # The user, the pledges with their reports and revisions, proxies and linked deliveries:
+    # not their principles, wards, Ambitions and goals, which the list does not show.
+    assert many.count <= 11, "\n".join(s[:120] for s in many.statements)
