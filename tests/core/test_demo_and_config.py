@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from sqlalchemy import func, select
 
@@ -138,3 +140,28 @@ def test_demo_data_is_seeded_in_dependency_order():
         "voices",  # stories link to demo events; the report freezes them
         "report",
     ]
+
+
+def test_the_served_app_freezes_what_start_up_built(tmp_path):
+    """gunicorn's app (wsgi.py) moves its start-up objects out of the garbage collector's
+    passes, so a full collection does not pause a request to walk them."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PORTAL_CONFIG": "development",
+        "PORTAL_INSTANCE_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite'}",
+    }
+    frozen = subprocess.run(
+        [sys.executable, "-c", "import gc, wsgi; print(gc.get_freeze_count())"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert int(frozen.stdout.split()[-1]) > 10_000
