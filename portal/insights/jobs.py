@@ -19,6 +19,7 @@ from typing import Any
 
 from flask import current_app, has_app_context
 from sqlalchemy import event, insert, inspect, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from ..activities.models import Activity, PartnerTag
@@ -150,15 +151,23 @@ def _after_commit(session: Session) -> None:
     if not changes:
         return
     # Its own short transaction, after the change committed: no lock held with the edit's. A
-    # process that dies between the two leaves the change to the nightly run.
-    with db.engine.begin() as connection:
-        if ("all", None) in changes:
-            changes = {("all", None)}
-        connection.execute(
-            insert(InsightChange), [{"kind": kind, "ref_id": ref} for kind, ref in changes]
-        )
-        _set_dirty(connection, True)
-        last_start = connection.scalar(select(InsightState.started_at).where(InsightState.id == 1))
+    # process that dies between the two leaves the change to the nightly run, and so does a
+    # database that goes away between them: the edit is saved, so its page must not say it
+    # failed (the person would make it again).
+    if ("all", None) in changes:
+        changes = {("all", None)}
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(
+                insert(InsightChange), [{"kind": kind, "ref_id": ref} for kind, ref in changes]
+            )
+            _set_dirty(connection, True)
+            last_start = connection.scalar(
+                select(InsightState.started_at).where(InsightState.id == 1)
+            )
+    except DBAPIError:
+        log.warning("Insights change not recorded (left to the nightly run)", exc_info=True)
+        return
     if not current_app.config.get("REDIS_URL") and last_start is not None:
         interval = timedelta(seconds=current_app.config.get("INSIGHTS_IN_PROCESS_INTERVAL", 30))
         if utcnow() - last_start < interval:

@@ -85,6 +85,31 @@ def test_an_edit_to_an_activity_refreshes_the_figures(world: World, runs, run_jo
     assert status.computed_at is not None and not status.pending and not status.failed
 
 
+@pytest.mark.usefixtures("auto_refresh")
+def test_an_edit_is_saved_without_error_when_recording_its_change_fails(
+    world: World, runs, run_jobs, monkeypatch: pytest.MonkeyPatch, caplog
+) -> None:
+    """The database going away between the edit's commit and the change's own transaction:
+    the edit stands and nothing raises (its page says it was saved); the nightly run counts it."""
+    from sqlalchemy.exc import OperationalError
+
+    def database_gone(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("INSERT INTO insight_changes", {}, Exception("server closed"))
+
+    edited = first_activity()
+    activity_id, before = edited.id, edited.people_reached
+    edited.people_reached += 100
+    monkeypatch.setattr(db.engine, "begin", database_gone)
+    db.session.commit()  # does not raise
+    monkeypatch.undo()
+    run_jobs()
+    db.session.expire_all()
+    assert db.session.get(Activity, activity_id).people_reached == before + 100
+    assert db.session.scalar(select(func.count()).select_from(InsightChange)) == 0
+    assert runs == []
+    assert "Insights change not recorded" in caplog.text
+
+
 def test_edits_to_untracked_rows_or_with_auto_refresh_off_queue_nothing(
     world: World, runs, run_jobs
 ) -> None:
