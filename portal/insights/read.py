@@ -64,15 +64,18 @@ def status() -> SnapshotStatus:
     )
 
 
-def _current_id() -> Any:
+def _current(*columns: Any) -> Select[Any]:
     # One row at most even if two runs ever both committed a current snapshot.
     return (
-        select(InsightSnapshot.id)
+        select(*columns)
         .where(InsightSnapshot.status == CURRENT)
         .order_by(InsightSnapshot.id.desc())
         .limit(1)
-        .scalar_subquery()
     )
+
+
+def _current_id() -> Any:
+    return _current(InsightSnapshot.id).scalar_subquery()
 
 
 @dataclass(frozen=True)
@@ -172,10 +175,7 @@ class _KeptReads:
         """Start again if the figures have changed since they were kept; False when there is
         no current snapshot (nothing to keep)."""
         current = db.session.execute(
-            select(InsightSnapshot.id, InsightSnapshot.computed_at)
-            .where(InsightSnapshot.status == CURRENT)
-            .order_by(InsightSnapshot.id.desc())
-            .limit(1)
+            _current(InsightSnapshot.id, InsightSnapshot.computed_at)
         ).first()
         if current is None:
             return False
